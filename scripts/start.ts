@@ -1,0 +1,41 @@
+// `npm start`: the one command that runs Switchboard on a fresh machine.
+// Chooses the database (DATABASE_URL or the embedded PostgreSQL under .data/),
+// migrates and seeds it, builds the app if there is no build yet, then serves it
+// with `next start` (or `next dev` with --dev). The embedded database lives in this
+// process, so the app and its database stop together.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { prepareDatabase } from "../lib/db/prepare";
+
+const dev = process.argv.includes("--dev");
+const port = process.env.PORT ?? "3000";
+const nextBin = path.resolve("node_modules/next/dist/bin/next");
+
+const db = await prepareDatabase();
+const env = { ...process.env, DATABASE_URL: db.url, SWITCHBOARD_DB_KIND: db.kind };
+
+if (!dev && (!fs.existsSync(".next/BUILD_ID") || process.env.SWITCHBOARD_REBUILD === "1")) {
+  console.log("[start] no production build yet: running next build (about a minute)");
+  const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env });
+  if (build.status !== 0) {
+    await db.embedded?.stop();
+    process.exit(build.status ?? 1);
+  }
+}
+
+console.log(`[start] serving on http://localhost:${port} (${db.kind} database)`);
+const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], { stdio: "inherit", env });
+
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals) {
+  if (stopping) return;
+  stopping = true;
+  child.kill(signal);
+}
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);
+child.on("exit", async (code) => {
+  await db.embedded?.stop().catch(() => {});
+  process.exit(code ?? 0);
+});
