@@ -16,13 +16,13 @@ export function staffAccounts(env: NodeJS.ProcessEnv = process.env) {
 }
 
 // Tables in delete order (children first). Run-store tables go too on a reset:
-// a run that referred to the old world would no longer be true.
+// a run that referred to the old world would no longer be true. Staff accounts stay.
 const ALL_TABLES = [
   "run_events", "tool_calls", "model_calls", "worker_invocations", "review_items", "runs",
   "messages", "conversations", "side_effects", "worker_cache", "world_version",
   "dispatches", "plan_changes", "credits", "payments", "invoice_lines", "invoices",
   "line_states", "customer_add_ons", "customers", "technician_slots", "outages",
-  "add_ons", "plans", "policy_settings", "staff_users",
+  "add_ons", "plans", "policy_settings",
 ];
 
 async function loadWorld(tx: Tx, world: World) {
@@ -63,13 +63,12 @@ async function loadWorld(tx: Tx, world: World) {
 }
 
 async function loadStaff(tx: Tx, env: NodeJS.ProcessEnv) {
+  // Existing accounts keep their password: a restart must not undo a change.
+  const existing = new Set((await tx.staffUser.findMany({ select: { email: true } })).map((u) => u.email));
   for (const s of staffAccounts(env)) {
+    if (existing.has(s.email)) continue;
     const passwordHash = await bcrypt.hash(s.password, 10);
-    await tx.staffUser.upsert({
-      where: { email: s.email },
-      create: { email: s.email, name: s.name, role: s.role, passwordHash },
-      update: {},
-    });
+    await tx.staffUser.create({ data: { email: s.email, name: s.name, role: s.role, passwordHash } });
   }
 }
 
@@ -91,7 +90,7 @@ export async function seedIfEmpty(db: Db, world: World, env = process.env): Prom
   );
 }
 
-/** Wipes the world and every run, then loads the world again. */
+/** Wipes the world and every run, then loads the world again (staff accounts are kept). */
 export async function resetWorld(db: Db, world: World, env = process.env): Promise<void> {
   await db.$transaction(
     async (tx) => {
