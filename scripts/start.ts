@@ -6,11 +6,17 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { ensureAuthSecret } from "../lib/auth/secrets";
 import { prepareDatabase } from "../lib/db/prepare";
 
 const dev = process.argv.includes("--dev");
 const port = process.env.PORT ?? "3000";
 const nextBin = path.resolve("node_modules/next/dist/bin/next");
+
+// Before the build and the server: both inherit the secrets through the environment.
+for (const s of ensureAuthSecret()) {
+  if (s.source !== "environment") console.log(`[auth] ${s.name} not set: using the secret ${s.source === "created" ? "created in" : "stored in"} ${s.file}`);
+}
 
 const db = await prepareDatabase();
 const env = { ...process.env, DATABASE_URL: db.url, SWITCHBOARD_DB_KIND: db.kind };

@@ -1,0 +1,35 @@
+import type { Metadata } from "next";
+import { cookies, headers } from "next/headers";
+import { ChatPanel } from "@/components/chat/chat-panel";
+import { CustomerPicker } from "@/components/chat/customer-picker";
+import { PageHeader } from "@/components/ui/page-header";
+import { readCustomerFromRequest } from "@/lib/auth/customer-session";
+import { listChatCustomers } from "@/lib/db/queries/customers";
+
+export const metadata: Metadata = { title: "Customer chat" };
+
+export default async function ChatPage() {
+  const session = readCustomerFromRequest({ headers: await headers(), cookies: await cookies() });
+  const customers = await listChatCustomers();
+  // A token for a customer that no longer exists (after a reset) counts as no session.
+  const current = session.ok ? (customers.find((c) => c.id === session.customerId) ?? null) : null;
+  const expired = !session.ok && session.error !== "missing";
+  return (
+    <>
+      <PageHeader
+        title="Customer chat"
+        description={
+          <>
+            Chat as one of the demo customers. On a real site, the company&apos;s own backend vouches for its signed-in customer with a signed
+            token; here this page does that on the server when you pick a customer, and keeps the token in an httpOnly cookie. The agents
+            only ever act for that customer.
+          </>
+        }
+      />
+      <div className="grid gap-6 lg:grid-cols-[17rem_minmax(0,1fr)] lg:items-start">
+        <CustomerPicker customers={customers} currentId={current?.id ?? null} />
+        <ChatPanel customer={current} sessionExpired={expired} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,144 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { issueCustomerToken } from "@/lib/auth/customer-token";
+import { getDb } from "@/lib/db/client";
+import { connectWorkerTools } from "@/lib/tools/mcp-client";
+import { inject, resetTestWorld, useTestDb } from "@/test/db";
+import { DELETE, GET, POST } from "./route";
+
+const db = useTestDb();
+const SERVICE = "test-service-token-0123456789";
+
+function route(server: string) {
+  return { params: Promise.resolve({ server }) };
+}
+
+function rpcRequest(server: string, body: unknown, headers: Record<string, string> = {}) {
+  return new Request(`http://localhost/api/mcp/${server}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+const auth = (customerId = "C-1001") => ({ authorization: `Bearer ${SERVICE}`, "x-customer-token": issueCustomerToken(customerId) });
+const initialize = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "route-test", version: "1" } },
+};
+
+describe("MCP over Streamable HTTP", () => {
+  beforeAll(() => {
+    process.env.DATABASE_URL = inject("databaseUrl");
+  });
+  afterAll(() => getDb().$disconnect());
+  beforeEach(async () => {
+    process.env.MCP_SERVICE_TOKEN = SERVICE;
+    await resetTestWorld(db);
+  });
+  afterEach(() => {
+    delete process.env.MCP_SERVICE_TOKEN;
+  });
+
+  it("initializes, lists and calls tools for the customer of the token", async () => {
+    const init = await POST(rpcRequest("billing", initialize, auth()), route("billing"));
+    expect(init.status).toBe(200);
+    expect((await init.json()).result.serverInfo.name).toBe("switchboard-billing");
+
+    const list = await POST(rpcRequest("billing", { jsonrpc: "2.0", id: 2, method: "tools/list" }, auth()), route("billing"));
+    const names = (await list.json()).result.tools.map((t: { name: string }) => t.name);
+    expect(names).toContain("issue_credit");
+
+    const call = await POST(
+      rpcRequest("billing", { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "find_discrepancies", arguments: {} } }, auth()),
+      route("billing"),
+    );
+    const result = (await call.json()).result;
+    expect(result.structuredContent.discrepancies).toEqual([expect.objectContaining({ invoiceId: "INV-1001-2611", amountCents: 3000 })]);
+  });
+
+  it("requires an idempotency key for side effects outside a run, and honours run headers", async () => {
+    const credit = { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "issue_credit", arguments: { invoiceId: "INV-1009-2611", amountCents: 1500, reason: "plan price" } } };
+    const noKey = await (await POST(rpcRequest("billing", credit, auth("C-1009")), route("billing"))).json();
+    expect(noKey.result.isError).toBe(true);
+    expect(JSON.parse(noKey.result.content[0].text).error).toBe("idempotency_key_required");
+    const inRun = { ...auth("C-1009"), "x-switchboard-run-id": "run-http", "x-switchboard-task-id": "t1" };
+    const applied = await (await POST(rpcRequest("billing", credit, inRun), route("billing"))).json();
+    expect(applied.result.structuredContent).toMatchObject({ status: "applied", replayed: false });
+    const replayed = await (await POST(rpcRequest("billing", credit, inRun), route("billing"))).json();
+    expect(replayed.result.structuredContent).toMatchObject({ status: "applied", replayed: true });
+    expect(await db.credit.count({ where: { customerId: "C-1009" } })).toBe(1);
+  });
+
+  it("answers 503 when MCP_SERVICE_TOKEN is unset", async () => {
+    delete process.env.MCP_SERVICE_TOKEN;
+    const res = await POST(rpcRequest("billing", initialize, auth()), route("billing"));
+    expect(res.status).toBe(503);
+    expect((await res.json()).message).toBe("MCP over HTTP is disabled: set MCP_SERVICE_TOKEN");
+  });
+
+  it("answers 401 without a valid service token or customer token", async () => {
+    const noService = await POST(rpcRequest("billing", initialize, { "x-customer-token": issueCustomerToken("C-1001") }), route("billing"));
+    expect(noService.status).toBe(401);
+    const wrongService = await POST(rpcRequest("billing", initialize, { ...auth(), authorization: "Bearer nope" }), route("billing"));
+    expect(wrongService.status).toBe(401);
+    const cases: Array<[string, string | undefined]> = [
+      ["customer_token_missing", undefined],
+      ["customer_token_bad_signature", issueCustomerToken("C-1001", { secret: "forged" })],
+      ["customer_token_expired", issueCustomerToken("C-1001", { now: new Date("2020-01-01T00:00:00Z") })],
+    ];
+    for (const [error, token] of cases) {
+      const headers: Record<string, string> = { authorization: `Bearer ${SERVICE}` };
+      if (token) headers["x-customer-token"] = token;
+      const res = await POST(rpcRequest("billing", initialize, headers), route("billing"));
+      expect(res.status, error).toBe(401);
+      expect((await res.json()).error).toBe(error);
+    }
+  });
+
+  it("answers 404 for an unknown server and 405 for GET/DELETE (stateless)", async () => {
+    expect((await POST(rpcRequest("payroll", initialize, auth()), route("payroll"))).status).toBe(404);
+    const get = new Request("http://localhost/api/mcp/billing", { headers: { ...auth(), accept: "text/event-stream" } });
+    expect((await GET(get, route("billing"))).status).toBe(405);
+    expect((await DELETE(new Request("http://localhost/api/mcp/billing", { method: "DELETE", headers: auth() }), route("billing"))).status).toBe(405);
+  });
+
+  it("serves an AI SDK MCP client over real HTTP (a worker configured with MCP_NETWORK_URL)", async () => {
+    // A tiny node:http adapter in front of the route handlers, as Next would be.
+    const server = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const [, , , name] = (req.url ?? "").split("/");
+      const request = new Request(`http://127.0.0.1${req.url}`, {
+        method: req.method,
+        headers: Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])),
+        body: req.method === "POST" ? new Uint8Array(Buffer.concat(chunks)) : undefined,
+      });
+      const handler = req.method === "POST" ? POST : req.method === "DELETE" ? DELETE : GET;
+      const response = await handler(request, route(name));
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const { tools, close } = await connectWorkerTools({
+        server: "network",
+        ctx: { db, clock: { now: () => new Date("2026-11-15T12:00:00Z") }, customerId: "C-1003", runId: "run-ext", taskId: "t1" },
+        external: { url: `http://127.0.0.1:${port}/api/mcp/network`, headers: { Authorization: `Bearer ${SERVICE}` } },
+      });
+      try {
+        expect(Object.keys(tools).sort()).toEqual(["check_outage", "dispatch_technician", "remote_reset", "run_line_test"]);
+        const out = (await tools.check_outage.execute!({}, { toolCallId: "x", messages: [], context: {} })) as { content: Array<{ text: string }> };
+        expect(JSON.parse(out.content[0].text)).toMatchObject({ zone: "north-7", outage: { id: "OUT-77" } });
+      } finally {
+        await close();
+      }
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

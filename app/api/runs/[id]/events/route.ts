@@ -1,0 +1,67 @@
+import { listEvents } from "@/lib/orchestrator/store";
+import { getEngine } from "@/lib/server/engine";
+import { authorizeRunRead } from "../../access";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Server-sent events for one run: everything stored after `Last-Event-ID` (or
+ * ?after=), then live events until the run finishes. The event table is the source,
+ * so a reconnect, or a run executing in another process, loses nothing.
+ */
+export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
+  const { id } = await ctx.params;
+  const access = await authorizeRunRead(req, id);
+  if (!access.ok) return access.response;
+  const engine = getEngine();
+  const url = new URL(req.url);
+  let after = Number(req.headers.get("last-event-id") ?? url.searchParams.get("after") ?? 0);
+  if (!Number.isInteger(after) || after < 0) after = 0;
+
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let closed = false;
+      let wake: () => void = () => {};
+      const unsubscribe = engine.bus?.subscribe(id, () => wake()) ?? (() => {});
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        unsubscribe();
+        try {
+          controller.close();
+        } catch {}
+      };
+      req.signal.addEventListener("abort", close);
+      const started = Date.now();
+      try {
+        while (!closed && Date.now() - started < 10 * 60_000) {
+          const events = await listEvents(engine.db, id, after);
+          for (const e of events) {
+            controller.enqueue(encoder.encode(`id: ${e.seq}\nevent: run\ndata: ${JSON.stringify(e)}\n\n`));
+            after = e.seq;
+            if (e.type === "run_finished") {
+              close();
+              return;
+            }
+          }
+          // Wait for this process's bus, or poll for events written by another process.
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, 500);
+            wake = () => {
+              clearTimeout(t);
+              resolve();
+            };
+          });
+          if (!closed) controller.enqueue(encoder.encode(": keep-alive\n\n"));
+        }
+      } catch (err) {
+        console.error("[api/runs/events] stream failed", err);
+      }
+      close();
+    },
+  });
+  return new Response(stream, {
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store, no-transform", connection: "keep-alive" },
+  });
+}

@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { TopNav } from "@/components/nav/top-nav";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Switchboard", template: "%s · Switchboard" },
+  description: "Operator console for customer-service AI: a supervisor agent, specialist workers, human review and a full audit trail.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-zinc-50 font-sans text-zinc-900 antialiased">
+        <TopNav />
+        <main className="mx-auto max-w-6xl px-6 py-10">{children}</main>
+      </body>
+    </html>
+  );
+}

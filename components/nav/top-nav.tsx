@@ -1,0 +1,48 @@
+import Link from "next/link";
+import { unstable_rethrow } from "next/navigation";
+import { areasFor, type StaffIdentity } from "@/lib/auth/roles";
+import { getStaffSession } from "@/lib/auth/session";
+import { NavLinks } from "./nav-links";
+import { UserMenu } from "./user-menu";
+
+async function sessionForNav(): Promise<StaffIdentity | null> {
+  try {
+    return await getStaffSession();
+  } catch (err) {
+    // Next.js signals dynamic rendering by throwing: that must pass through.
+    unstable_rethrow(err);
+    // The nav must not take public pages down with it; staff pages check again and fail loudly.
+    console.error("[nav] could not read the staff session:", err instanceof Error ? err.message : err);
+    return null;
+  }
+}
+
+/** The top bar: brand, the links the visitor may use, and who is signed in. */
+export async function TopNav() {
+  const staff = await sessionForNav();
+  const links = [{ href: "/chat", label: "Customer chat", testId: "nav-link-chat" }].concat(
+    staff ? areasFor(staff.role).map((a) => ({ href: a.href, label: a.label, testId: `nav-link-${a.area}` })) : [],
+  );
+  return (
+    <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur">
+      <nav aria-label="Main" className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-6">
+        <Link href="/" className="flex items-center gap-2 text-sm font-semibold tracking-tight text-zinc-900" data-testid="nav-home">
+          <span aria-hidden className="grid size-6 place-items-center rounded-md bg-zinc-900 text-[11px] font-bold text-white">
+            SB
+          </span>
+          Switchboard
+        </Link>
+        <NavLinks links={links} />
+        <div className="ml-auto">
+          {staff ? (
+            <UserMenu staff={staff} />
+          ) : (
+            <Link href="/sign-in" className="text-sm font-medium text-zinc-700 hover:text-zinc-900" data-testid="nav-sign-in">
+              Staff sign-in
+            </Link>
+          )}
+        </div>
+      </nav>
+    </header>
+  );
+}

@@ -1,0 +1,24 @@
+import { signOutAction } from "@/app/(auth)/actions";
+import { ROLE_LABELS, type StaffIdentity } from "@/lib/auth/roles";
+import { buttonStyles } from "@/components/ui/styles";
+
+/** Who is signed in, with their role, and the sign-out control. */
+export function UserMenu({ staff }: { staff: StaffIdentity }) {
+  return (
+    <div className="flex items-center gap-3" data-testid="user-menu">
+      <div className="text-right leading-tight">
+        <p className="text-sm font-medium text-zinc-900" data-testid="user-name">
+          {staff.name}
+        </p>
+        <p className="text-xs text-zinc-500">
+          <span data-testid="user-role">{ROLE_LABELS[staff.role]}</span> · {staff.email}
+        </p>
+      </div>
+      <form action={signOutAction}>
+        <button type="submit" className={buttonStyles.secondary} data-testid="sign-out">
+          Sign out
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import { expect, test } from "@playwright/test";
+import { ReviewQueuePage } from "./pages/review-queue-page";
+import { SignInPage } from "./pages/sign-in-page";
+
+const someReviewId = "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b";
+
+test.describe("role checks", () => {
+  test("an auditor is refused the review queue page and its API", async ({ page }) => {
+    await new SignInPage(page).signInAs("auditor");
+    const queue = new ReviewQueuePage(page);
+    await queue.goto();
+    await expect(queue.forbidden).toBeVisible();
+    await expect(queue.forbidden).toContainText("403");
+    await expect(queue.items).toHaveCount(0);
+
+    // The same session, straight at the route handler: refused by the handler itself.
+    const res = await page.request.post(`/api/reviews/${someReviewId}/decision`, { data: { decision: "approve" } });
+    expect(res.status()).toBe(403);
+    expect(await res.json()).toEqual({ error: "forbidden" });
+  });
+
+  test("an auditor may open the audit trail, which says plainly it is not built yet", async ({ page }) => {
+    await new SignInPage(page).signInAs("auditor");
+    await page.goto("/audit");
+    await expect(page.getByRole("heading", { level: 1, name: "Audit trail" })).toBeVisible();
+    await expect(page.getByTestId("not-built-yet")).toContainText("not built yet");
+  });
+
+  test("a reviewer is refused the usage dashboard", async ({ page }) => {
+    await new SignInPage(page).signInAs("reviewer");
+    await page.goto("/usage");
+    await expect(page.getByTestId("forbidden")).toBeVisible();
+  });
+
+  test("the decision API answers 401 to an anonymous caller", async ({ request }) => {
+    const res = await request.post(`/api/reviews/${someReviewId}/decision`, { data: { decision: "approve" } });
+    expect(res.status()).toBe(401);
+    expect(await res.json()).toEqual({ error: "unauthorized" });
+  });
+});

@@ -1,0 +1,65 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+type Worker = "billing" | "tech_support" | "account";
+
+export class ChatPage {
+  readonly options: Locator;
+  readonly identity: Locator;
+  readonly input: Locator;
+  readonly send: Locator;
+  readonly error: Locator;
+  readonly userMessages: Locator;
+  readonly assistantMessages: Locator;
+  readonly agentPanel: Locator;
+  readonly plan: Locator;
+  readonly reviews: Locator;
+
+  constructor(readonly page: Page) {
+    this.options = page.getByTestId("customer-option");
+    this.identity = page.getByTestId("chat-identity");
+    this.input = page.getByTestId("chat-input");
+    this.send = page.getByTestId("chat-send");
+    this.error = page.getByTestId("chat-error");
+    this.userMessages = page.getByTestId("chat-message-user");
+    this.assistantMessages = page.getByTestId("chat-message-assistant");
+    this.agentPanel = page.getByTestId("agent-panel");
+    this.plan = this.agentPanel.getByTestId("agent-plan");
+    this.reviews = this.agentPanel.getByTestId("agent-review");
+  }
+
+  async goto() {
+    await this.page.goto("/chat");
+  }
+
+  async pick(customerId: string) {
+    await this.page.locator(`[data-testid="customer-option"][data-customer-id="${customerId}"]`).click();
+  }
+
+  /** Picks the customer and waits until the chat is theirs and ready for a message. */
+  async startAs(customerId: string, name: string) {
+    await this.pick(customerId);
+    await expect(this.identity).toHaveText(`Chatting as ${name} (${customerId})`);
+    await expect(this.input).toBeEnabled();
+  }
+
+  async sendMessage(text: string) {
+    await this.input.fill(text);
+    await this.send.click();
+  }
+
+  /** The latest assistant reply, once its run has finished (it is no longer busy). */
+  async lastReplyWhenDone(timeout = 60_000) {
+    const reply = this.assistantMessages.last();
+    await expect(reply).toHaveAttribute("aria-busy", "false", { timeout });
+    return reply;
+  }
+
+  worker(name: Worker): Locator {
+    return this.agentPanel.getByTestId(`agent-worker-${name}`);
+  }
+
+  /** Every worker card in the agent panel, whatever the worker. */
+  get workers(): Locator {
+    return this.agentPanel.locator('[data-testid^="agent-worker-"][data-status]');
+  }
+}

@@ -1,0 +1,55 @@
+import { expect, test } from "@playwright/test";
+import { ReviewQueuePage } from "./pages/review-queue-page";
+import { SignInPage } from "./pages/sign-in-page";
+import { deleteSeededReview, insertPendingReview, readReview, type SeededReview } from "./support/review-fixtures";
+
+test.describe("review decisions", () => {
+  let seeded: SeededReview;
+  test.beforeEach(async () => {
+    seeded = await insertPendingReview({ customerId: "C-1002", summary: "Credit of $80.00 for a duplicate charge exceeds the $50 auto-credit limit" });
+  });
+  test.afterEach(async () => {
+    await deleteSeededReview(seeded);
+  });
+
+  test("a reviewer approves a pending item with a note and it leaves the queue", async ({ page }) => {
+    await new SignInPage(page).signInAs("reviewer", "/reviews");
+    const queue = new ReviewQueuePage(page);
+    const item = queue.item(seeded.reviewId);
+    await expect(item).toContainText("Credit over limit");
+    await expect(item).toContainText("Marcus Lee");
+    await expect(item).toContainText("C-1002");
+
+    await queue.decide(seeded.reviewId, "approve", "Duplicate charge confirmed on the invoice");
+    await expect(item).toHaveCount(0);
+    expect(await readReview(seeded.reviewId)).toEqual({
+      status: "approved",
+      decidedBy: "reviewer@switchboard.local",
+      note: "Duplicate charge confirmed on the invoice",
+    });
+  });
+
+  test("the decision API validates, decides once, and reports conflicts", async ({ page }) => {
+    await new SignInPage(page).signInAs("admin");
+    const url = `/api/reviews/${seeded.reviewId}/decision`;
+
+    const invalid = await page.request.post(url, { data: { decision: "maybe" } });
+    expect(invalid.status()).toBe(400);
+    expect(await invalid.json()).toMatchObject({ error: "invalid_input" });
+
+    const badId = await page.request.post("/api/reviews/not-a-uuid/decision", { data: { decision: "approve" } });
+    expect(badId.status()).toBe(400);
+
+    const missing = await page.request.post("/api/reviews/00000000-0000-4000-8000-000000000000/decision", { data: { decision: "approve" } });
+    expect(missing.status()).toBe(404);
+
+    const first = await page.request.post(url, { data: { decision: "reject", note: "Not a duplicate" } });
+    expect(first.status()).toBe(200);
+    expect(await first.json()).toEqual({ ok: true, status: "rejected" });
+
+    const second = await page.request.post(url, { data: { decision: "approve" } });
+    expect(second.status()).toBe(409);
+    expect(await second.json()).toEqual({ error: "already_decided" });
+    expect(await readReview(seeded.reviewId)).toMatchObject({ status: "rejected", decidedBy: "admin@switchboard.local" });
+  });
+});

@@ -1,0 +1,28 @@
+// Where the app under test runs and which database it uses. Shared by the Playwright
+// config (to start the server) and the specs (to put rows in place).
+
+export const E2E_PORT = 3100;
+export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+
+// With no database given, the app starts its embedded PostgreSQL on this fixed port in
+// its own data dir, so dev data stays untouched and specs can still reach the database.
+const EMBEDDED_PG_PORT = 54329;
+
+/** An external PostgreSQL for the run, if one was given. */
+function externalDatabaseUrl(): string | undefined {
+  return process.env.E2E_DATABASE_URL ?? process.env.DATABASE_URL;
+}
+
+/** Environment for `node --import tsx scripts/start.ts` under test. */
+export function e2eServerEnv(): Record<string, string> {
+  const env: Record<string, string> = { PORT: String(E2E_PORT) };
+  const external = externalDatabaseUrl();
+  if (external) env.DATABASE_URL = external;
+  else Object.assign(env, { SWITCHBOARD_DATA_DIR: ".data/e2e-pg", EMBEDDED_PG_PORT: String(EMBEDDED_PG_PORT) });
+  return env;
+}
+
+/** The connection string of the database the app under test uses. */
+export function e2eDatabaseUrl(): string {
+  return externalDatabaseUrl() ?? `postgresql://postgres@127.0.0.1:${EMBEDDED_PG_PORT}/postgres?sslmode=disable`;
+}

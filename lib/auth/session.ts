@@ -1,0 +1,45 @@
+import "server-only";
+import { redirect } from "next/navigation";
+import { auth } from "./auth";
+import { signInUrlFor } from "./callback-url";
+import { checkAccess, staffIdentitySchema, type StaffIdentity, type StaffRole } from "./roles";
+
+// Every staff page, server action and route handler calls one of these itself: the
+// proxy's redirect is a convenience, and a page's check does not cover the actions
+// defined next to it.
+
+/** The signed-in staff member, or null (no session, or one that does not parse). */
+export async function getStaffSession(): Promise<StaffIdentity | null> {
+  const session = await auth();
+  const parsed = staffIdentitySchema.safeParse(session?.user);
+  return parsed.success ? parsed.data : null;
+}
+
+export type PageAccess = { ok: true; staff: StaffIdentity } | { ok: false; staff: StaffIdentity };
+
+/**
+ * For pages: redirects an anonymous visitor to sign-in (returning to `path`), and
+ * tells the page to render the forbidden view when the role does not fit.
+ */
+export async function requireRole(roles: readonly StaffRole[], path: string): Promise<PageAccess> {
+  const access = checkAccess(await getStaffSession(), roles);
+  if (access.ok) return access;
+  if (!access.staff) redirect(signInUrlFor(path));
+  return { ok: false, staff: access.staff };
+}
+
+/** For server actions: a typed result, never a redirect. */
+export async function requireRoleForAction(roles: readonly StaffRole[]) {
+  const access = checkAccess(await getStaffSession(), roles);
+  return access.ok ? access : ({ ok: false, error: access.error } as const);
+}
+
+/** For route handlers: the staff member, or a 401/403 JSON response to return as is. */
+export async function requireRoleForRoute(
+  roles: readonly StaffRole[],
+): Promise<{ ok: true; staff: StaffIdentity } | { ok: false; response: Response }> {
+  const access = checkAccess(await getStaffSession(), roles);
+  if (access.ok) return access;
+  const status = access.error === "unauthorized" ? 401 : 403;
+  return { ok: false, response: Response.json({ error: access.error }, { status, headers: { "cache-control": "no-store" } }) };
+}

@@ -1,0 +1,102 @@
+import { formatCents } from "../../../money";
+import type { WorkerResult } from "../../../workers/worker";
+import type { Brain } from "../local-model";
+import { analyseRequest, classifyIntents, parsePlanTarget } from "../nlu";
+import { allOf, call, calls, combineConfidence, finish, latest, refuseOutOfScope } from "./common";
+
+interface PlanInfo { id: string; name: string; downMbps: number; upMbps?: number; monthlyCents: number }
+
+function resolveTarget(text: string, plans: PlanInfo[], current: PlanInfo | undefined): PlanInfo | undefined {
+  const t = parsePlanTarget(text, plans);
+  if (t.planId) return plans.find((p) => p.id === t.planId);
+  const bySpeed = [...plans].sort((a, b) => a.downMbps - b.downMbps);
+  if (t.superlative === "cheapest") return [...plans].sort((a, b) => a.monthlyCents - b.monthlyCents)[0];
+  if (t.superlative === "fastest") return bySpeed.at(-1);
+  if (!current) return undefined;
+  const i = bySpeed.findIndex((p) => p.id === current.id);
+  if (t.direction === "up") return bySpeed[i + 1];
+  if (t.direction === "down") return i > 0 ? bySpeed[i - 1] : undefined;
+  return undefined;
+}
+
+/** The account worker's decisions: profile, catalogue, quote, and a change only when asked. */
+export const accountBrain: Brain = (input) => {
+  const text = input.userText;
+  const scope = classifyIntents(text).scores.account;
+  const req = analyseRequest(text);
+  const accountAsk = req.wantsPlanChange || req.asksOptions || req.asksQuote || req.asksContractEnd;
+  if (scope < 0.15 && !accountAsk) return refuseOutOfScope("account", "plans, contracts and plan changes");
+
+  const profile = latest(input.results, "get_profile");
+  const catalogue = latest(input.results, "list_plans");
+  if (!profile && !catalogue) return calls(["get_profile"], ["list_plans"]);
+  if (!profile) return call("get_profile");
+  if (!catalogue) return call("list_plans");
+
+  const p = profile.value ?? {};
+  const plans: PlanInfo[] = catalogue.value?.plans ?? [];
+  const current = plans.find((x) => x.id === (p.plan?.id ?? p.planId));
+  const result: WorkerResult = { status: "done", summary: "", facts: [], actions: [], confidence: 0 };
+  const sentences: string[] = [];
+  let certainty = 0.9;
+  if (current) result.facts.push(`Current plan ${current.name} (${formatCents(current.monthlyCents)}/month)`);
+  result.facts.push(`Contract ends ${p.contractEndsOn}`);
+
+  const quotes = allOf(input.results, "quote_plan_change");
+  const quoted = (id: string) => quotes.find((q) => (q.value?.toPlan?.id ?? q.value?.toPlanId) === id);
+
+  if (req.wantsPlanChange) {
+    const target = resolveTarget(text, plans, current);
+    if (!target) {
+      sentences.push(`I couldn't tell which plan you'd like. ${current ? `You're on ${current.name}. ` : ""}Our plans are ${plans.map((x) => `${x.name} (${formatCents(x.monthlyCents)}/month)`).join(", ")}.`);
+      result.status = "nothing_found";
+      certainty = 0.55;
+    } else if (current && target.id === current.id) {
+      sentences.push(`You're already on ${current.name}.`);
+    } else {
+      if (!quoted(target.id)) return call("quote_plan_change", { toPlanId: target.id });
+      const change = latest(input.results, "change_plan");
+      if (!change) return call("change_plan", { toPlanId: target.id });
+      const v = change.value ?? {};
+      if (v.status === "applied") {
+        sentences.push(`Done: your plan is now ${target.name} at ${formatCents(target.monthlyCents)}/month${v.feeCents ? `, with an early-termination fee of ${formatCents(v.feeCents)}` : ""}.`);
+        result.actions.push({ type: "plan_change", status: "applied", description: `Plan changed to ${target.id}` });
+      } else if (v.status === "needs_approval") {
+        const fee = v.proposedAction?.feeCents ?? quoted(target.id)?.value?.feeCents ?? 0;
+        sentences.push(`Moving to ${target.name} before your contract ends on ${p.contractEndsOn} carries an early-termination fee of ${formatCents(fee)}, so the change needs a specialist's approval. I've sent it for review and your plan stays as it is until then.`);
+        result.actions.push({ type: "plan_change", status: "proposed", description: `Change to ${target.id} with fee ${formatCents(fee)} awaiting approval` });
+        result.status = "needs_review";
+      } else {
+        sentences.push(`I can't change your plan right now: ${String(v.reason ?? "the account is not eligible").replace(/\.$/, "")}.`);
+        result.actions.push({ type: "plan_change", status: "refused", description: v.reason ?? "refused" });
+        result.status = "refused";
+      }
+    }
+  } else if (req.asksQuote && current) {
+    const cheaper = plans.filter((x) => x.monthlyCents < current.monthlyCents);
+    const candidates = parsePlanTarget(text, plans).direction === "up" ? plans.filter((x) => x.monthlyCents > current.monthlyCents) : cheaper;
+    const missing = candidates.filter((x) => !quoted(x.id));
+    if (missing.length) return calls(...missing.map((x) => ["quote_plan_change", { toPlanId: x.id }] as [string, Record<string, unknown>]));
+    if (!candidates.length) sentences.push(`There's no cheaper plan than ${current.name}.`);
+    for (const c of candidates) {
+      const q = quoted(c.id)?.value ?? {};
+      sentences.push(`Switching to ${c.name} (${formatCents(c.monthlyCents)}/month) ${q.feeCents ? `would carry an early-termination fee of ${formatCents(q.feeCents)} (${q.remainingMonths} remaining months)` : "would have no fee"}${q.decision === "needs_approval" ? " and needs a specialist's approval" : ""}.`);
+    }
+    sentences.push("Nothing has been changed; just tell me if you'd like to go ahead.");
+  } else if (req.asksOptions && current) {
+    const faster = plans.filter((x) => x.downMbps > current.downMbps);
+    if (faster.length === 0) sentences.push(`You're already on our fastest plan, ${current.name}.`);
+    else sentences.push(`You're on ${current.name}. Faster options: ${faster.map((x) => `${x.name} (${x.downMbps} Mbps, ${formatCents(x.monthlyCents)}/month)`).join("; ")}. Upgrades apply right away with no fee; just say which one you'd like.`);
+  }
+  if (req.asksContractEnd || (!req.wantsPlanChange && !req.asksQuote && !req.asksOptions)) {
+    sentences.push(`Your contract runs until ${p.contractEndsOn}${current ? ` on ${current.name}` : ""}.`);
+    if (!req.asksContractEnd) {
+      // e.g. "thinking about cancelling": inform, change nothing, and let a person follow up.
+      sentences.push("I haven't changed anything on your account.");
+      certainty = 0.55;
+    }
+  }
+  result.summary = sentences.join(" ");
+  result.confidence = combineConfidence(Math.max(scope, accountAsk ? 0.8 : 0.4), certainty);
+  return finish(result);
+};

@@ -1,0 +1,93 @@
+import { formatCents } from "../../../money";
+import type { WorkerResult } from "../../../workers/worker";
+import type { Brain } from "../local-model";
+import { analyseRequest, classifyIntents, parseAmountsCents } from "../nlu";
+import { allOf, call, combineConfidence, finish, latest, refuseOutOfScope } from "./common";
+
+interface Discrepancy { invoiceId: string; lineRef: string; kind: string; description: string; amountCents: number }
+
+/** The billing worker's decisions: overview, discrepancy check, credit what is confirmed. */
+export const billingBrain: Brain = (input) => {
+  const text = input.userText;
+  const scope = classifyIntents(text).scores.billing;
+  const req = analyseRequest(text);
+  if (scope < 0.15 && !req.wantsCredit && !req.disputesCharge) {
+    return refuseOutOfScope("billing", "charges, invoices, payments and credits");
+  }
+  const overview = latest(input.results, "get_billing_overview");
+  if (!overview) return call("get_billing_overview");
+  const check = latest(input.results, "find_discrepancies");
+  if (!check) return call("find_discrepancies");
+
+  const discrepancies: Discrepancy[] = check.value?.discrepancies ?? [];
+  const explanations: Array<{ invoiceId: string; lineRef: string; description: string }> = check.value?.explanations ?? [];
+  const wantsFix = req.wantsCredit || req.disputesCharge;
+  const mentioned = parseAmountsCents(text);
+  const matching = discrepancies.filter((d) => mentioned.includes(d.amountCents));
+  const targets = wantsFix ? (matching.length ? matching : discrepancies) : [];
+
+  const attempts = allOf(input.results, "issue_credit");
+  const attempted = (d: Discrepancy) =>
+    attempts.some((a) => a.value?.invoiceId === d.invoiceId && a.value?.amountCents === d.amountCents) ||
+    attempts.some((a) => a.value?.proposedAction?.invoiceId === d.invoiceId && a.value?.proposedAction?.amountCents === d.amountCents);
+  const next = targets.find((d) => !attempted(d));
+  if (next && attempts.length < targets.length) {
+    return call("issue_credit", { invoiceId: next.invoiceId, amountCents: next.amountCents, reason: next.description });
+  }
+
+  const result: WorkerResult = { status: "done", summary: "", facts: [], actions: [], confidence: 0 };
+  const sentences: string[] = [];
+  let certainty = 0.9;
+
+  if (req.claimedCustomerIds.length > 0) {
+    sentences.push("For your privacy I can only look at the account you are signed in with, so I can't share details of any other account.");
+    result.facts.push("Message named another customer id; only the signed-in account was used");
+  }
+  if (req.injection) result.facts.push("Instructions embedded in the message were ignored; policy is enforced by the billing system");
+
+  for (const a of attempts) {
+    const v = a.value ?? {};
+    const d = targets.find((t) => t.invoiceId === (v.invoiceId ?? v.proposedAction?.invoiceId));
+    const what = d ? d.description.replace(/\.$/, "") : "the charge";
+    if (v.status === "applied") {
+      sentences.push(`${what}, so I've credited ${formatCents(v.amountCents)} to your account against invoice ${v.invoiceId}.`);
+      result.actions.push({ type: "credit", status: "applied", description: `Credit ${formatCents(v.amountCents)} on ${v.invoiceId}` });
+    } else if (v.status === "needs_approval") {
+      const amt = v.proposedAction?.amountCents ?? d?.amountCents ?? 0;
+      sentences.push(`${what}. A credit of ${formatCents(amt)} needs a billing specialist's approval, so I've sent it for review; you'll hear back once it's decided.`);
+      result.actions.push({ type: "credit", status: "proposed", description: `Credit ${formatCents(amt)} on ${v.proposedAction?.invoiceId ?? d?.invoiceId} awaiting approval` });
+      result.status = "needs_review";
+    } else {
+      sentences.push(`I couldn't apply a credit for ${what.toLowerCase()}: ${v.reason ?? "the billing system refused it"}.`);
+      result.actions.push({ type: "credit", status: "refused", description: v.reason ?? "refused" });
+      certainty = 0.6;
+    }
+  }
+
+  if (!wantsFix && discrepancies.length > 0) {
+    for (const d of discrepancies) sentences.push(`I noticed a problem on invoice ${d.invoiceId}: ${d.description} Just ask and I can credit it.`);
+  }
+  if (discrepancies.length === 0) {
+    const total = overview.value?.invoices?.at?.(-1);
+    if (wantsFix && (mentioned.length > 0 || req.wantsCredit)) {
+      sentences.push("I checked your invoices and found no billing error that would justify a credit, so I haven't applied one.");
+      // A demand for money the data does not support deserves a human's second look.
+      certainty = req.injection ? 0.85 : 0.5;
+    } else {
+      sentences.push("I checked your invoices and every charge matches your plan and add-ons.");
+    }
+    for (const e of explanations.slice(0, 3)) sentences.push(e.description);
+    if (total) result.facts.push(`Latest invoice ${total.id}: ${formatCents(total.totalCents ?? 0)}`);
+    result.status = result.status === "done" && !wantsFix ? "done" : result.status === "done" ? "nothing_found" : result.status;
+  }
+  const overdue = overview.value?.overdueCents ?? 0;
+  if (overdue > 0) {
+    sentences.push(`Your account has ${formatCents(overdue)} overdue; paying it restores full service.`);
+    result.facts.push(`Overdue balance ${formatCents(overdue)}`);
+  }
+  for (const d of discrepancies) result.facts.push(`${d.invoiceId} ${d.lineRef}: ${d.description} (${formatCents(d.amountCents)})`);
+
+  result.summary = sentences.join(" ");
+  result.confidence = combineConfidence(Math.max(scope, wantsFix ? 0.8 : 0.5), certainty);
+  return finish(result);
+};

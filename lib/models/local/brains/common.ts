@@ -1,0 +1,48 @@
+import type { WorkerResult } from "../../../workers/worker";
+import type { BrainDecision, BrainInput } from "../local-model";
+import type { SeenToolResult } from "../prompt";
+
+export function call(toolName: string, input: Record<string, unknown> = {}): BrainDecision {
+  return { kind: "tool-calls", calls: [{ toolName, input }] };
+}
+
+export function calls(...list: Array<[string, Record<string, unknown>?]>): BrainDecision {
+  return { kind: "tool-calls", calls: list.map(([toolName, input]) => ({ toolName, input: input ?? {} })) };
+}
+
+export function finish(result: WorkerResult): BrainDecision {
+  return { kind: "text", text: JSON.stringify(result) };
+}
+
+/** The latest successful result of `tool`, or undefined when it was not called yet. */
+export function latest(results: SeenToolResult[], tool: string): SeenToolResult | undefined {
+  for (let i = results.length - 1; i >= 0; i--) if (results[i].toolName === tool) return results[i];
+  return undefined;
+}
+
+export function allOf(results: SeenToolResult[], tool: string): SeenToolResult[] {
+  return results.filter((r) => r.toolName === tool);
+}
+
+export function has(input: BrainInput, tool: string): boolean {
+  return input.toolNames.includes(tool);
+}
+
+/**
+ * Confidence of a worker's answer: how sure the classifier is that the sub-task is
+ * this worker's, combined with how conclusive the tool data was.
+ */
+export function combineConfidence(scopeScore: number, dataCertainty: number): number {
+  const c = 0.35 * scopeScore + 0.65 * dataCertainty;
+  return Math.round(Math.min(0.99, Math.max(0.01, c)) * 100) / 100;
+}
+
+export function refuseOutOfScope(worker: string, scope: string): BrainDecision {
+  return finish({
+    status: "refused",
+    summary: `This request is outside what the ${worker} team handles (${scope}).`,
+    facts: [],
+    actions: [],
+    confidence: 0.9,
+  });
+}

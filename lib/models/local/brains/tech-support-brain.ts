@@ -1,0 +1,84 @@
+import type { WorkerResult } from "../../../workers/worker";
+import type { Brain } from "../local-model";
+import { analyseRequest, classifyIntents } from "../nlu";
+import { call, calls, combineConfidence, finish, latest, refuseOutOfScope } from "./common";
+
+const WIFI_STEPS =
+  "Try these steps: restart the router, move it to a central, open spot away from walls and appliances, use the 5 GHz network near the router, and use a wired connection or a mesh extender for rooms far from it.";
+
+function when(iso: string | null | undefined): string {
+  if (!iso) return "as soon as possible";
+  const d = new Date(iso);
+  return `${d.toISOString().slice(0, 10)} at ${d.toISOString().slice(11, 16)} UTC`;
+}
+
+/** The technical support worker's decisions: test, outage, reset, then dispatch. */
+export const techSupportBrain: Brain = (input) => {
+  const text = input.userText;
+  const scope = classifyIntents(text).scores.tech_support;
+  const req = analyseRequest(text);
+  if (scope < 0.15 && !req.asksOutage && !req.wantsTechnician && !req.mentionsWifi) {
+    return refuseOutOfScope("technical support", "connectivity, outages, equipment and technician visits");
+  }
+  const test = latest(input.results, "run_line_test");
+  const outageCheck = latest(input.results, "check_outage");
+  // Independent look-ups go out together, as parallel tool calls.
+  if (!test && !outageCheck) return calls(["run_line_test"], ["check_outage"]);
+  if (!test) return call("run_line_test");
+  if (!outageCheck) return call("check_outage");
+
+  const raw = test.value ?? {};
+  const line = { ...raw, status: raw.lineStatus ?? raw.status };
+  const outage = outageCheck.value?.outage ?? null;
+  const result: WorkerResult = { status: "done", summary: "", facts: [], actions: [], confidence: 0 };
+  result.facts.push(`Line status ${line.status}, ${line.downMbps ?? 0} Mbps down, ${line.packetLossPct ?? 0}% packet loss`);
+  const scopeScore = Math.max(scope, 0.7);
+
+  if (line.accountStatus === "suspended" || line.status === "suspended") {
+    result.summary =
+      "Your internet service is suspended because the account has an overdue balance, not because of a fault on the line. Once the overdue amount is paid, service is restored.";
+    result.facts.push("Account suspended");
+    result.confidence = combineConfidence(scopeScore, 0.92);
+    return finish(result);
+  }
+  if (outage) {
+    result.summary = `There is an active outage in your area (${outage.id}): ${String(outage.summary).replace(/\.$/, "")}. Service is expected back by ${when(outage.etaAt)}. No technician visit is needed; your line will recover when the repair is done.`;
+    result.facts.push(`Outage ${outage.id} in zone ${outage.zone}`);
+    result.confidence = combineConfidence(scopeScore, 0.95);
+    return finish(result);
+  }
+
+  const unhealthy = line.status === "degraded" || line.status === "down";
+  if (!unhealthy) {
+    result.summary = `Your fiber line tests healthy (${line.downMbps} Mbps down, ${line.packetLossPct}% packet loss, ${line.latencyMs ?? "?"} ms), so the slowdown is most likely in your home Wi-Fi. ${WIFI_STEPS}`;
+    if (req.wantsTechnician) result.summary += " Because the line itself is fine, a technician visit wouldn't help here.";
+    result.confidence = combineConfidence(scopeScore, 0.88);
+    return finish(result);
+  }
+
+  const reset = latest(input.results, "remote_reset");
+  if (!reset) return call("remote_reset");
+  if (reset.value?.status === "fixed" || reset.value?.status === "no_fault") {
+    const after = reset.value.line ?? {};
+    result.summary = `I found a fault on your line (${line.status}, ${line.packetLossPct}% packet loss) and fixed it with a remote reset; it now tests at ${after.downMbps ?? "full"} Mbps.`;
+    result.actions.push({ type: "remote_reset", status: "applied", description: "Remote reset fixed the line" });
+    result.confidence = combineConfidence(scopeScore, 0.92);
+    return finish(result);
+  }
+  result.actions.push({ type: "remote_reset", status: "applied", description: "Remote reset did not fix the line" });
+
+  const dispatch = latest(input.results, "dispatch_technician");
+  if (!dispatch) return call("dispatch_technician", { reason: `Line ${line.status} after remote reset; no outage in zone` });
+  const v = dispatch.value ?? {};
+  if (v.status === "booked" || v.status === "already_booked") {
+    result.summary = `Your line is ${line.status} and a remote reset didn't fix it, and there's no outage in your area, so I've booked a technician visit for ${when(v.slot?.startsAt)} (${v.slot?.id}).`;
+    result.actions.push({ type: "dispatch", status: "applied", description: `Technician booked ${v.slot?.id}` });
+    result.confidence = combineConfidence(scopeScore, 0.93);
+  } else {
+    result.status = "needs_review";
+    result.summary = `Your line is ${line.status} and a remote reset didn't fix it. I couldn't book a technician automatically (${v.reason ?? "no free slot in your area"}), so a member of our team will arrange a visit with you.`;
+    result.actions.push({ type: "dispatch", status: "refused", description: v.reason ?? v.status ?? "not booked" });
+    result.confidence = combineConfidence(scopeScore, 0.45);
+  }
+  return finish(result);
+};

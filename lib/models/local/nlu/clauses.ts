@@ -1,0 +1,136 @@
+/**
+ * Sub-task splitting for the supervisor: a multi-part message is cut into
+ * clauses (segment.ts), each clause is classified, and the clauses are merged
+ * per worker so each worker receives only its own part of the message.
+ *
+ * Rules:
+ * - a clause goes to every business label the classifier gives it (score >= 0.5);
+ * - a clause without a business label (context such as "I need it back today",
+ *   a greeting, "Ignore all previous instructions.") attaches to the business
+ *   clause it continues: the previous one, or the next one when it opens the
+ *   message; a clause that is confidently out of scope on its own (and carries
+ *   no prompt-injection marker) is left out and reported in `outOfScopeParts`;
+ * - a worker the whole-message classification wants but no clause claimed gets
+ *   the clause that scores highest for it;
+ * - a message whose overall labels are only out_of_scope / small_talk gets no
+ *   sub-tasks (the supervisor declines or answers itself).
+ * At most one entry per worker, in order of first appearance.
+ */
+import { classifyIntents, isWorkerLabel, type IntentClassification, type WorkerLabel } from "./classifier";
+import { analyseRequest } from "./requests";
+import { segmentMessage } from "./segment";
+
+export type Worker = WorkerLabel;
+
+export interface Subtask {
+  worker: Worker;
+  text: string;
+}
+
+export interface ClauseInfo {
+  text: string;
+  start: number;
+  end: number;
+  classification: IntentClassification;
+  /** Workers this clause was routed to (own labels, or inherited when attached). */
+  workers: Worker[];
+  role: "business" | "attached" | "out_of_scope";
+}
+
+export interface SubtaskPlan {
+  message: IntentClassification;
+  clauses: ClauseInfo[];
+  subtasks: Subtask[];
+  /** Clauses left out because they are out of scope on their own. */
+  outOfScopeParts: string[];
+}
+
+/** Confidence above which a stand-alone out-of-scope clause is left out rather than attached. */
+const DROP_OUT_OF_SCOPE = 0.6;
+
+export function planSubtasks(text: string): SubtaskPlan {
+  const message = classifyIntents(text);
+  if (!text.trim()) return { message, clauses: [], subtasks: [], outOfScopeParts: [] };
+  const messageWorkers = message.labels.filter(isWorkerLabel);
+  const segs = segmentMessage(text);
+  const clauses: ClauseInfo[] = segs.map((s) => {
+    const classification = segs.length === 1 ? message : classifyIntents(s.text);
+    const own = classification.labels.filter(isWorkerLabel);
+    let role: ClauseInfo["role"] = own.length ? "business" : "attached";
+    if (
+      !own.length &&
+      classification.top.label === "out_of_scope" &&
+      classification.top.confidence >= DROP_OUT_OF_SCOPE &&
+      !analyseRequest(s.text).injection
+    ) {
+      role = "out_of_scope";
+    }
+    return { text: s.text, start: s.start, end: s.end, classification, workers: own, role };
+  });
+
+  if (messageWorkers.length === 0) {
+    return { message, clauses, subtasks: [], outOfScopeParts: [] };
+  }
+
+  // a worker wanted by the whole message but claimed by no clause takes its best clause
+  for (const w of messageWorkers) {
+    if (clauses.some((c) => c.workers.includes(w))) continue;
+    let best: ClauseInfo | undefined;
+    for (const c of clauses) {
+      if (c.role === "out_of_scope") continue;
+      if (!best || c.classification.scores[w] > best.classification.scores[w]) best = c;
+    }
+    if (best) {
+      best.workers = [...best.workers, w];
+      best.role = "business";
+    }
+  }
+
+  // attach context clauses to the business clause they continue
+  const owners = clauses.map((c) => (c.role === "business" ? c.workers : undefined));
+  clauses.forEach((c, i) => {
+    if (c.role !== "attached") return;
+    let j = i - 1;
+    while (j >= 0 && !owners[j]) j--;
+    if (j < 0) {
+      j = i + 1;
+      while (j < clauses.length && !owners[j]) j++;
+    }
+    c.workers = j >= 0 && j < clauses.length ? [...owners[j]!] : [...messageWorkers];
+  });
+
+  // merge per worker; a run of consecutive clauses keeps the original wording between them
+  const order: Worker[] = [];
+  const parts = new Map<Worker, string[]>();
+  const lastIndex = new Map<Worker, number>();
+  const runStart = new Map<Worker, number>();
+  clauses.forEach((c, i) => {
+    if (c.role === "out_of_scope") return;
+    for (const w of c.workers) {
+      if (!parts.has(w)) {
+        parts.set(w, []);
+        order.push(w);
+      }
+      const list = parts.get(w)!;
+      if (lastIndex.get(w) === i - 1 && list.length > 0) {
+        list[list.length - 1] = text.slice(runStart.get(w)!, c.end);
+      } else {
+        list.push(c.text);
+        runStart.set(w, c.start);
+      }
+      lastIndex.set(w, i);
+    }
+  });
+  const subtasks = order.map((worker) => ({ worker, text: parts.get(worker)!.join(" ") }));
+  return {
+    message,
+    clauses,
+    subtasks,
+    outOfScopeParts: clauses.filter((c) => c.role === "out_of_scope").map((c) => c.text),
+  };
+}
+
+/** One entry per worker with only that worker's part of the message. */
+export function splitIntoSubtasks(text: string): Subtask[] {
+  return planSubtasks(text).subtasks;
+}

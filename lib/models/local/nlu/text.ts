@@ -1,0 +1,240 @@
+/**
+ * Text normalisation and feature extraction shared by the intent classifier and
+ * the clause splitter. Everything here is pure and deterministic.
+ *
+ * Pipeline: lowercase -> placeholders for money / customer ids / invoice ids /
+ * plan speeds -> a small spelling & abbreviation map (chat-style "pls", "u",
+ * common typos) -> word tokens -> digits to <num> -> light suffix stemming.
+ * Features are word unigrams, bigrams (with a start-of-text marker) and a few
+ * word prefixes (first 5 letters of longer words, which make the model robust
+ * to inflections and typos the stemmer misses).
+ */
+
+/** Abbreviations, chat spellings and frequent typos -> canonical word(s). */
+const SPELLING: Record<string, string> = {
+  u: "you",
+  ur: "your",
+  r: "are",
+  y: "why",
+  wat: "what",
+  wut: "what",
+  whats: "what is",
+  pls: "please",
+  plz: "please",
+  pleas: "please",
+  thx: "thanks",
+  thnx: "thanks",
+  ty: "thanks",
+  thank: "thanks",
+  bil: "bill",
+  bils: "bills",
+  chrg: "charge",
+  chg: "charge",
+  dbl: "double",
+  "2x": "twice",
+  intrnet: "internet",
+  interent: "internet",
+  internt: "internet",
+  inernet: "internet",
+  intenet: "internet",
+  net: "internet",
+  conection: "connection",
+  connexion: "connection",
+  conn: "connection",
+  droping: "dropping",
+  disconects: "disconnects",
+  wify: "wifi",
+  wireless: "wifi",
+  wlan: "wifi",
+  modem: "router",
+  tech: "technician",
+  techie: "technician",
+  engineer: "technician",
+  gigabit: "gig",
+  contrct: "contract",
+  cancle: "cancel",
+  canceling: "cancelling",
+  canceled: "cancelled",
+  acct: "account",
+  acc: "account",
+  invoce: "invoice",
+  refnd: "refund",
+  wanna: "want to",
+  gonna: "going to",
+  im: "i am",
+  ive: "i have",
+  cant: "can not",
+  cannot: "can not",
+  wont: "will not",
+  dont: "do not",
+  doesnt: "does not",
+  didnt: "did not",
+  isnt: "is not",
+  wasnt: "was not",
+  havent: "have not",
+  hasnt: "has not",
+  shouldnt: "should not",
+  couldnt: "could not",
+  youre: "you are",
+  theres: "there is",
+  hows: "how is",
+  whens: "when is",
+  wheres: "where is",
+  thats: "that is",
+  its: "it is",
+  lets: "let us",
+};
+
+/** Replace entities with placeholder tokens; returns lowercase text. */
+export function normalise(text: string): string {
+  let t = ` ${text.toLowerCase()} `;
+  t = t.replace(/[\u2018\u2019\u02bc`]/g, "'").replace(/[\u201c\u201d]/g, '"');
+  // money: $12.99, $ 1,000, 85 dollars, 25 bucks, 40 usd, usd 40
+  t = t.replace(/(?:usd|us\$|\$)\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:dollars?|bucks|usd)\b/g, " <money> ");
+  t = t.replace(/\b\d+\.\d\d\b/g, " <money> ");
+  t = t.replace(/\binv-\d+(?:-\d+)*\b/g, " <invoice> ");
+  t = t.replace(/\bc-\d{3,}\b/g, " <custid> ");
+  t = t.replace(/\b[a-z]+-\d+\b/g, " <code> "); // zones, outage ids: north-7, out-77
+  t = t.replace(/\bwi-?fi\b|\bwi fi\b/g, " wifi ");
+  t = t.replace(/\badd-?ons?\b/g, " addon ");
+  t = t.replace(/\be-mail\b/g, " email ");
+  t = t.replace(/\b(?:1|one)\s?(?:gig|gb|gbps)\b|\b1000\s?mbps\b/g, " gig ");
+  t = t.replace(/\b(\d+)\s?(?:mbps|mb\/s|megs?)\b/g, " $1 mbps ");
+  t = t.replace(/\b(\d+)\s?ms\b/g, " $1 ms ");
+  t = t.replace(/\b(\d+)(am|pm)\b/g, " $1 $2 ");
+  t = t.replace(/\+/g, " plus ");
+  t = t.replace(/&/g, " and ");
+  // contractions
+  t = t.replace(/\bcan't\b/g, "can not").replace(/\bwon't\b/g, "will not");
+  t = t.replace(/n't\b/g, " not").replace(/'ll\b/g, " will").replace(/'re\b/g, " are");
+  t = t.replace(/'ve\b/g, " have").replace(/\bi'm\b/g, "i am").replace(/'d\b/g, " would");
+  // remaining apostrophes ("what's", "router's") are dropped: whats -> spelling map, routers -> stem
+  t = t.replace(/([a-z])'([a-z])/g, "$1$2");
+  return t;
+}
+
+/** Light suffix stemmer (a small, predictable subset of Porter step 1). */
+export function stem(w: string): string {
+  if (w.startsWith("<") || w.length <= 3) return w;
+  let s = w;
+  if (s.endsWith("ies") && s.length > 4) s = `${s.slice(0, -3)}y`;
+  else if (s.endsWith("sses")) s = s.slice(0, -2);
+  else if (s.endsWith("ing") && s.length > 5) s = s.slice(0, -3);
+  else if (s.endsWith("ed") && s.length > 4 && !s.endsWith("eed")) s = s.slice(0, -2);
+  else if (s.endsWith("es") && s.length > 4 && /(?:ch|sh|x|z|ss)es$/.test(s)) s = s.slice(0, -2);
+  else if (s.endsWith("s") && !s.endsWith("ss") && !s.endsWith("us") && !s.endsWith("is") && s.length > 3) s = s.slice(0, -1);
+  else if (s.endsWith("ly") && s.length > 5) s = s.slice(0, -2);
+  // collapse a doubled final consonant left by -ing/-ed: dropp -> drop, stopp -> stop
+  if (s !== w && /([bdfgklmnprt])\1$/.test(s) && !/(?:ll|ss)$/.test(s)) s = s.slice(0, -1);
+  // drop a final silent e so "charge"/"charged"/"charging" meet at "charg"
+  if (s.length > 4 && s.endsWith("e") && !s.endsWith("ee")) s = s.slice(0, -1);
+  return s;
+}
+
+/** Normalised word tokens (before stemming). */
+export function words(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of normalise(text).split(/[^a-z0-9<>]+/)) {
+    if (!raw) continue;
+    const mapped = SPELLING[raw] ?? raw;
+    for (const w of mapped.split(" ")) {
+      if (!w) continue;
+      out.push(/^\d+$/.test(w) ? "<num>" : w);
+    }
+  }
+  return out;
+}
+
+/** Stemmed tokens. */
+export function tokens(text: string): string[] {
+  return words(text).map(stem);
+}
+
+/**
+ * Domain concept lexicon: a word (before stemming) that starts with one of these
+ * stems adds the concept as a feature. It carries prior knowledge the corpus may
+ * not show for every inflection or synonym, and "c:none" (no domain concept at
+ * all) is a strong out-of-scope / small-talk signal.
+ */
+const CONCEPTS: Array<[string, RegExp]> = [
+  ["money", /^(?:bill|invoic|charg|fee|refund|credit|payment|paid|pay|owe|balanc|overcharg|statement|penalt|pric|cost|dollar|<money>|<invoice>|reimburs|compensat|autopay|receipt|discount|tax|debit|money|overdue|due|waiv|rate|expensiv|cheap)/],
+  ["net", /^(?:internet|wifi|connect|speed|slow|down|outag|router|box|ont|light|buffer|lag|ping|latenc|drop|disconnect|signal|line|offline|online|stream|restor|reboot|restart|ethernet|dns|website|page|load|technician|repair|visit|mbps|upload|download|cable|network|dead|freez|stutter|timeout|packet|coverage|mesh|extender|fiber|service)/],
+  ["plan", /^(?:plan|upgrad|downgrad|switch|contract|cancel|tier|package|gig|faster|quicker|cheaper|option|compar|agreement|provider|competitor|addon|leav|fiber)/],
+  // consequences the customer suffered (ruined week, lost a client): a compensation cue, not a fault report
+  ["harm", /^(?:ruin|wreck|disaster|disastrous|nightmare|killed|lost|miss|missed|cost|suffer|hardship|inconvenienc|unacceptabl|furious|fed)$|^(?:ruin|wreck|disastr|nightmar|inconvenienc|suffer)/],
+  ["profile", /^(?:profil|address|email|phone|password|login|username|name|detail|contact|owner|account)/],
+];
+
+function conceptsOf(ws: string[]): string[] {
+  const found: string[] = [];
+  for (const [name, re] of CONCEPTS) if (ws.some((w) => re.test(w))) found.push(`c:${name}`);
+  if (found.length === 0) found.push("c:none");
+  return found;
+}
+
+const OK_NOUNS: Record<string, string> = {
+  bill: "money", bills: "money", billing: "money", invoice: "money", invoices: "money", charges: "money", price: "money", statement: "money",
+  internet: "net", connection: "net", wifi: "net", service: "net", speed: "net", speeds: "net", line: "net",
+  plan: "plan", contract: "plan", package: "plan",
+};
+const OK_WORDS = new Set(["fine", "ok", "okay", "correct", "good", "great", "right", "sorted", "accurate", "perfect"]);
+const OK_LINK = new Set(["is", "looks", "look", "seems", "seem", "are", "was", "works", "work", "itself", "all", "totally", "actually", "really", "itself"]);
+
+/**
+ * Mark nouns stated to be fine ("my bill looks fine", "no problem with my bill",
+ * "nothing wrong with the connection"): the noun becomes "<ok:concept>" so it no
+ * longer votes for its usual intent.
+ */
+function markOkNouns(ws: string[]): string[] {
+  const out = [...ws];
+  for (let i = 0; i < ws.length; i++) {
+    const concept = OK_NOUNS[ws[i]];
+    if (!concept) continue;
+    let ok = false;
+    // noun (is|looks|seems ...){1,2} fine   -- but not "is not fine"
+    let j = i + 1;
+    while (j < ws.length && j <= i + 3 && OK_LINK.has(ws[j])) j++;
+    if (j > i + 1 && j < ws.length && OK_WORDS.has(ws[j])) ok = true;
+    // "my wifi works (fine|well) but ...", "the internet is working fine"
+    const k = ws[i + 1] === "is" && ws[i + 2] === "working" ? i + 3 : ws[i + 1] === "works" ? i + 2 : -1;
+    if (k > 0 && (k >= ws.length || ["but", "and", "fine", "ok", "okay", "great", "well", "perfectly", "now"].includes(ws[k]))) ok = true;
+    // no problem(s) / issues / nothing wrong with (my|the) noun
+    const pre = ws.slice(Math.max(0, i - 5), i).join(" ");
+    if (/\b(?:no (?:problems?|issues?)|nothing(?: is)? wrong|all good) with (?:my|the|our)?$/.test(pre.trim())) ok = true;
+    if (ok) out[i] = `<ok:${concept}>`;
+  }
+  return out;
+}
+
+/** Sparse binary feature set of a text (deduplicated, order of first occurrence). */
+export function featuresOf(text: string): string[] {
+  const ws = markOkNouns(words(text));
+  const toks = ws.map(stem);
+  const seen = new Set<string>();
+  const add = (f: string) => {
+    if (!seen.has(f)) seen.add(f);
+  };
+  let prev = "<s>";
+  for (const t of toks) {
+    add(`u:${t}`);
+    add(`b:${prev}_${t}`);
+    if (t.length >= 6 && !t.startsWith("<")) add(`p:${t.slice(0, 5)}`);
+    prev = t;
+  }
+  for (const c of conceptsOf(ws)) add(c);
+  if (toks.length === 0) add("u:<empty>");
+  if (toks.length <= 2) add("len:short");
+  return [...seen];
+}
+
+/** Token set used for near-duplicate checks (Jaccard). */
+export function tokenSet(text: string): Set<string> {
+  return new Set(words(text));
+}
+
+export function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  let inter = 0;
+  for (const x of a) if (b.has(x)) inter++;
+  return inter / (a.size + b.size - inter);
+}

@@ -1,0 +1,81 @@
+/**
+ * Realistic token accounting for the local model: gpt-tokenizer's o200k_base
+ * encoding (the GPT-4o / GPT-5 family). The encoding module is imported directly
+ * (not the package root, which would also load model metadata) to keep start-up
+ * fast; gpt-tokenizer is in next.config's serverExternalPackages, so the Next
+ * server loads it from node_modules like tsx / vitest do.
+ */
+import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
+import { countTokens as o200kCount } from "gpt-tokenizer/encoding/o200k_base";
+
+/** Special-token strings in user text ("<|endoftext|>") are counted as plain text, never rejected. */
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
+/** Tokens per message for role / separators, as in OpenAI's chat accounting. */
+export const TOKENS_PER_MESSAGE = 4;
+
+/** Number of o200k_base tokens of a text. */
+export function countTokens(text: string): number {
+  if (!text) return 0;
+  return o200kCount(text, PLAIN_TEXT);
+}
+
+function jsonText(value: unknown): string {
+  if (value === undefined) return "";
+  if (typeof value === "string") return value;
+  try {
+    return JSON.stringify(value) ?? "";
+  } catch {
+    return String(value);
+  }
+}
+
+type LooseMessage = { role: string; content: unknown };
+
+function partText(part: unknown): string {
+  if (typeof part === "string") return part;
+  if (!part || typeof part !== "object") return "";
+  const p = part as Record<string, unknown>;
+  switch (p.type) {
+    case "text":
+    case "reasoning":
+      return typeof p.text === "string" ? p.text : "";
+    case "tool-call":
+      return `${typeof p.toolName === "string" ? p.toolName : ""} ${jsonText(p.input)}`.trim();
+    case "tool-result": {
+      const name = typeof p.toolName === "string" ? p.toolName : "";
+      const out = p.output as Record<string, unknown> | undefined;
+      let body = "";
+      if (out && typeof out === "object") {
+        if (out.type === "text" || out.type === "error-text") body = typeof out.value === "string" ? out.value : "";
+        else if (out.type === "json" || out.type === "error-json") body = jsonText(out.value);
+        else if (out.type === "execution-denied") body = typeof out.reason === "string" ? out.reason : "";
+        else if (out.type === "content" && Array.isArray(out.value)) body = out.value.map(partText).join("\n");
+      } else if (out !== undefined) body = jsonText(out);
+      return `${name} ${body}`.trim();
+    }
+    case "tool-approval-response":
+      return typeof p.reason === "string" ? p.reason : "";
+    case "file":
+      // inline text files count; binary media is not text
+      return typeof p.data === "string" && typeof p.mediaType === "string" && p.mediaType.startsWith("text/") ? p.data : "";
+    default:
+      return "";
+  }
+}
+
+/**
+ * Prompt tokens of an AI SDK LanguageModelV4 prompt: the tokens of every text it
+ * contains (system text, text and reasoning parts, tool-call inputs, tool-result
+ * outputs) plus TOKENS_PER_MESSAGE per message.
+ */
+export function countPromptTokens(prompt: LanguageModelV4Prompt | readonly LooseMessage[]): number {
+  let total = 0;
+  for (const message of prompt as readonly LooseMessage[]) {
+    total += TOKENS_PER_MESSAGE;
+    const content = message.content;
+    if (typeof content === "string") total += countTokens(content);
+    else if (Array.isArray(content)) for (const part of content) total += countTokens(partText(part));
+  }
+  return total;
+}

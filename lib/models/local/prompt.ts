@@ -1,0 +1,90 @@
+import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
+
+// Reading an AI SDK prompt the way a model would: the system text, the user's
+// words, and the tool calls already made with their results.
+
+export interface SeenToolResult {
+  toolName: string;
+  toolCallId: string;
+  /** The tool's JSON answer (MCP structured content or parsed text), or null. */
+  value: any;
+  isError: boolean;
+}
+
+export function systemText(prompt: LanguageModelV4Prompt): string {
+  return prompt.filter((m) => m.role === "system").map((m) => m.content as string).join("\n");
+}
+
+/** The text of the last user message. */
+export function lastUserText(prompt: LanguageModelV4Prompt): string {
+  for (let i = prompt.length - 1; i >= 0; i--) {
+    const m = prompt[i];
+    if (m.role === "user") {
+      return m.content.map((p) => (p.type === "text" ? p.text : "")).join("\n").trim();
+    }
+  }
+  return "";
+}
+
+function parseMaybeJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Unwraps an MCP CallToolResult (or any tool output) to its JSON payload. */
+export function unwrapToolOutput(output: any): { value: any; isError: boolean } {
+  if (!output) return { value: null, isError: false };
+  let v = output;
+  let isError = false;
+  if (v.type === "json" || v.type === "error-json") {
+    isError = v.type === "error-json";
+    v = v.value;
+  } else if (v.type === "text" || v.type === "error-text") {
+    return { value: parseMaybeJson(v.value), isError: v.type === "error-text" };
+  } else if (v.type === "content") {
+    const text = (v.value as any[]).filter((p) => p.type === "text").map((p) => p.text).join("");
+    return { value: parseMaybeJson(text), isError };
+  }
+  // An MCP CallToolResult: prefer structured content, else the text content.
+  if (v && typeof v === "object" && ("content" in v || "structuredContent" in v)) {
+    isError = isError || Boolean(v.isError);
+    if (v.structuredContent) return { value: v.structuredContent, isError };
+    const text = (v.content as any[] | undefined)?.filter((p) => p.type === "text").map((p) => p.text).join("") ?? "";
+    return { value: parseMaybeJson(text), isError };
+  }
+  return { value: v, isError };
+}
+
+/** Every tool result in the conversation so far, oldest first. */
+export function toolResults(prompt: LanguageModelV4Prompt): SeenToolResult[] {
+  const out: SeenToolResult[] = [];
+  for (const m of prompt) {
+    if (m.role !== "tool" && m.role !== "assistant") continue;
+    for (const p of m.content as any[]) {
+      if (p.type !== "tool-result") continue;
+      const { value, isError } = unwrapToolOutput(p.output);
+      out.push({ toolName: p.toolName, toolCallId: p.toolCallId, value, isError });
+    }
+  }
+  return out;
+}
+
+/** Every text the prompt carries, for token accounting. */
+export function promptTexts(prompt: LanguageModelV4Prompt): string[] {
+  const texts: string[] = [];
+  for (const m of prompt) {
+    if (typeof m.content === "string") {
+      texts.push(m.content);
+      continue;
+    }
+    for (const p of m.content as any[]) {
+      if (p.type === "text" || p.type === "reasoning") texts.push(p.text);
+      else if (p.type === "tool-call") texts.push(typeof p.input === "string" ? p.input : JSON.stringify(p.input));
+      else if (p.type === "tool-result") texts.push(JSON.stringify(p.output));
+    }
+  }
+  return texts;
+}

@@ -1,0 +1,104 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resetTestWorld, useTestDb } from "../../test/db";
+import { fixedClock } from "../clock";
+import { createEngine, submitMessage } from "../orchestrator/engine";
+import { modelsFromEnv } from "./registry";
+
+// A local stand-in for an OpenAI-compatible server (/v1/chat/completions). It
+// records every request and answers like a model would: a plan for the planning
+// call, one tool call then a JSON result for a worker, streamed text for synthesis.
+
+const db = useTestDb();
+const requests: any[] = [];
+let server: http.Server;
+let baseURL = "";
+
+function completion(message: Record<string, unknown>, finish: string) {
+  return {
+    id: `chatcmpl-${requests.length}`, object: "chat.completion", created: 1_700_000_000, model: "fake-model",
+    choices: [{ index: 0, message: { role: "assistant", content: null, ...message }, finish_reason: finish }],
+    usage: { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150 },
+  };
+}
+
+function answer(body: any, res: http.ServerResponse) {
+  const system: string = body.messages.find((m: any) => m.role === "system")?.content ?? "";
+  const hasToolResults = body.messages.some((m: any) => m.role === "tool");
+  if (body.stream) {
+    // Synthesis: streamed text.
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    const words = "Here is your answer: your bill and your line were checked.".split(" ");
+    for (const [i, w] of words.entries()) {
+      res.write(`data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "fake-model", choices: [{ index: 0, delta: i === 0 ? { role: "assistant", content: w } : { content: ` ${w}` }, finish_reason: null }] })}\n\n`);
+    }
+    res.write(`data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "fake-model", choices: [{ index: 0, delta: {}, finish_reason: "stop" }], usage: { prompt_tokens: 200, completion_tokens: 12, total_tokens: 212 } })}\n\n`);
+    res.end("data: [DONE]\n\n");
+    return;
+  }
+  res.writeHead(200, { "content-type": "application/json" });
+  if (!body.tools) {
+    const plan = { kind: "delegate", tasks: [{ worker: "billing", instruction: "Check my bill." }, { worker: "tech_support", instruction: "My internet is slow." }] };
+    res.end(JSON.stringify(completion({ content: JSON.stringify(plan) }, "stop")));
+    return;
+  }
+  const billing = system.includes("billing worker");
+  if (!hasToolResults) {
+    const name = billing ? "get_billing_overview" : "run_line_test";
+    res.end(JSON.stringify(completion({ tool_calls: [{ id: `call_${requests.length}`, type: "function", function: { name, arguments: "{}" } }] }, "tool_calls")));
+    return;
+  }
+  const result = { status: "done", summary: billing ? "Your bill was checked." : "Your line was tested.", facts: [], actions: [], confidence: 0.9 };
+  res.end(JSON.stringify(completion({ content: JSON.stringify(result) }, "stop")));
+}
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (d) => (raw += d));
+    req.on("end", () => {
+      const body = JSON.parse(raw || "{}");
+      requests.push({ path: req.url, auth: req.headers.authorization, body });
+      answer(body, res);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe("OpenAI-compatible model path", () => {
+  beforeEach(async () => {
+    requests.length = 0;
+    await resetTestWorld(db);
+  });
+
+  it("sends the plan schema and the worker's MCP tools, and completes a run", async () => {
+    const models = modelsFromEnv({ SWITCHBOARD_MODEL: "openai", OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: baseURL, OPENAI_MODEL: "fake-model" });
+    const deps = createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models });
+    const { run, done } = await submitMessage(deps, { customerId: "C-1001", message: "Check my bill and also my internet is slow and I might upgrade" });
+    expect(await done).toBe("completed");
+
+    expect(requests.every((r) => r.path === "/v1/chat/completions" && r.auth === "Bearer sk-test")).toBe(true);
+    const planning = requests.find((r) => !r.body.tools && !r.body.stream);
+    expect(planning.body.response_format.type).toBe("json_schema");
+    expect(Object.keys(planning.body.response_format.json_schema.schema.properties)).toEqual(expect.arrayContaining(["kind", "tasks"]));
+
+    const billingCall = requests.find((r) => r.body.tools && r.body.messages[0].content.includes("billing worker"));
+    const billingTools = billingCall.body.tools.map((t: any) => t.function.name);
+    expect(billingTools).toEqual(expect.arrayContaining(["get_billing_overview", "find_discrepancies", "issue_credit"]));
+    expect(billingTools).not.toContain("run_line_test"); // a worker only gets its own server's tools
+    expect(billingCall.body.response_format.type).toBe("json_schema");
+    // The worker saw only its sub-task, not the whole message.
+    expect(JSON.stringify(billingCall.body.messages)).not.toContain("upgrade");
+
+    const stored = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(stored.reply).toBe("Here is your answer: your bill and your line were checked.");
+    const calls = await db.toolCall.findMany({ where: { runId: run.id } });
+    expect(calls.map((c) => c.tool).sort()).toEqual(["get_billing_overview", "run_line_test"]);
+    const usage = await db.modelCall.findMany({ where: { runId: run.id } });
+    expect(usage.map((u) => u.role).sort()).toEqual(["billing", "supervisor", "synthesis", "tech_support"]);
+    expect(stored.tokensIn).toBeGreaterThan(0);
+  });
+});

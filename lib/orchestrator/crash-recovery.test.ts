@@ -1,0 +1,58 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { inject, resetTestWorld, useTestDb } from "../../test/db";
+import { createRun } from "./store";
+
+const db = useTestDb();
+const MESSAGE = "I was charged a $30 late fee but I paid on time. Also my internet has been really slow all week, and I'd like to upgrade to the 1 Gig plan.";
+
+function child(env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ["--import", "tsx", path.resolve("test/crash-child.ts")], {
+      env: { ...process.env, DATABASE_URL: inject("databaseUrl"), ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    p.stderr.on("data", (d) => (stderr += d));
+    p.on("exit", (code, signal) => resolve({ code, signal, stderr }));
+  });
+}
+
+// Every place a process can die between two persisted steps of a 3-worker run whose
+// billing part applies an automatic credit, remote-resets a line and upgrades a plan.
+const BOUNDARIES = [
+  "claimed",
+  "planned",
+  "after_tool:issue_credit",
+  "after_tool:remote_reset",
+  "after_tool:change_plan",
+  "workers_done",
+  "synthesized",
+  "finished",
+];
+
+describe("crash recovery", () => {
+  beforeEach(() => resetTestWorld(db));
+
+  it.each(BOUNDARIES)("a run killed at %s completes after restart with every side effect exactly once", async (boundary) => {
+    const { run } = await createRun(db, { customerId: "C-1001", message: MESSAGE });
+    const crashed = await child({ RUN_ID: run.id, CRASH_AT: boundary });
+    expect(crashed.signal, crashed.stderr).toBe("SIGKILL");
+
+    const recovered = await child({ MODE: "recover" });
+    expect(recovered.code, recovered.stderr).toBe(0);
+
+    const after = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(after.status).toBe("completed");
+    expect(after.step).toBe("finished");
+    const credits = await db.credit.findMany({ where: { customerId: "C-1001", runId: run.id } });
+    expect(credits.map((c) => c.amountCents)).toEqual([3000]);
+    expect(await db.planChange.count({ where: { customerId: "C-1001" } })).toBe(1);
+    expect((await db.customer.findUniqueOrThrow({ where: { id: "C-1001" } })).planId).toBe("gig-1000");
+    const ledger = await db.sideEffect.findMany({ where: { runId: run.id } });
+    expect(ledger.map((l) => l.tool).sort()).toEqual(["change_plan", "issue_credit", "remote_reset"]);
+    expect(await db.message.count({ where: { runId: run.id, role: "assistant" } })).toBe(1);
+    expect(after.reply).toMatch(/\$30\.00/);
+  });
+});

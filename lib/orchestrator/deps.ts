@@ -1,0 +1,41 @@
+import type { ToolSet } from "ai";
+import type { Clock } from "../clock";
+import type { Db } from "../db/client";
+import type { Models } from "../models/registry";
+import type { WorkerDefinition, ToolServerName } from "../workers/worker";
+import type { WorkerName } from "./events";
+import type { RunEventBus } from "./event-bus";
+
+export interface ToolConnection {
+  tools: ToolSet;
+  close(): Promise<void>;
+}
+
+export interface ToolScope {
+  db: Db;
+  clock: Clock;
+  customerId: string;
+  runId: string;
+  taskId: string;
+}
+
+/** Everything the engine needs, passed in (tests inject models, clock and hooks). */
+export interface EngineDeps {
+  db: Db;
+  models: Models;
+  clock: Clock;
+  workers: Record<WorkerName, WorkerDefinition>;
+  connectTools(server: ToolServerName, scope: ToolScope): Promise<ToolConnection>;
+  bus?: RunEventBus;
+  /** This process's identity for run leases. */
+  owner: string;
+  leaseMs: number;
+  /** Backoff before a worker's single retry. */
+  retryBackoffMs: number;
+  /** Classifier confidence at or above which a single-intent message skips planning. */
+  fastPathConfidence: number;
+  /** How many workers of one run may execute at once (Infinity: all of them). */
+  workerConcurrency: number;
+  /** Called at every step boundary; the crash test kills the process here. */
+  onBoundary?(name: string, runId: string): void | Promise<void>;
+}

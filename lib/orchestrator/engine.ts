@@ -1,0 +1,67 @@
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import { clockFromEnv, type Clock } from "../clock";
+import type { Db } from "../db/client";
+import { modelsFromEnv, type Models } from "../models/registry";
+import { connectWorkerTools } from "../tools/mcp-client";
+import { workers as defaultWorkers } from "../workers/registry";
+import type { EngineDeps } from "./deps";
+import { RunEventBus } from "./event-bus";
+import { finishInterruptedApprovals } from "./review-decisions";
+import { driveRun, startRun } from "./run-executor";
+import { claimRunnableRuns, createRun } from "./store";
+
+/** Engine dependencies with production defaults; tests override what they need. */
+export function createEngine(opts: { db: Db; worldAsOf: string } & Partial<Omit<EngineDeps, "db">>): EngineDeps {
+  const clock: Clock = opts.clock ?? clockFromEnv(opts.worldAsOf);
+  const models: Models = opts.models ?? modelsFromEnv();
+  return {
+    db: opts.db,
+    models,
+    clock,
+    workers: opts.workers ?? defaultWorkers,
+    connectTools: opts.connectTools ?? ((server, scope) => connectWorkerTools({ server, ctx: scope })),
+    bus: opts.bus ?? new RunEventBus(),
+    owner: opts.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    leaseMs: opts.leaseMs ?? 30_000,
+    retryBackoffMs: opts.retryBackoffMs ?? 300,
+    fastPathConfidence: opts.fastPathConfidence ?? 0.85,
+    workerConcurrency: opts.workerConcurrency ?? Number.POSITIVE_INFINITY,
+    onBoundary: opts.onBoundary,
+  };
+}
+
+/**
+ * Records the customer's message as a run and starts executing it in the
+ * background: the run goes on whether or not the caller stays connected.
+ */
+export async function submitMessage(
+  deps: EngineDeps,
+  input: { customerId: string; message: string; conversationId?: string; idempotencyKey?: string },
+) {
+  const { run, created } = await createRun(deps.db, input);
+  const done = created ? startRun(deps, run.id) : Promise.resolve("not_claimed" as const);
+  done.catch((err) => console.error(`[engine] run ${run.id} crashed`, err));
+  return { run, created, done };
+}
+
+/** Claims and finishes every run left queued or abandoned (expired lease), e.g. after a crash. */
+export async function recoverRuns(deps: EngineDeps, limit = 10) {
+  await finishInterruptedApprovals(deps);
+  const ids = await claimRunnableRuns(deps.db, deps.owner, deps.leaseMs, new Date(), limit);
+  return Promise.all(ids.map(async (id) => ({ id, result: await driveRun(deps, id) })));
+}
+
+/** Polls for abandoned runs until `signal` aborts (one per app process). */
+export function startRecoveryLoop(deps: EngineDeps, signal: AbortSignal, everyMs = 5_000) {
+  const tick = async () => {
+    if (signal.aborted) return;
+    try {
+      await recoverRuns(deps);
+    } catch (err) {
+      console.error("[engine] recovery failed", err);
+    }
+    if (!signal.aborted) setTimeout(tick, everyMs).unref?.();
+  };
+  void tick();
+}

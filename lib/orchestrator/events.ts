@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+// The one event vocabulary of a run. The same objects are persisted in run_events,
+// streamed to the chat UI and shown on the audit timeline, so adding a kind of
+// event means adding it here and nowhere else.
+
+export const WORKER_NAMES = ["billing", "tech_support", "account"] as const;
+export const workerNameSchema = z.enum(WORKER_NAMES);
+export type WorkerName = z.infer<typeof workerNameSchema>;
+
+export const REVIEW_KINDS = ["credit_over_limit", "downgrade_fee", "low_confidence", "worker_failure"] as const;
+export const reviewKindSchema = z.enum(REVIEW_KINDS);
+export type ReviewKind = z.infer<typeof reviewKindSchema>;
+
+export const subTaskSchema = z.object({
+  id: z.string(),
+  worker: workerNameSchema,
+  instruction: z.string(),
+});
+export type SubTask = z.infer<typeof subTaskSchema>;
+
+export const planSchema = z.object({
+  kind: z.enum(["delegate", "out_of_scope", "small_talk"]),
+  /** How the plan was made: the classifier alone (tiered fast path) or the planning call. */
+  via: z.enum(["classifier", "planner"]),
+  tasks: z.array(subTaskSchema),
+  /** The supervisor's own answer for out-of-scope and small-talk messages. */
+  reply: z.string().optional(),
+  confidence: z.number().min(0).max(1),
+});
+export type Plan = z.infer<typeof planSchema>;
+
+const base = { at: z.string() };
+
+export const runEventSchema = z.discriminatedUnion("type", [
+  z.object({ ...base, type: z.literal("run_started"), customerId: z.string(), input: z.string(), attempt: z.number().int() }),
+  z.object({ ...base, type: z.literal("plan"), plan: planSchema }),
+  z.object({ ...base, type: z.literal("worker_started"), taskId: z.string(), worker: workerNameSchema, attempt: z.number().int(), instruction: z.string() }),
+  z.object({ ...base, type: z.literal("tool_call"), taskId: z.string(), worker: workerNameSchema, toolCallId: z.string(), tool: z.string(), args: z.unknown() }),
+  z.object({ ...base, type: z.literal("tool_result"), taskId: z.string(), worker: workerNameSchema, toolCallId: z.string(), tool: z.string(), result: z.unknown(), isError: z.boolean() }),
+  z.object({ ...base, type: z.literal("worker_partial"), taskId: z.string(), worker: workerNameSchema, text: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal("worker_finished"),
+    taskId: z.string(),
+    worker: workerNameSchema,
+    outcome: z.enum(["succeeded", "failed", "timed_out"]),
+    attempt: z.number().int(),
+    summary: z.string(),
+    confidence: z.number().nullable(),
+    cacheHit: z.boolean(),
+    tokensIn: z.number().int(),
+    tokensOut: z.number().int(),
+    latencyMs: z.number().int(),
+    error: z.string().optional(),
+  }),
+  z.object({ ...base, type: z.literal("review_requested"), reviewId: z.string(), taskId: z.string(), kind: reviewKindSchema, summary: z.string() }),
+  z.object({ ...base, type: z.literal("review_decided"), reviewId: z.string(), kind: reviewKindSchema, decision: z.enum(["approved", "rejected"]), by: z.string(), note: z.string().nullable() }),
+  z.object({ ...base, type: z.literal("message_delta"), attempt: z.number().int(), delta: z.string() }),
+  z.object({ ...base, type: z.literal("run_finished"), status: z.enum(["completed", "awaiting_review"]), reply: z.string(), tokensIn: z.number().int(), tokensOut: z.number().int(), latencyMs: z.number().int() }),
+  z.object({ ...base, type: z.literal("error"), message: z.string(), taskId: z.string().optional(), retryable: z.boolean() }),
+]);
+
+export type RunEvent = z.infer<typeof runEventSchema>;
+export type RunEventType = RunEvent["type"];
+/** An event as the producer writes it; the store stamps `at`. */
+export type NewRunEvent = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, "at"> : never) : never;
+/** A persisted event with its position in the run. */
+export type StoredRunEvent = RunEvent & { seq: number };

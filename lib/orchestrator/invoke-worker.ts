@@ -1,0 +1,118 @@
+import { generateText, Output, stepCountIs } from "ai";
+import type { WorkerResult } from "../workers/worker";
+import { workerResultSchema } from "../workers/worker";
+import type { EngineDeps } from "./deps";
+import type { NewRunEvent, SubTask } from "./events";
+import { unwrapToolOutput } from "../models/local/prompt";
+
+/** A tool outcome the orchestrator acts on (approval requests come from tools, not from prose). */
+export interface ObservedToolResult {
+  toolCallId: string;
+  tool: string;
+  args: unknown;
+  result: any;
+  isError: boolean;
+}
+
+export interface WorkerAttemptOutcome {
+  result: WorkerResult;
+  toolResults: ObservedToolResult[];
+  tokensIn: number;
+  tokensOut: number;
+  modelCalls: number;
+  model: string;
+}
+
+export interface AttemptContext {
+  runId: string;
+  customerId: string;
+  task: SubTask;
+  invocationId: string;
+  signal: AbortSignal;
+  emit(event: NewRunEvent): Promise<void>;
+}
+
+/**
+ * One attempt of one worker on one sub-task: its MCP tools, its model, a bounded
+ * tool loop and a structured result. Tool calls are persisted and announced as they
+ * finish so the UI can show partial progress.
+ */
+export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): Promise<WorkerAttemptOutcome> {
+  const worker = deps.workers[ctx.task.worker];
+  const model = deps.models[ctx.task.worker];
+  const conn = await deps.connectTools(worker.toolServer, {
+    db: deps.db,
+    clock: deps.clock,
+    customerId: ctx.customerId,
+    runId: ctx.runId,
+    taskId: ctx.task.id,
+  });
+  const observed: ObservedToolResult[] = [];
+  let modelCalls = 0;
+  try {
+    const res = await generateText({
+      model,
+      system: worker.instructions,
+      // Only the sub-task: the worker never sees the rest of the conversation.
+      prompt: ctx.task.instruction,
+      tools: conn.tools,
+      output: Output.object({ schema: workerResultSchema }),
+      stopWhen: stepCountIs(worker.maxSteps),
+      abortSignal: ctx.signal,
+      maxRetries: 0,
+      onStepEnd: async (step: any) => {
+        modelCalls++;
+        for (const tr of (step.toolResults ?? []) as any[]) {
+          const { value, isError } = unwrapToolOutput(tr.output);
+          const item: ObservedToolResult = { toolCallId: tr.toolCallId, tool: tr.toolName, args: tr.input, result: value, isError };
+          observed.push(item);
+          await deps.db.toolCall.create({
+            data: {
+              invocationId: ctx.invocationId,
+              runId: ctx.runId,
+              server: worker.toolServer,
+              tool: item.tool,
+              args: (item.args ?? {}) as object,
+              result: (value ?? null) as object,
+              isError,
+            },
+          });
+          await ctx.emit({ type: "tool_call", taskId: ctx.task.id, worker: worker.name, toolCallId: item.toolCallId, tool: item.tool, args: item.args ?? {} });
+          await ctx.emit({ type: "tool_result", taskId: ctx.task.id, worker: worker.name, toolCallId: item.toolCallId, tool: item.tool, result: value, isError });
+          await ctx.emit({ type: "worker_partial", taskId: ctx.task.id, worker: worker.name, text: describeToolResult(item) });
+          await deps.onBoundary?.(`after_tool:${item.tool}`, ctx.runId);
+        }
+      },
+    });
+    return {
+      result: res.output as WorkerResult,
+      toolResults: observed,
+      tokensIn: res.totalUsage.inputTokens ?? 0,
+      tokensOut: res.totalUsage.outputTokens ?? 0,
+      modelCalls,
+      model: model.modelId,
+    };
+  } finally {
+    await conn.close().catch(() => {});
+  }
+}
+
+/** A short progress line for the chat UI while a worker is still going. */
+export function describeToolResult(r: ObservedToolResult): string {
+  if (r.isError) return `${r.tool} failed`;
+  const v = r.result ?? {};
+  switch (r.tool) {
+    case "get_billing_overview": return "Looked up your invoices and payments";
+    case "find_discrepancies": return v.discrepancies?.length ? `Found ${v.discrepancies.length} billing issue(s)` : "Checked your charges";
+    case "issue_credit": return v.status === "applied" ? "Applied a credit" : v.status === "needs_approval" ? "Sent a credit for approval" : "Credit not applied";
+    case "run_line_test": return `Tested your line: ${v.status ?? "done"}`;
+    case "check_outage": return v.outage ? `Found an outage in your area (${v.outage.id})` : "No outage in your area";
+    case "remote_reset": return v.status === "fixed" ? "Remote reset fixed the line" : "Tried a remote reset";
+    case "dispatch_technician": return v.status === "booked" ? "Booked a technician" : "Could not book a technician";
+    case "get_profile": return "Looked up your account";
+    case "list_plans": return "Compared plans";
+    case "quote_plan_change": return "Quoted the plan change";
+    case "change_plan": return v.status === "applied" ? "Changed your plan" : v.status === "needs_approval" ? "Sent the plan change for approval" : "Plan change not possible";
+    default: return `Used ${r.tool}`;
+  }
+}

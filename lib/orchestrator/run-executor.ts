@@ -1,0 +1,165 @@
+import type { Run } from "../generated/prisma/client";
+import { DECLINE_REPLY } from "../models/local/brains/supervisor-brain";
+import type { EngineDeps } from "./deps";
+import { planSchema, type NewRunEvent, type Plan } from "./events";
+import { advanceStep, appendEvent, claimRun, finishRun, renewLease, RunStoreError, type RunStep } from "./store";
+import { planMessage } from "./supervisor";
+import { synthesize } from "./synthesis";
+import { runTask, type TaskOutcome } from "./workers-step";
+
+export type DriveResult = "completed" | "awaiting_review" | "failed" | "lease_lost" | "not_claimed";
+
+const MAX_ATTEMPTS = 3;
+
+function emitterFor(deps: EngineDeps, runId: string) {
+  return async (event: NewRunEvent) => {
+    const stored = await appendEvent(deps.db, runId, event, deps.clock.now());
+    deps.bus?.publish(runId, stored);
+  };
+}
+
+/** Claims a queued (or abandoned) run and executes it to its end. */
+export async function startRun(deps: EngineDeps, runId: string): Promise<DriveResult> {
+  if (!(await claimRun(deps.db, runId, deps.owner, deps.leaseMs, new Date()))) return "not_claimed";
+  return driveRun(deps, runId);
+}
+
+/**
+ * Executes a run whose lease this process holds, from its last completed step:
+ * created → planned → workers_done → synthesized → finished. Each step's result is
+ * persisted with a compare-and-set on the step before the next one starts, so a
+ * process killed anywhere resumes from the last completed step.
+ */
+export async function driveRun(deps: EngineDeps, runId: string): Promise<DriveResult> {
+  const emit = emitterFor(deps, runId);
+  const controller = new AbortController();
+  // The lease is renewed while we work; losing it means another process took over.
+  const heartbeat = setInterval(async () => {
+    const ok = await renewLease(deps.db, runId, deps.owner, deps.leaseMs, new Date()).catch(() => false);
+    if (!ok) controller.abort(new RunStoreError("lease_lost"));
+  }, Math.max(200, Math.floor(deps.leaseMs / 3)));
+  const startedAt = Date.now();
+  try {
+    let run = await deps.db.run.findUniqueOrThrow({ where: { id: runId } });
+    await emit({ type: "run_started", customerId: run.customerId, input: run.input, attempt: run.attempts });
+    await deps.onBoundary?.("claimed", runId);
+    const step = () => run.step as RunStep;
+
+    if (step() === "created") {
+      const { plan, usage } = await planMessage(deps, run.input, controller.signal);
+      if (usage) await deps.db.modelCall.create({ data: { runId, role: "supervisor", ...usage } });
+      await advanceStep(deps.db, runId, deps.owner, "created", "planned", { plan: plan as object });
+      await emit({ type: "plan", plan });
+      run = await deps.db.run.findUniqueOrThrow({ where: { id: runId } });
+      await deps.onBoundary?.("planned", runId);
+    }
+    const plan = planSchema.parse(run.plan);
+
+    let outcomes: TaskOutcome[] = [];
+    if (step() === "planned") {
+      // Independent workers run concurrently; one failing does not stop the others.
+      outcomes = await mapLimited(plan.tasks, deps.workerConcurrency, (t) => runTask(deps, run, t, emit, controller.signal));
+      await advanceStep(deps.db, runId, deps.owner, "planned", "workers_done");
+      run = await deps.db.run.findUniqueOrThrow({ where: { id: runId } });
+      await deps.onBoundary?.("workers_done", runId);
+    }
+
+    if (step() === "workers_done") {
+      const reply = await replyFor(deps, run, plan, outcomes, emit, controller.signal);
+      await advanceStep(deps.db, runId, deps.owner, "workers_done", "synthesized", { reply });
+      run = await deps.db.run.findUniqueOrThrow({ where: { id: runId } });
+      await deps.onBoundary?.("synthesized", runId);
+    }
+
+    // synthesized → finished: the reply message, the usage totals and the final status.
+    const pending = await deps.db.reviewItem.count({ where: { runId, status: "pending" } });
+    const status = pending > 0 ? "awaiting_review" : "completed";
+    const totals = await deps.db.modelCall.aggregate({ where: { runId }, _sum: { tokensIn: true, tokensOut: true } });
+    const tokensIn = totals._sum.tokensIn ?? 0;
+    const tokensOut = totals._sum.tokensOut ?? 0;
+    const latencyMs = Math.round(run.createdAt ? Date.now() - startedAt : 0);
+    await deps.db.$transaction(async (tx) => {
+      const hasMessage = await tx.message.count({ where: { runId, role: "assistant" } });
+      if (!hasMessage) await tx.message.create({ data: { conversationId: run.conversationId, role: "assistant", content: run.reply ?? "", runId } });
+      await advanceStep(tx, runId, deps.owner, "synthesized", "finished", { tokensIn, tokensOut, latencyMs, finishedAt: deps.clock.now() });
+      await finishRun(tx, runId, deps.owner, status);
+    });
+    await emit({ type: "run_finished", status, reply: run.reply ?? "", tokensIn, tokensOut, latencyMs });
+    await deps.onBoundary?.("finished", runId);
+    return status;
+  } catch (err) {
+    if (err instanceof RunStoreError || controller.signal.reason instanceof RunStoreError) return "lease_lost";
+    return await failOrRelease(deps, runId, err as Error, emit);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** The synthesized reply, or the supervisor's own for out-of-scope and small talk. */
+async function replyFor(
+  deps: EngineDeps,
+  run: Run,
+  plan: Plan,
+  outcomes: TaskOutcome[],
+  emit: (e: NewRunEvent) => Promise<void>,
+  signal: AbortSignal,
+): Promise<string> {
+  const attempt = run.attempts;
+  if (plan.kind !== "delegate") {
+    const reply = plan.reply?.trim() || DECLINE_REPLY;
+    await emit({ type: "message_delta", attempt, delta: reply });
+    return reply;
+  }
+  if (outcomes.length === 0) {
+    // Resumed after the workers finished: their results are in the store.
+    outcomes = await mapLimited(plan.tasks, deps.workerConcurrency, (t) => runTask(deps, run, t, emit, signal));
+  }
+  // Deltas are persisted in small batches: live enough for the UI, few enough rows.
+  let buffer = "";
+  let flushing = Promise.resolve();
+  let last = Date.now();
+  const flush = () => {
+    if (!buffer) return;
+    const delta = buffer;
+    buffer = "";
+    flushing = flushing.then(() => emit({ type: "message_delta", attempt, delta }));
+  };
+  const { text, usage } = await synthesize(deps, outcomes, (d) => {
+    buffer += d;
+    if (Date.now() - last > 50 || buffer.length > 120) {
+      last = Date.now();
+      flush();
+    }
+  }, signal);
+  flush();
+  await flushing;
+  await deps.db.modelCall.create({ data: { runId: run.id, role: "synthesis", ...usage } });
+  return text;
+}
+
+async function failOrRelease(deps: EngineDeps, runId: string, err: Error, emit: (e: NewRunEvent) => Promise<void>): Promise<DriveResult> {
+  const run = await deps.db.run.findUnique({ where: { id: runId } });
+  const retryable = (run?.attempts ?? MAX_ATTEMPTS) < MAX_ATTEMPTS;
+  await emit({ type: "error", message: err.message ?? String(err), retryable }).catch(() => {});
+  if (retryable) {
+    // Give the lease back at once so recovery picks the run up again.
+    await deps.db.run.updateMany({ where: { id: runId, leaseOwner: deps.owner }, data: { leaseExpiresAt: new Date(0) } });
+    return "lease_lost";
+  }
+  await finishRun(deps.db, runId, deps.owner, "failed", { error: err.message }).catch(() => {});
+  return "failed";
+}
+
+/** Promise.all with at most `limit` in flight, results in input order. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(items.length, Math.max(1, limit)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}

@@ -1,0 +1,49 @@
+import { streamText } from "ai";
+import type { SynthesisPayload } from "../models/local/brains/synthesis-brain";
+import type { EngineDeps } from "./deps";
+import type { TaskOutcome } from "./workers-step";
+
+export const SYNTHESIS_SYSTEM = `You write the single reply a customer receives from a fiber internet provider's support team.
+Combine the worker summaries below into one clear, friendly reply. Use only what the summaries say: never add facts, amounts, dates or promises they do not contain.
+For every failed part, say plainly that it could not be completed now and that a member of the team will follow up. For low-confidence parts, say a specialist will double-check.`;
+
+export function synthesisPayload(deps: EngineDeps, outcomes: TaskOutcome[]): SynthesisPayload {
+  const title = (w: keyof EngineDeps["workers"]) => deps.workers[w].title;
+  return {
+    parts: outcomes.flatMap((o) => (o.ok ? [{ title: title(o.task.worker), status: o.result.status, summary: o.result.summary }] : [])),
+    failures: outcomes.flatMap((o) => (o.ok ? [] : [{ title: title(o.task.worker) }])),
+    lowConfidence: outcomes.flatMap((o) =>
+      o.ok && o.result.confidence < deps.workers[o.task.worker].confidenceThreshold && o.result.status !== "needs_review"
+        ? [{ title: title(o.task.worker) }]
+        : [],
+    ),
+  };
+}
+
+/** Streams the synthesized reply, calling `onDelta` for each piece of text. */
+export async function synthesize(
+  deps: EngineDeps,
+  outcomes: TaskOutcome[],
+  onDelta: (text: string) => void,
+  signal?: AbortSignal,
+) {
+  const started = Date.now();
+  const payload = synthesisPayload(deps, outcomes);
+  const result = streamText({
+    model: deps.models.synthesis,
+    system: SYNTHESIS_SYSTEM,
+    prompt: `SYNTHESIS_INPUT\n${JSON.stringify(payload)}`,
+    abortSignal: signal,
+    maxRetries: 1,
+  });
+  let text = "";
+  for await (const delta of result.textStream) {
+    text += delta;
+    onDelta(delta);
+  }
+  const usage = await result.totalUsage;
+  return {
+    text: text.trim(),
+    usage: { tokensIn: usage.inputTokens ?? 0, tokensOut: usage.outputTokens ?? 0, latencyMs: Date.now() - started, model: deps.models.synthesis.modelId },
+  };
+}

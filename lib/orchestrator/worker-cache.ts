@@ -1,0 +1,48 @@
+import { createHash } from "node:crypto";
+import type { Db } from "../db/client";
+import type { WorkerResult } from "../workers/worker";
+
+// Worker results for an identical sub-task over unchanged data. The entry records
+// the customer's dataVersion and the world version it was computed from; every
+// write to that data bumps a version in the same transaction, so an entry whose
+// versions differ is stale and is never served.
+
+export const SIDE_EFFECT_TOOLS = new Set(["issue_credit", "remote_reset", "dispatch_technician", "change_plan"]);
+
+export function cacheKey(worker: string, customerId: string, instruction: string): string {
+  const normalised = instruction.toLowerCase().replace(/\s+/g, " ").trim();
+  return createHash("sha256").update(`${worker}\n${customerId}\n${normalised}`).digest("hex");
+}
+
+export async function dataVersions(db: Db, customerId: string) {
+  const [c, w] = await Promise.all([
+    db.customer.findUnique({ where: { id: customerId }, select: { dataVersion: true } }),
+    db.worldVersion.findUnique({ where: { id: "world" }, select: { version: true } }),
+  ]);
+  return { dataVersion: c?.dataVersion ?? 0, worldVersion: w?.version ?? 0 };
+}
+
+export async function readCachedResult(db: Db, key: string, customerId: string): Promise<WorkerResult | null> {
+  const entry = await db.workerCacheEntry.findUnique({ where: { key } });
+  if (!entry) return null;
+  const v = await dataVersions(db, customerId);
+  if (entry.dataVersion !== v.dataVersion || entry.worldVersion !== v.worldVersion) return null;
+  await db.workerCacheEntry.update({ where: { key }, data: { hits: { increment: 1 } } });
+  return entry.result as unknown as WorkerResult;
+}
+
+/** Stores a read-only result against the versions read before the worker ran. */
+export async function writeCachedResult(
+  db: Db,
+  entry: { key: string; worker: string; customerId: string; versions: { dataVersion: number; worldVersion: number }; result: WorkerResult },
+) {
+  const data = {
+    worker: entry.worker,
+    customerId: entry.customerId,
+    dataVersion: entry.versions.dataVersion,
+    worldVersion: entry.versions.worldVersion,
+    result: entry.result as object,
+    hits: 0,
+  };
+  await db.workerCacheEntry.upsert({ where: { key: entry.key }, create: { key: entry.key, ...data }, update: data });
+}

@@ -1,0 +1,152 @@
+import type { Run } from "../generated/prisma/client";
+import type { WorkerResult } from "../workers/worker";
+import type { EngineDeps } from "./deps";
+import type { NewRunEvent, ReviewKind, SubTask } from "./events";
+import { runWorkerAttempt, type ObservedToolResult } from "./invoke-worker";
+import { cacheKey, dataVersions, readCachedResult, SIDE_EFFECT_TOOLS, writeCachedResult } from "./worker-cache";
+
+export type TaskOutcome =
+  | { task: SubTask; ok: true; result: WorkerResult; cacheHit: boolean }
+  | { task: SubTask; ok: false; error: string };
+
+type Emit = (e: NewRunEvent) => Promise<void>;
+
+function isAbort(err: unknown) {
+  const e = err as { name?: string };
+  return e?.name === "AbortError" || e?.name === "TimeoutError";
+}
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Creates a review item once per (run, task, kind); returns its id when it is new. */
+async function requestReview(
+  deps: EngineDeps,
+  run: Run,
+  task: SubTask,
+  kind: ReviewKind,
+  summary: string,
+  proposedAction: unknown,
+  context: unknown,
+  emit: Emit,
+) {
+  const existing = await deps.db.reviewItem.findUnique({ where: { runId_taskId_kind: { runId: run.id, taskId: task.id, kind } } });
+  if (existing) return;
+  try {
+    const item = await deps.db.reviewItem.create({
+      data: {
+        runId: run.id, taskId: task.id, customerId: run.customerId, kind, summary,
+        proposedAction: (proposedAction ?? undefined) as object | undefined,
+        context: context as object,
+      },
+    });
+    await emit({ type: "review_requested", reviewId: item.id, taskId: task.id, kind, summary });
+  } catch (err: any) {
+    if (err?.code !== "P2002") throw err; // a concurrent executor created it first
+  }
+}
+
+/** Reviews that tools asked for (credit over the limit, downgrade with a fee) and low confidence. */
+async function reviewsFor(deps: EngineDeps, run: Run, task: SubTask, result: WorkerResult, tools: ObservedToolResult[], emit: Emit) {
+  let asked = false;
+  for (const t of tools) {
+    const v = t.result;
+    if (v?.status !== "needs_approval" || !v.reviewKind) continue;
+    asked = true;
+    await requestReview(deps, run, task, v.reviewKind, v.reason ?? `${t.tool} needs approval`, v.proposedAction, {
+      task, tool: t.tool, args: t.args, toolResult: v, workerSummary: result.summary,
+    }, emit);
+  }
+  const threshold = deps.workers[task.worker].confidenceThreshold;
+  if (!asked && result.confidence < threshold) {
+    await requestReview(deps, run, task, "low_confidence",
+      `${deps.workers[task.worker].title} answer below confidence threshold (${result.confidence.toFixed(2)} < ${threshold})`,
+      null, { task, result, toolResults: tools }, emit);
+  }
+}
+
+/**
+ * One sub-task end to end: cache, up to two attempts each under the worker's timeout
+ * (with backoff between), then either a result or a recorded failure with a review
+ * item carrying the full context.
+ */
+export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: Emit, signal: AbortSignal): Promise<TaskOutcome> {
+  const worker = deps.workers[task.worker];
+  const prior = await deps.db.workerInvocation.findFirst({
+    where: { runId: run.id, taskId: task.id, status: "succeeded" },
+    orderBy: { attempt: "desc" },
+  });
+  // A resumed run reuses what already finished before the crash.
+  if (prior?.output) return { task, ok: true, result: prior.output as unknown as WorkerResult, cacheHit: prior.cacheHit };
+
+  const key = cacheKey(task.worker, run.customerId, task.instruction);
+  const versions = await dataVersions(deps.db, run.customerId);
+  const lastAttempt = (await deps.db.workerInvocation.aggregate({ where: { runId: run.id, taskId: task.id }, _max: { attempt: true } }))._max.attempt ?? 0;
+
+  const cached = await readCachedResult(deps.db, key, run.customerId);
+  if (cached) {
+    const attempt = lastAttempt + 1;
+    await emit({ type: "worker_started", taskId: task.id, worker: task.worker, attempt, instruction: task.instruction });
+    await deps.db.workerInvocation.create({
+      data: {
+        runId: run.id, taskId: task.id, worker: task.worker, attempt, status: "succeeded", input: task as object,
+        output: cached as object, confidence: cached.confidence, cacheHit: true, model: "cache", latencyMs: 0, finishedAt: deps.clock.now(),
+      },
+    });
+    await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: "succeeded", attempt, summary: cached.summary, confidence: cached.confidence, cacheHit: true, tokensIn: 0, tokensOut: 0, latencyMs: 0 });
+    await reviewsFor(deps, run, task, cached, [], emit);
+    return { task, ok: true, result: cached, cacheHit: true };
+  }
+
+  const errors: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const attempt = lastAttempt + 1 + i;
+    if (i > 0) await sleep(deps.retryBackoffMs * i);
+    const started = Date.now();
+    const inv = await deps.db.workerInvocation.create({
+      data: { runId: run.id, taskId: task.id, worker: task.worker, attempt, status: "running", input: task as object },
+    });
+    await emit({ type: "worker_started", taskId: task.id, worker: task.worker, attempt, instruction: task.instruction });
+    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(worker.timeoutMs)]);
+    try {
+      const out = await runWorkerAttempt(deps, { runId: run.id, customerId: run.customerId, task, invocationId: inv.id, signal: attemptSignal, emit });
+      const latencyMs = Date.now() - started;
+      await deps.db.$transaction([
+        deps.db.workerInvocation.update({
+          where: { id: inv.id },
+          data: {
+            status: "succeeded", output: out.result as object, confidence: out.result.confidence, model: out.model,
+            tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs, finishedAt: deps.clock.now(),
+          },
+        }),
+        deps.db.modelCall.create({
+          data: { runId: run.id, role: task.worker, invocationId: inv.id, model: out.model, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs },
+        }),
+      ]);
+      await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: "succeeded", attempt, summary: out.result.summary, confidence: out.result.confidence, cacheHit: false, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs });
+      await reviewsFor(deps, run, task, out.result, out.toolResults, emit);
+      if (!out.toolResults.some((t) => SIDE_EFFECT_TOOLS.has(t.tool)) && out.result.status !== "refused") {
+        await writeCachedResult(deps.db, { key, worker: task.worker, customerId: run.customerId, versions, result: out.result });
+      }
+      return { task, ok: true, result: out.result, cacheHit: false };
+    } catch (err) {
+      if (signal.aborted) throw err; // the run itself is being stopped
+      const timedOut = isAbort(err);
+      const message = timedOut ? `timed out after ${worker.timeoutMs} ms` : (err as Error).message ?? String(err);
+      errors.push(`attempt ${attempt}: ${message}`);
+      const latencyMs = Date.now() - started;
+      await deps.db.workerInvocation.update({
+        where: { id: inv.id },
+        data: { status: timedOut ? "timed_out" : "failed", error: message, latencyMs, finishedAt: deps.clock.now() },
+      });
+      await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: timedOut ? "timed_out" : "failed", attempt, summary: "", confidence: null, cacheHit: false, tokensIn: 0, tokensOut: 0, latencyMs, error: message });
+      await emit({ type: "error", taskId: task.id, message: `${worker.title} worker ${message}`, retryable: i === 0 });
+    }
+  }
+  const toolCalls = await deps.db.toolCall.findMany({ where: { runId: run.id, invocation: { taskId: task.id } }, orderBy: { createdAt: "asc" } });
+  await requestReview(deps, run, task, "worker_failure", `${worker.title} worker failed twice: ${errors.at(-1)}`, null, {
+    task, errors, customerId: run.customerId, toolCalls: toolCalls.map((t) => ({ tool: t.tool, args: t.args, result: t.result, isError: t.isError })),
+  }, emit);
+  return { task, ok: false, error: errors.join("; ") };
+}

@@ -1,0 +1,20 @@
+import { isoDay, type Clock } from "../clock";
+import type { Db } from "../db/client";
+
+/**
+ * What every tool runs with. The customer is always the authenticated one: no tool
+ * takes a customer id as input, and ids belonging to someone else read as missing.
+ */
+export interface ToolContext {
+  db: Db;
+  clock: Clock;
+  customerId: string;
+  /** The run and sub-task this call belongs to; they scope idempotency keys. */
+  runId?: string;
+  taskId?: string;
+}
+
+/** The business date (YYYY-MM-DD) of the context's clock. */
+export function today(ctx: Pick<ToolContext, "clock">): string {
+  return isoDay(ctx.clock.now());
+}

@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { dateOnly } from "../../clock";
+import type { Tx } from "../../db/client";
+import { loadAccount } from "../account";
+import { today, type ToolContext } from "../context";
+import { defineTool, idempotencyKeyInput } from "../define";
+import { notFound } from "../errors";
+import { lockCustomer, sideEffectKey, withIdempotency, type Replayable } from "../ledger";
+import { quotePlanChange } from "./quote";
+
+const outputSchema = {
+  status: z.enum(["applied", "needs_approval", "refused"]),
+  reason: z.string(),
+  fromPlanId: z.string(),
+  toPlanId: z.string(),
+  feeCents: z.number().int(),
+  planChangeId: z.string().optional().describe("Set when applied"),
+  effectiveOn: z.string().optional().describe("Set when applied"),
+  reviewKind: z.literal("downgrade_fee").optional().describe("Set when needs_approval: the review item to create"),
+  proposedAction: z
+    .object({ type: z.literal("plan_change"), toPlanId: z.string(), feeCents: z.number().int() })
+    .optional()
+    .describe("Set when needs_approval: what a reviewer would approve"),
+  replayed: z.boolean().describe("True when this answers a repeated call: nothing was done again"),
+};
+type ChangePlanResult = Omit<z.infer<z.ZodObject<typeof outputSchema>>, "replayed">;
+
+/** Moves the customer to the plan: a PlanChange row and the customer's plan fields, one version bump. */
+async function applyPlanChange(tx: Tx, ctx: ToolContext, change: { fromPlanId: string; toPlanId: string; feeCents: number; source: string }) {
+  const effectiveOn = dateOnly(today(ctx));
+  const row = await tx.planChange.create({ data: { customerId: ctx.customerId, ...change, effectiveOn, runId: ctx.runId ?? null } });
+  await tx.customer.update({
+    where: { id: ctx.customerId },
+    data: { planId: change.toPlanId, previousPlanId: change.fromPlanId, planChangedOn: effectiveOn, dataVersion: { increment: 1 } },
+  });
+  return { planChangeId: row.id, effectiveOn: today(ctx) };
+}
+
+export const changePlan = defineTool({
+  name: "change_plan",
+  description:
+    "Changes the customer's plan. Upgrades and fee-free downgrades apply at once; a downgrade with an early-termination fee returns needs_approval with the proposed action for a human (nothing changes); a suspended or overdue account, or the same plan, is refused.",
+  sideEffect: true,
+  inputSchema: { toPlanId: z.string().min(1).max(64).describe("A plan id from list_plans"), idempotencyKey: idempotencyKeyInput },
+  outputSchema,
+  async run(ctx, { toPlanId, idempotencyKey }) {
+    const key = sideEffectKey(ctx, "change_plan", [toPlanId], idempotencyKey);
+    return withIdempotency<ChangePlanResult>(
+      ctx.db,
+      { key, tool: "change_plan", customerId: ctx.customerId, runId: ctx.runId, args: { toPlanId } },
+      async (tx) => {
+        if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
+        const q = quotePlanChange(await loadAccount(tx, ctx.customerId, today(ctx)), toPlanId);
+        const base = { reason: q.reason, fromPlanId: q.fromPlan.id, toPlanId: q.toPlan.id, feeCents: q.feeCents };
+        if (q.decision === "refused") return { status: "refused", ...base };
+        if (q.decision === "needs_approval") {
+          return { status: "needs_approval", ...base, reviewKind: "downgrade_fee", proposedAction: { type: "plan_change", toPlanId: q.toPlan.id, feeCents: q.feeCents } };
+        }
+        const applied = await applyPlanChange(tx, ctx, { fromPlanId: q.fromPlan.id, toPlanId: q.toPlan.id, feeCents: q.feeCents, source: "automatic" });
+        return { status: "applied", ...base, ...applied };
+      },
+      { record: (r) => r.status === "applied" },
+    );
+  },
+});
+
+/**
+ * Applies a plan change a reviewer approved, with the approved fee, exactly once per
+ * review. Still refused on a suspended or overdue account or if already on that plan.
+ */
+export async function applyApprovedPlanChange(
+  ctx: ToolContext,
+  input: { toPlanId: string; feeCents: number; reviewId: string },
+): Promise<Replayable<ChangePlanResult>> {
+  return withIdempotency<ChangePlanResult>(
+    ctx.db,
+    { key: `review:${input.reviewId}`, tool: "change_plan", customerId: ctx.customerId, runId: ctx.runId, args: input },
+    async (tx) => {
+      if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
+      const q = quotePlanChange(await loadAccount(tx, ctx.customerId, today(ctx)), input.toPlanId);
+      const base = { fromPlanId: q.fromPlan.id, toPlanId: q.toPlan.id, feeCents: input.feeCents };
+      if (q.decision === "refused") return { status: "refused", reason: q.reason, ...base };
+      const applied = await applyPlanChange(tx, ctx, { ...base, source: "approved" });
+      return { status: "applied", reason: "Approved by a reviewer", ...base, ...applied };
+    },
+    { record: (r) => r.status === "applied" },
+  );
+}

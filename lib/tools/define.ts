@@ -1,0 +1,93 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { ToolContext } from "./context";
+import { ToolError } from "./errors";
+
+/**
+ * One business tool: its schemas (deterministic input constraints) and `run`, which does
+ * the runtime checks (ownership, existence, policy). `run` is a plain function, so the
+ * orchestrator and tests can call it without MCP; servers register it with registerTools.
+ */
+export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O extends z.ZodRawShape = z.ZodRawShape> {
+  name: string;
+  description: string;
+  inputSchema: I;
+  outputSchema: O;
+  /** Tools with effects are idempotent under a key; the rest only read. */
+  sideEffect: boolean;
+  run(ctx: ToolContext, args: z.output<z.ZodObject<I>>): Promise<z.output<z.ZodObject<O>>>;
+}
+
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
+  return def;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyToolDefinition = ToolDefinition<any, any>;
+
+/** A tool's answer: the JSON as text (what models read) and as structured content. */
+export function toolResult(value: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: "text", text: JSON.stringify(value) }], structuredContent: value };
+}
+
+/** A tool error as JSON `{ error, message }`; unexpected errors are logged, never shown. */
+export function toolErrorResult(err: unknown, tool: string): CallToolResult {
+  const body =
+    err instanceof ToolError
+      ? { error: err.code, message: err.message }
+      : (console.error(`[tools] ${tool} failed`, err), { error: "internal", message: `${tool} failed unexpectedly; nothing was changed` });
+  return { content: [{ type: "text", text: JSON.stringify(body) }], isError: true };
+}
+
+/**
+ * Optional on every side-effecting tool: required when the call is not part of a run
+ * (e.g. an outside MCP client), so that a retried request does not act twice.
+ */
+export const idempotencyKeyInput = z
+  .string()
+  .min(8)
+  .max(200)
+  .optional()
+  .describe("Required outside a Switchboard run: a unique key per intended action; retrying with the same key never acts twice");
+
+/** Registers each tool on the server, bound to this context (the authenticated customer). */
+export function registerTools(server: McpServer, ctx: ToolContext, defs: AnyToolDefinition[]): void {
+  for (const def of defs) {
+    server.registerTool(
+      def.name,
+      {
+        description: def.description,
+        inputSchema: z.object(def.inputSchema),
+        outputSchema: z.object(def.outputSchema),
+        annotations: def.sideEffect ? { readOnlyHint: false, idempotentHint: true } : { readOnlyHint: true },
+      },
+      async (args: unknown) => {
+        try {
+          return toolResult(await def.run(ctx, args as Record<string, unknown>));
+        } catch (err) {
+          return toolErrorResult(err, def.name);
+        }
+      },
+    );
+  }
+}
+
+/**
+ * An MCP server for one business system with its tools bound to `ctx`. Errors the SDK
+ * produces itself (invalid arguments, unknown tool) are reshaped into the same JSON
+ * `{ error, message }` as the tools' own, so a model parses one error format.
+ */
+export function createToolServer(name: string, ctx: ToolContext, defs: AnyToolDefinition[]): McpServer {
+  const server = new McpServer({ name, version: "1.0.0" });
+  // createToolError is private in the SDK's types (1.32); patch it only where it exists.
+  const internals = server as unknown as { createToolError?: (message: string) => CallToolResult };
+  if (typeof internals.createToolError === "function") {
+    internals.createToolError = (message: string) => {
+      const error = /Input validation error/i.test(message) ? "invalid_input" : /Tool .+ not found/i.test(message) ? "unknown_tool" : "internal";
+      return { content: [{ type: "text", text: JSON.stringify({ error, message }) }], isError: true };
+    };
+  }
+  registerTools(server, ctx, defs);
+  return server;
+}

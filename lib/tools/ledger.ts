@@ -1,0 +1,112 @@
+import type { Prisma } from "../generated/prisma/client";
+import type { Db, Tx } from "../db/client";
+import type { ToolContext } from "./context";
+import { ToolError } from "./errors";
+
+export interface SideEffectSpec {
+  key: string;
+  tool: string;
+  customerId: string;
+  runId?: string | null;
+  /** Recorded for the audit trail (the full arguments, not only the identifying ones). */
+  args: unknown;
+}
+
+export type Replayable<R> = R & { replayed: boolean };
+
+/**
+ * The idempotency key of a side effect. Inside a run it is
+ * `${runId}:${taskId}:${tool}[:${stableArgs}]`, so a retried worker or a resumed run
+ * replays instead of acting again. Outside a run the caller must supply a key, scoped
+ * here to the customer so one customer's key can never read another's result.
+ */
+export function sideEffectKey(
+  ctx: Pick<ToolContext, "runId" | "taskId" | "customerId">,
+  tool: string,
+  stableArgs: Array<string | number>,
+  explicitKey?: string,
+): string {
+  if (ctx.runId) return [ctx.runId, ctx.taskId ?? "-", tool, ...stableArgs].join(":");
+  if (!explicitKey) {
+    throw new ToolError("idempotency_key_required", `${tool} changes the account: outside a run, pass an idempotencyKey unique to this action`);
+  }
+  return ["ext", ctx.customerId, explicitKey, tool, ...stableArgs].join(":");
+}
+
+/**
+ * Runs `effect` exactly once per key. In one transaction: a lock on the key serializes
+ * identical callers; if the key is recorded, its result is returned with
+ * `replayed: true`; otherwise the effect runs and, when `record` says it acted, its
+ * result is stored with it. Results that changed nothing (refusals, proposals) are not
+ * recorded, so a later call in the same task re-evaluates them against fresh facts.
+ */
+export async function withIdempotency<R extends Record<string, unknown>>(
+  db: Db,
+  spec: SideEffectSpec,
+  effect: (tx: Tx) => Promise<R>,
+  opts: { record?: (result: R) => boolean } = {},
+): Promise<Replayable<R>> {
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${spec.key}, 0))`;
+        const prior = await tx.sideEffect.findUnique({ where: { idempotencyKey: spec.key } });
+        if (prior) return replay<R>(prior, spec);
+        const result = await effect(tx);
+        if (opts.record?.(result) ?? true) {
+          await tx.sideEffect.create({
+            data: {
+              idempotencyKey: spec.key,
+              runId: spec.runId ?? null,
+              tool: spec.tool,
+              customerId: spec.customerId,
+              args: toJson(spec.args),
+              result: toJson(result),
+            },
+          });
+        }
+        return { ...result, replayed: false };
+      },
+      { maxWait: 10_000, timeout: 20_000 },
+    );
+  } catch (err) {
+    // The advisory lock makes this unreachable for callers of this function; a writer
+    // that bypassed it still cannot cause a second effect: the primary key rejects it.
+    if (isUniqueViolation(err)) {
+      const prior = await db.sideEffect.findUnique({ where: { idempotencyKey: spec.key } });
+      if (prior) return replay<R>(prior, spec);
+    }
+    throw err;
+  }
+}
+
+function replay<R>(prior: { tool: string; customerId: string; result: Prisma.JsonValue }, spec: SideEffectSpec): Replayable<R> {
+  if (prior.tool !== spec.tool || prior.customerId !== spec.customerId) {
+    throw new ToolError("invalid_input", "This idempotency key was already used for a different action");
+  }
+  return { ...(prior.result as R), replayed: true };
+}
+
+function toJson(v: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(v ?? null)) as Prisma.InputJsonValue;
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
+}
+
+/** Locks the customer row for the rest of the transaction (serializes writes per customer). */
+export async function lockCustomer(tx: Tx, customerId: string): Promise<boolean> {
+  const n = await tx.$executeRaw`SELECT 1 FROM customers WHERE id = ${customerId} FOR UPDATE`;
+  return n > 0;
+}
+
+/** Every write to a customer's data bumps its version in the same transaction (cache keys read it). */
+export async function bumpCustomerVersion(tx: Tx, customerId: string): Promise<void> {
+  await tx.customer.update({ where: { id: customerId }, data: { dataVersion: { increment: 1 } } });
+}
+
+/** Writes to shared data (slots, outages) bump the world version. */
+export async function bumpWorldVersion(tx: Tx): Promise<void> {
+  await tx.worldVersion.upsert({ where: { id: "world" }, create: { id: "world", version: 1 }, update: { version: { increment: 1 } } });
+}

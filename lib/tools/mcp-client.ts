@@ -1,0 +1,78 @@
+import { createMCPClient, type MCPTransport } from "@ai-sdk/mcp";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { issueCustomerToken } from "../auth/customer-token";
+import type { ToolContext } from "./context";
+import { toolServers, type ToolServerName } from "./registry";
+
+export interface ExternalMcpServer {
+  url: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A company's own MCP server for `server`, from MCP_<SERVER>_URL (and MCP_<SERVER>_TOKEN,
+ * sent as a bearer token); undefined means the in-process server.
+ */
+export function externalMcpFromEnv(server: ToolServerName, env: Record<string, string | undefined> = process.env): ExternalMcpServer | undefined {
+  const prefix = `MCP_${server.toUpperCase()}`;
+  const url = env[`${prefix}_URL`];
+  if (!url) return undefined;
+  const token = env[`${prefix}_TOKEN`];
+  return { url, headers: token ? { Authorization: `Bearer ${token}` } : {} };
+}
+
+/**
+ * Headers that tell an HTTP MCP server who the customer is (a short-lived signed
+ * customer token) and which run and task the calls belong to (for idempotency keys).
+ */
+export function identityHeaders(ctx: ToolContext): Record<string, string> {
+  return {
+    "x-customer-token": issueCustomerToken(ctx.customerId, { ttlSeconds: 600, now: new Date() }),
+    ...(ctx.runId ? { "x-switchboard-run-id": ctx.runId } : {}),
+    ...(ctx.taskId ? { "x-switchboard-task-id": ctx.taskId } : {}),
+  };
+}
+
+export type WorkerTools = Awaited<ReturnType<Awaited<ReturnType<typeof createMCPClient>>["tools"]>>;
+
+/**
+ * Connects a worker to its MCP server and returns AI SDK tools for `generateText({ tools })`.
+ * In process by default (a linked in-memory transport to the server built for `ctx`);
+ * over Streamable HTTP when `external` is given or configured in the environment.
+ * Always call `close`.
+ */
+export async function connectWorkerTools(opts: {
+  server: ToolServerName;
+  ctx: ToolContext;
+  external?: ExternalMcpServer;
+  env?: Record<string, string | undefined>;
+}): Promise<{ tools: WorkerTools; close: () => Promise<void> }> {
+  const external = opts.external ?? externalMcpFromEnv(opts.server, opts.env);
+  if (external) {
+    const client = await createMCPClient({
+      transport: { type: "http", url: external.url, headers: { ...identityHeaders(opts.ctx), ...external.headers } },
+      clientName: `switchboard-${opts.server}-worker`,
+    });
+    try {
+      return { tools: await client.tools(), close: () => client.close() };
+    } catch (err) {
+      await client.close();
+      throw err;
+    }
+  }
+
+  const mcpServer = toolServers[opts.server](opts.ctx);
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await mcpServer.connect(serverTransport);
+  const client = await createMCPClient({ transport: clientTransport as MCPTransport, clientName: `switchboard-${opts.server}-worker` });
+  const close = async () => {
+    await client.close();
+    await mcpServer.close();
+  };
+  try {
+    return { tools: await client.tools(), close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { defineTool, idempotencyKeyInput } from "../define";
+import { notFound } from "../errors";
+import { bumpCustomerVersion, lockCustomer, sideEffectKey, withIdempotency } from "../ledger";
+import { lineSchema, lineView, loadLine } from "./line";
+
+const outputSchema = {
+  status: z.enum(["fixed", "not_fixed", "no_fault", "refused"]),
+  reason: z.string(),
+  line: lineSchema,
+  replayed: z.boolean(),
+};
+type ResetResult = Omit<z.infer<z.ZodObject<typeof outputSchema>>, "replayed">;
+
+export const remoteReset = defineTool({
+  name: "remote_reset",
+  description:
+    "Resets the customer's line remotely (ONT/port re-provisioning) and re-tests it. fixed: the line is back to normal; not_fixed: the fault is beyond remote reach; no_fault: the line was healthy; refused: the account is suspended.",
+  sideEffect: true,
+  inputSchema: { idempotencyKey: idempotencyKeyInput },
+  outputSchema,
+  async run(ctx, { idempotencyKey }) {
+    const key = sideEffectKey(ctx, "remote_reset", [], idempotencyKey);
+    return withIdempotency<ResetResult>(
+      ctx.db,
+      { key, tool: "remote_reset", customerId: ctx.customerId, runId: ctx.runId, args: {} },
+      async (tx) => {
+        if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
+        const l = await loadLine(tx, ctx.customerId);
+        if (l.accountStatus === "suspended") {
+          return { status: "refused", reason: "The account is suspended: the line stays disabled until service is restored", line: lineView(l) };
+        }
+        if (l.line.status === "ok") return { status: "no_fault", reason: "The line is healthy: a reset is not needed", line: lineView(l) };
+        const now = ctx.clock.now();
+        const fixed = l.line.fixableRemotely;
+        const line = await tx.lineState.update({
+          where: { customerId: ctx.customerId },
+          data: fixed
+            ? { status: "ok", packetLossPct: 0, latencyMs: Math.min(l.line.latencyMs ?? 12, 12), downMbps: Math.round(l.plan.downMbps * 0.97), lastResetAt: now }
+            : { lastResetAt: now },
+        });
+        await bumpCustomerVersion(tx, ctx.customerId);
+        const view = lineView({ ...l, line });
+        return fixed
+          ? { status: "fixed", reason: "The remote reset cleared the fault: the line is back to normal", line: view }
+          : { status: "not_fixed", reason: `The remote reset did not help: the line is still ${line.status}`, line: view };
+      },
+      { record: (r) => r.status === "fixed" || r.status === "not_fixed" },
+    );
+  },
+});

@@ -1,0 +1,32 @@
+import { defineConfig } from "@playwright/test";
+import { E2E_BASE_URL, e2eServerEnv } from "./e2e/support/env";
+
+// Chromium comes from the system package (apt-get install chromium): browsers cannot
+// be downloaded here, so `npx playwright install` is never needed.
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
+  use: {
+    baseURL: E2E_BASE_URL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    // start.ts migrates and seeds the database and builds the app if there is no build.
+    command: "node --import tsx scripts/start.ts",
+    url: `${E2E_BASE_URL}/api/health`,
+    env: e2eServerEnv(),
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: "pipe",
+    // SIGTERM lets start.ts stop the embedded database cleanly before it exits.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+  },
+});

@@ -1,0 +1,71 @@
+// `npm run ask -- --customer C-1001 "message" [--json]`: one message through the
+// whole system, printing progress as the run streams and then the reply. Uses the
+// app's database (DATABASE_URL, or the embedded one, shared with a running app).
+import { parseArgs } from "node:util";
+import { createDb } from "../lib/db/client";
+import { prepareDatabase } from "../lib/db/prepare";
+import { createEngine } from "../lib/orchestrator/engine";
+import { startRun } from "../lib/orchestrator/run-executor";
+import { createRun } from "../lib/orchestrator/store";
+import type { StoredRunEvent } from "../lib/orchestrator/events";
+import { loadWorld } from "../lib/world/fixture";
+
+const { values, positionals } = parseArgs({
+  options: { customer: { type: "string", short: "c" }, json: { type: "boolean", default: false } },
+  allowPositionals: true,
+});
+const message = positionals.join(" ").trim();
+if (!values.customer || !message) {
+  console.error('usage: npm run ask -- --customer C-1001 "message" [--json]');
+  process.exit(2);
+}
+
+const log = values.json ? () => {} : (m: string) => console.error(m);
+const prepared = await prepareDatabase({ log });
+const db = createDb(prepared.url, 5);
+const customer = await db.customer.findUnique({ where: { id: values.customer } });
+if (!customer) {
+  console.error(`No customer ${values.customer}. Seeded customers: C-1001 … C-1012.`);
+  process.exit(2);
+}
+const deps = createEngine({ db, worldAsOf: loadWorld().asOf });
+
+function show(e: StoredRunEvent) {
+  switch (e.type) {
+    case "plan":
+      return log(`• plan (${e.plan.via}): ${e.plan.kind}${e.plan.tasks.map((t) => `\n    ${t.id} → ${t.worker}: ${t.instruction}`).join("")}`);
+    case "worker_started": return log(`• ${e.worker} started (attempt ${e.attempt})`);
+    case "tool_call": return log(`    ${e.worker} → ${e.tool}(${JSON.stringify(e.args)})`);
+    case "worker_partial": return log(`    ${e.worker}: ${e.text}`);
+    case "worker_finished": return log(`• ${e.worker} ${e.outcome}${e.cacheHit ? " (cache)" : ""}, confidence ${e.confidence ?? "-"}, ${e.tokensIn}/${e.tokensOut} tokens, ${e.latencyMs} ms${e.error ? ` — ${e.error}` : ""}`);
+    case "review_requested": return log(`• review requested: ${e.kind} — ${e.summary}`);
+    case "message_delta": return values.json ? undefined : process.stdout.write(e.delta);
+    case "run_finished": return log(`\n• run ${e.status}: ${e.tokensIn} tokens in, ${e.tokensOut} out, ${e.latencyMs} ms`);
+    case "error": return log(`• error: ${e.message}`);
+  }
+}
+
+// Subscribe before the run starts so no event is missed.
+const { run } = await createRun(db, { customerId: customer.id, message });
+let replyStarted = false;
+const unsubscribe = deps.bus!.subscribe(run.id, (e) => {
+  if (e.type === "message_delta" && !replyStarted) {
+    replyStarted = true;
+    log("\nReply:");
+  }
+  show(e);
+});
+const result = await startRun(deps, run.id);
+unsubscribe();
+if (values.json) {
+  const stored = await db.run.findUniqueOrThrow({
+    where: { id: run.id },
+    include: { events: { orderBy: { seq: "asc" } }, invocations: { include: { toolCalls: true } }, reviews: true, modelCalls: true },
+  });
+  console.log(JSON.stringify(stored, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
+} else {
+  log(`run ${run.id}: ${result}`);
+}
+await db.$disconnect();
+await prepared.embedded?.stop();
+process.exit(result === "failed" ? 1 : 0);

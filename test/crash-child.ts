@@ -1,0 +1,38 @@
+// A separate process for the crash test: executes (or recovers) runs, and kills
+// itself with SIGKILL at the step boundary named by CRASH_AT — no cleanup, no
+// finally blocks, exactly like a power cut.
+import { fixedClock } from "../lib/clock";
+import { createDb } from "../lib/db/client";
+import { localModels } from "../lib/models/registry";
+import { createEngine, recoverRuns } from "../lib/orchestrator/engine";
+import { startRun } from "../lib/orchestrator/run-executor";
+import { loadWorld } from "../lib/world/fixture";
+
+const { DATABASE_URL, RUN_ID, CRASH_AT, MODE } = process.env;
+const world = loadWorld();
+const db = createDb(DATABASE_URL!, 5);
+const deps = createEngine({
+  db,
+  worldAsOf: world.asOf,
+  clock: fixedClock(world.asOf),
+  models: localModels(0),
+  leaseMs: 1_000,
+  onBoundary(name) {
+    if (name === CRASH_AT) process.kill(process.pid, "SIGKILL");
+  },
+});
+
+if (MODE === "recover") {
+  const deadline = Date.now() + 20_000;
+  // Wait out the dead process's lease, then take the run over.
+  while (Date.now() < deadline) {
+    await recoverRuns(deps);
+    const open = await db.run.count({ where: { status: { in: ["queued", "running"] } } });
+    if (open === 0) break;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+} else {
+  await startRun(deps, RUN_ID!);
+}
+await db.$disconnect();
+process.exit(0);
