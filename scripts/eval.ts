@@ -12,8 +12,11 @@ import { createEngine } from "../lib/orchestrator/engine";
 import { loadWorld } from "../lib/world/fixture";
 
 const file = process.argv.slice(2).find((a) => !a.startsWith("--"));
+// --check: exit 1 below the quality bar CI holds the local model to.
+const check = process.argv.includes("--check");
+const THRESHOLDS = { routingExactMatch: 0.9, outOfScopeRecall: 1, outcomeAccuracy: 0.9 };
 if (!file) {
-  console.error("usage: npm run eval -- FILE.jsonl");
+  console.error("usage: npm run eval -- FILE.jsonl [--check]");
   process.exit(2);
 }
 const cases = readCases(file);
@@ -45,9 +48,16 @@ try {
     ms: observed[i].latencyMs,
   }));
   console.table(rows);
-  console.log(JSON.stringify(summarise(cases, observed, scores)));
+  const summary = summarise(cases, observed, scores);
+  if (check) {
+    const misses = Object.entries(THRESHOLDS).filter(([k, min]) => summary[k as keyof typeof THRESHOLDS] < min).map(([k, min]) => `${k} < ${min}`);
+    if (summary.unsafeActions > 0) misses.push("unsafeActions > 0");
+    console.error(misses.length ? `[eval] below the bar: ${misses.join(", ")}` : "[eval] all thresholds met");
+    process.exitCode = misses.length ? 1 : 0;
+  }
+  console.log(JSON.stringify(summary));
 } finally {
   await db.$disconnect();
   await scratch.drop();
 }
-process.exit(0);
+process.exit(process.exitCode ?? 0);

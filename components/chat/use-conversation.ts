@@ -28,7 +28,7 @@ type Action =
   | { type: "send_started"; input: string }
   | { type: "send_failed"; error: ChatError }
   | { type: "run_created"; runId: string; conversationId: string; input: string }
-  | { type: "events"; runId: string; events: StoredRunEvent[]; failed?: boolean }
+  | { type: "events"; runId: string; events: StoredRunEvent[]; live?: boolean; failed?: boolean }
   | { type: "stream_ended"; runId: string }
   | { type: "stream_retry"; runId: string }
   | { type: "error"; error: ChatError };
@@ -66,7 +66,8 @@ function reducer(state: State, action: Action): State {
         const next = applyEvents(r, action.events);
         return action.failed && next.phase === "running" ? { ...next, phase: "failed" as const } : next;
       });
-      return { ...state, runs, streamFailures: action.events.length ? 0 : state.streamFailures };
+      // An event over the live stream proves it works again; a catch-up read does not.
+      return { ...state, runs, streamFailures: action.live ? 0 : state.streamFailures };
     }
     case "stream_ended":
       return state.stream?.runId === action.runId ? { ...state, stream: null, streamFailures: 0 } : state;
@@ -143,7 +144,7 @@ export function useConversation(customerId: string): Conversation {
   }, [customerId, state.restoring, state.conversationId, runIds]);
 
   const connection = useRunStream(state.stream, {
-    onEvent: (runId, event) => dispatch({ type: "events", runId, events: [event] }),
+    onEvent: (runId, event) => dispatch({ type: "events", runId, events: [event], live: true }),
     onEnd: (runId) => dispatch({ type: "stream_ended", runId }),
     onBroken: (runId) => {
       // Ask the API why: an expired session and a vanished run are final; anything

@@ -2,7 +2,7 @@ import { formatCents } from "../../../money";
 import type { WorkerResult } from "../../../workers/worker";
 import type { Brain } from "../local-model";
 import { analyseRequest, classifyIntents, parseAmountsCents } from "../nlu";
-import { allOf, call, combineConfidence, finish, latest, refuseOutOfScope } from "./common";
+import { allOf, call, calls, combineConfidence, finish, latest, refuseOutOfScope } from "./common";
 
 interface Discrepancy { invoiceId: string; lineRef: string; kind: string; description: string; amountCents: number }
 
@@ -15,8 +15,10 @@ export const billingBrain: Brain = (input) => {
     return refuseOutOfScope("billing", "charges, invoices, payments and credits");
   }
   const overview = latest(input.results, "get_billing_overview");
-  if (!overview) return call("get_billing_overview");
   const check = latest(input.results, "find_discrepancies");
+  // Independent look-ups go out together, as parallel tool calls.
+  if (!overview && !check) return calls(["get_billing_overview"], ["find_discrepancies"]);
+  if (!overview) return call("get_billing_overview");
   if (!check) return call("find_discrepancies");
 
   const discrepancies: Discrepancy[] = check.value?.discrepancies ?? [];

@@ -1,0 +1,73 @@
+// `npm test`: unit and integration tests (vitest, real PostgreSQL), then the
+// production build and the browser journeys (Playwright in Chromium against
+// `next start`). Ends with one line "N passed, N failed" over both suites.
+//   DATABASE_URL set → every suite gets its own fresh database on that server;
+//   unset            → embedded PostgreSQL (PGlite), nothing to install.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { createScratchDatabase, type ScratchDatabase } from "../lib/db/scratch";
+
+const bin = (name: string) => path.resolve("node_modules/.bin", name);
+const only = process.argv[2]; // "unit" | "e2e" | undefined (both)
+fs.mkdirSync("test-results", { recursive: true });
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  console.log(`\n$ ${[path.basename(cmd), ...args].join(" ")}`);
+  return spawnSync(cmd, args, { stdio: "inherit", env }).status ?? 1;
+}
+
+function readJson(file: string): any {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+let passed = 0;
+let failed = 0;
+const lines: string[] = [];
+
+if (only !== "e2e") {
+  fs.rmSync("test-results/vitest.json", { force: true });
+  const code = run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile=test-results/vitest.json"]);
+  const r = readJson("test-results/vitest.json");
+  const p = r?.numPassedTests ?? 0;
+  // A suite that crashed before reporting counts as one failure, never as a pass.
+  const f = (r?.numFailedTests ?? 0) + (code !== 0 && !(r?.numFailedTests > 0) ? 1 : 0);
+  passed += p;
+  failed += f;
+  lines.push(`unit + integration: ${p} passed, ${f} failed`);
+}
+
+if (only !== "unit") {
+  let scratch: ScratchDatabase | undefined;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (process.env.DATABASE_URL) {
+    scratch = await createScratchDatabase(process.env.DATABASE_URL, "switchboard_e2e");
+    env.E2E_DATABASE_URL = scratch.url;
+  } else {
+    fs.rmSync(".data/e2e-pg", { recursive: true, force: true }); // a fresh embedded world
+  }
+  let f = 0;
+  let p = 0;
+  const build = run(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], env);
+  if (build !== 0) {
+    f = 1;
+  } else {
+    fs.rmSync("test-results/e2e.json", { force: true });
+    const code = run(bin("playwright"), ["test"], env);
+    const r = readJson("test-results/e2e.json");
+    p = r?.stats?.expected ?? 0;
+    f = (r?.stats?.unexpected ?? 0) + (r?.stats?.flaky ?? 0) + (code !== 0 && !(r?.stats?.unexpected > 0) ? 1 : 0);
+  }
+  await scratch?.drop();
+  passed += p;
+  failed += f;
+  lines.push(`browser (e2e): ${p} passed, ${f} failed${build !== 0 ? " (next build failed)" : ""}`);
+}
+
+console.log(`\n${lines.join("\n")}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
