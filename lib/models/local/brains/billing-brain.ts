@@ -4,7 +4,7 @@ import type { Brain } from "../local-model";
 import { analyseRequest, classifyIntents, parseAmountsCents } from "../nlu";
 import { allOf, call, calls, combineConfidence, finish, latest, refuseOutOfScope } from "./common";
 
-interface Discrepancy { invoiceId: string; lineRef: string; kind: string; description: string; amountCents: number }
+interface Discrepancy { invoiceId: string; lineRef: string; kind: string; description: string; amountCents: number; credited?: boolean }
 
 /** The billing worker's decisions: overview, discrepancy check, credit what is confirmed. */
 export const billingBrain: Brain = (input) => {
@@ -21,7 +21,10 @@ export const billingBrain: Brain = (input) => {
   if (!overview) return call("get_billing_overview");
   if (!check) return call("find_discrepancies");
 
-  const discrepancies: Discrepancy[] = check.value?.discrepancies ?? [];
+  const found: Discrepancy[] = check.value?.discrepancies ?? [];
+  // Already credited ones are reported, never credited twice.
+  const discrepancies = found.filter((d) => !d.credited);
+  const settled = found.filter((d) => d.credited);
   const explanations: Array<{ invoiceId: string; lineRef: string; description: string }> = check.value?.explanations ?? [];
   const wantsFix = req.wantsCredit || req.disputesCharge;
   const mentioned = parseAmountsCents(text);
@@ -60,16 +63,17 @@ export const billingBrain: Brain = (input) => {
       result.actions.push({ type: "credit", status: "proposed", description: `Credit ${formatCents(amt)} on ${v.proposedAction?.invoiceId ?? d?.invoiceId} awaiting approval` });
       result.status = "needs_review";
     } else {
-      sentences.push(`I couldn't apply a credit for ${what.toLowerCase()}: ${v.reason ?? "the billing system refused it"}.`);
+      sentences.push(`I couldn't apply that credit: ${String(v.reason ?? "the billing system refused it").replace(/\.$/, "")}.`);
       result.actions.push({ type: "credit", status: "refused", description: v.reason ?? "refused" });
       certainty = 0.6;
     }
   }
 
+  for (const d of settled) sentences.push(`The ${formatCents(d.amountCents)} correction on invoice ${d.invoiceId} has already been credited to your account.`);
   if (!wantsFix && discrepancies.length > 0) {
     for (const d of discrepancies) sentences.push(`I noticed a problem on invoice ${d.invoiceId}: ${d.description} Just ask and I can credit it.`);
   }
-  if (discrepancies.length === 0) {
+  if (discrepancies.length === 0 && settled.length === 0) {
     const total = overview.value?.invoices?.at?.(-1);
     if (wantsFix && (mentioned.length > 0 || req.wantsCredit)) {
       sentences.push("I checked your invoices and found no billing error that would justify a credit, so I haven't applied one.");
