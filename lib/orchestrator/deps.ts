@@ -23,6 +23,7 @@ export interface ToolScope {
 export interface EngineDeps {
   db: Db;
   models: Models;
+  /** Business time for the tools (contract months, credit windows). Audit timestamps use real time. */
   clock: Clock;
   workers: Record<WorkerName, WorkerDefinition>;
   connectTools(server: ToolServerName, scope: ToolScope): Promise<ToolConnection>;

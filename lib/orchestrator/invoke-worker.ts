@@ -105,7 +105,7 @@ export function describeToolResult(r: ObservedToolResult): string {
     case "get_billing_overview": return "Looked up your invoices and payments";
     case "find_discrepancies": return v.discrepancies?.length ? `Found ${v.discrepancies.length} billing issue(s)` : "Checked your charges";
     case "issue_credit": return v.status === "applied" ? "Applied a credit" : v.status === "needs_approval" ? "Sent a credit for approval" : "Credit not applied";
-    case "run_line_test": return `Tested your line: ${v.status ?? "done"}`;
+    case "run_line_test": return `Tested your line: ${v.lineStatus ?? v.status ?? "done"}`;
     case "check_outage": return v.outage ? `Found an outage in your area (${v.outage.id})` : "No outage in your area";
     case "remote_reset": return v.status === "fixed" ? "Remote reset fixed the line" : "Tried a remote reset";
     case "dispatch_technician": return v.status === "booked" ? "Booked a technician" : "Could not book a technician";

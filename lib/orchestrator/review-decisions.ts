@@ -35,7 +35,7 @@ export async function decideReview(deps: ReviewDeps, input: ReviewDecisionInput 
   const next = input.decision === "approve" ? "approving" : "rejected";
   const updated = await deps.db.reviewItem.updateMany({
     where: { id: input.reviewId, status: "pending" },
-    data: { status: next, decidedBy: input.staffEmail, note: input.note || null, decidedAt: deps.clock.now() },
+    data: { status: next, decidedBy: input.staffEmail, note: input.note || null, decidedAt: new Date() },
   });
   if (updated.count !== 1) {
     const exists = await deps.db.reviewItem.count({ where: { id: input.reviewId } });
@@ -75,7 +75,7 @@ async function completeDecision(deps: ReviewDeps, reviewId: string) {
   if (decided.status !== "approved" && decided.status !== "rejected") return;
 
   const emit = async (e: NewRunEvent) => {
-    const stored = await appendEvent(deps.db, run.id, e, deps.clock.now());
+    const stored = await appendEvent(deps.db, run.id, e, new Date());
     deps.bus?.publish(run.id, stored);
   };
   // The follow-up is posted once per review, even if this runs twice after a crash.
@@ -90,7 +90,7 @@ async function completeDecision(deps: ReviewDeps, reviewId: string) {
   // The run finishes by itself once nothing of it waits for a human any more.
   const open = await deps.db.reviewItem.count({ where: { runId: run.id, status: { in: ["pending", "approving"] } } });
   if (open === 0) {
-    const done = await deps.db.run.updateMany({ where: { id: run.id, status: "awaiting_review" }, data: { status: "completed", finishedAt: deps.clock.now() } });
+    const done = await deps.db.run.updateMany({ where: { id: run.id, status: "awaiting_review" }, data: { status: "completed", finishedAt: new Date() } });
     if (done.count === 1) {
       await emit({ type: "run_finished", status: "completed", reply: run.reply ?? "", tokensIn: run.tokensIn, tokensOut: run.tokensOut, latencyMs: run.latencyMs ?? 0 });
     }

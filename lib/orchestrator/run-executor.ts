@@ -13,7 +13,7 @@ const MAX_ATTEMPTS = 3;
 
 function emitterFor(deps: EngineDeps, runId: string) {
   return async (event: NewRunEvent) => {
-    const stored = await appendEvent(deps.db, runId, event, deps.clock.now());
+    const stored = await appendEvent(deps.db, runId, event, new Date());
     deps.bus?.publish(runId, stored);
   };
 }
@@ -38,7 +38,6 @@ export async function driveRun(deps: EngineDeps, runId: string): Promise<DriveRe
     const ok = await renewLease(deps.db, runId, deps.owner, deps.leaseMs, new Date()).catch(() => false);
     if (!ok) controller.abort(new RunStoreError("lease_lost"));
   }, Math.max(200, Math.floor(deps.leaseMs / 3)));
-  const startedAt = Date.now();
   try {
     let run = await deps.db.run.findUniqueOrThrow({ where: { id: runId } });
     await emit({ type: "run_started", customerId: run.customerId, input: run.input, attempt: run.attempts });
@@ -77,11 +76,12 @@ export async function driveRun(deps: EngineDeps, runId: string): Promise<DriveRe
     const totals = await deps.db.modelCall.aggregate({ where: { runId }, _sum: { tokensIn: true, tokensOut: true } });
     const tokensIn = totals._sum.tokensIn ?? 0;
     const tokensOut = totals._sum.tokensOut ?? 0;
-    const latencyMs = Math.round(run.createdAt ? Date.now() - startedAt : 0);
+    // Wall time from creation to the reply (it includes time spent queued or crashed).
+    const latencyMs = Date.now() - run.createdAt.getTime();
     await deps.db.$transaction(async (tx) => {
       const hasMessage = await tx.message.count({ where: { runId, role: "assistant" } });
       if (!hasMessage) await tx.message.create({ data: { conversationId: run.conversationId, role: "assistant", content: run.reply ?? "", runId } });
-      await advanceStep(tx, runId, deps.owner, "synthesized", "finished", { tokensIn, tokensOut, latencyMs, finishedAt: deps.clock.now() });
+      await advanceStep(tx, runId, deps.owner, "synthesized", "finished", { tokensIn, tokensOut, latencyMs, finishedAt: new Date() });
       await finishRun(tx, runId, deps.owner, status);
     });
     await emit({ type: "run_finished", status, reply: run.reply ?? "", tokensIn, tokensOut, latencyMs });

@@ -91,7 +91,7 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
     await deps.db.workerInvocation.create({
       data: {
         runId: run.id, taskId: task.id, worker: task.worker, attempt, status: "succeeded", input: task as object,
-        output: cached as object, confidence: cached.confidence, cacheHit: true, model: "cache", latencyMs: 0, finishedAt: deps.clock.now(),
+        output: cached as object, confidence: cached.confidence, cacheHit: true, model: "cache", latencyMs: 0, finishedAt: new Date(),
       },
     });
     await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: "succeeded", attempt, summary: cached.summary, confidence: cached.confidence, cacheHit: true, tokensIn: 0, tokensOut: 0, latencyMs: 0 });
@@ -117,7 +117,7 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
           where: { id: inv.id },
           data: {
             status: "succeeded", output: out.result as object, confidence: out.result.confidence, model: out.model,
-            tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs, finishedAt: deps.clock.now(),
+            tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs, finishedAt: new Date(),
           },
         }),
         deps.db.modelCall.create({
@@ -138,7 +138,7 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
       const latencyMs = Date.now() - started;
       await deps.db.workerInvocation.update({
         where: { id: inv.id },
-        data: { status: timedOut ? "timed_out" : "failed", error: message, latencyMs, finishedAt: deps.clock.now() },
+        data: { status: timedOut ? "timed_out" : "failed", error: message, latencyMs, finishedAt: new Date() },
       });
       await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: timedOut ? "timed_out" : "failed", attempt, summary: "", confidence: null, cacheHit: false, tokensIn: 0, tokensOut: 0, latencyMs, error: message });
       await emit({ type: "error", taskId: task.id, message: `${worker.title} worker ${message}`, retryable: i === 0 });

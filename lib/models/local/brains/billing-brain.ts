@@ -6,6 +6,8 @@ import { allOf, call, calls, combineConfidence, finish, latest, refuseOutOfScope
 
 interface Discrepancy { invoiceId: string; lineRef: string; kind: string; description: string; amountCents: number; credited?: boolean }
 
+const capitalise = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
 /** The billing worker's decisions: overview, discrepancy check, credit what is confirmed. */
 export const billingBrain: Brain = (input) => {
   const text = input.userText;
@@ -53,7 +55,7 @@ export const billingBrain: Brain = (input) => {
   for (const a of attempts) {
     const v = a.value ?? {};
     const d = targets.find((t) => t.invoiceId === (v.invoiceId ?? v.proposedAction?.invoiceId));
-    const what = d ? d.description.replace(/\.$/, "") : "the charge";
+    const what = d ? capitalise(d.description.replace(/\.$/, "")) : "The charge";
     if (v.status === "applied") {
       sentences.push(`${what}, so I've credited ${formatCents(v.amountCents)} to your account against invoice ${v.invoiceId}.`);
       result.actions.push({ type: "credit", status: "applied", description: `Credit ${formatCents(v.amountCents)} on ${v.invoiceId}` });
