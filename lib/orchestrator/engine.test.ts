@@ -4,7 +4,8 @@ import { resetTestWorld, useTestDb } from "../../test/db";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
 import { workers } from "../workers/registry";
-import { createEngine, submitMessage } from "./engine";
+import { createEngine, recoverRuns, submitMessage } from "./engine";
+import { FAILED_REPLY } from "./run-executor";
 import { runEventSchema } from "./events";
 import { decideReview } from "./review-decisions";
 import { listEvents } from "./store";
@@ -135,5 +136,34 @@ describe("supervisor-worker engine", () => {
     expect(stored.reply).not.toMatch(/Marcus|INV-1002|roaming/i);
     const calls = await db.toolCall.findMany({ where: { runId: run.id } });
     expect(JSON.stringify(calls.map((c) => c.result))).not.toMatch(/INV-1002|Marcus/);
+  });
+});
+
+describe("a run that cannot be completed", () => {
+  beforeEach(() => resetTestWorld(db));
+
+  it("is retried up to three attempts, then ends failed with an honest reply and a review item", async () => {
+    const broken: LanguageModelV4 = {
+      ...hangingModel,
+      modelId: "always-fails",
+      doGenerate: async () => {
+        throw new Error("provider unavailable");
+      },
+    };
+    const deps = engine({ models: { ...localModels(0), supervisor: broken } });
+    const { run, done } = await submitMessage(deps, { customerId: "C-1001", message: THREE_PARTS });
+    expect(await done).toBe("lease_lost"); // attempt 1 gave its lease back for a retry
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(...(await recoverRuns(deps)).map((r) => r.result));
+    expect(results).toEqual(["lease_lost", "failed"]);
+    const stored = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect([stored.status, stored.attempts]).toEqual(["failed", 3]);
+    expect(stored.reply).toBe(FAILED_REPLY);
+    const review = await db.reviewItem.findFirstOrThrow({ where: { runId: run.id } });
+    expect([review.kind, review.taskId]).toEqual(["worker_failure", "run"]);
+    expect(review.summary).toMatch(/provider unavailable/);
+    const last = (await listEvents(db, run.id)).at(-1)!;
+    expect(last).toMatchObject({ type: "run_finished", status: "failed" });
+    expect(await db.credit.count({ where: { runId: run.id } })).toBe(0);
   });
 });

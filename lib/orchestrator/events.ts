@@ -57,11 +57,19 @@ export const runEventSchema = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("review_requested"), reviewId: z.string(), taskId: z.string(), kind: reviewKindSchema, summary: z.string() }),
   z.object({ ...base, type: z.literal("review_decided"), reviewId: z.string(), kind: reviewKindSchema, decision: z.enum(["approved", "rejected"]), by: z.string(), note: z.string().nullable() }),
   z.object({ ...base, type: z.literal("message_delta"), attempt: z.number().int(), delta: z.string() }),
-  z.object({ ...base, type: z.literal("run_finished"), status: z.enum(["completed", "awaiting_review"]), reply: z.string(), tokensIn: z.number().int(), tokensOut: z.number().int(), latencyMs: z.number().int() }),
+  z.object({ ...base, type: z.literal("run_finished"), status: z.enum(["completed", "awaiting_review", "failed"]), reply: z.string(), tokensIn: z.number().int(), tokensOut: z.number().int(), latencyMs: z.number().int() }),
   z.object({ ...base, type: z.literal("error"), message: z.string(), taskId: z.string().optional(), retryable: z.boolean() }),
 ]);
 
 export type RunEvent = z.infer<typeof runEventSchema>;
+
+/**
+ * What a customer may see of an event (the chat's agent panel, host sites): a
+ * reviewer's internal note is staff-only.
+ */
+export function customerView<E extends RunEvent>(e: E): E {
+  return e.type === "review_decided" ? { ...e, note: null } : e;
+}
 export type RunEventType = RunEvent["type"];
 /** An event as the producer writes it; the store stamps `at`. */
 export type NewRunEvent = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, "at"> : never) : never;

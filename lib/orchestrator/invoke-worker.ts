@@ -49,6 +49,8 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
   });
   const observed: ObservedToolResult[] = [];
   let modelCalls = 0;
+  // Announcements of calls that have just started; chained so they land before the results.
+  let announced = Promise.resolve();
   try {
     const res = await generateText({
       model,
@@ -60,8 +62,15 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
       stopWhen: stepCountIs(worker.maxSteps),
       abortSignal: ctx.signal,
       maxRetries: 0,
+      onToolExecutionStart: (e: any) => {
+        const call = e.toolCall ?? {};
+        announced = announced.then(() =>
+          ctx.emit({ type: "tool_call", taskId: ctx.task.id, worker: worker.name, toolCallId: call.toolCallId, tool: call.toolName, args: call.input ?? {} }),
+        );
+      },
       onStepEnd: async (step: any) => {
         modelCalls++;
+        await announced;
         for (const tr of (step.toolResults ?? []) as any[]) {
           const { value, isError } = unwrapToolOutput(tr.output);
           const item: ObservedToolResult = { toolCallId: tr.toolCallId, tool: tr.toolName, args: tr.input, result: value, isError };
@@ -77,7 +86,6 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
               isError,
             },
           });
-          await ctx.emit({ type: "tool_call", taskId: ctx.task.id, worker: worker.name, toolCallId: item.toolCallId, tool: item.tool, args: item.args ?? {} });
           await ctx.emit({ type: "tool_result", taskId: ctx.task.id, worker: worker.name, toolCallId: item.toolCallId, tool: item.tool, result: value, isError });
           await ctx.emit({ type: "worker_partial", taskId: ctx.task.id, worker: worker.name, text: describeToolResult(item) });
           await deps.onBoundary?.(`after_tool:${item.tool}`, ctx.runId);

@@ -10,6 +10,8 @@ import { runTask, type TaskOutcome } from "./workers-step";
 export type DriveResult = "completed" | "awaiting_review" | "failed" | "lease_lost" | "not_claimed";
 
 const MAX_ATTEMPTS = 3;
+export const FAILED_REPLY =
+  "I'm sorry: something went wrong on our side and I couldn't finish handling your message. A member of our team has the details and will follow up with you.";
 
 function emitterFor(deps: EngineDeps, runId: string) {
   return async (event: NewRunEvent) => {
@@ -146,7 +148,27 @@ async function failOrRelease(deps: EngineDeps, runId: string, err: Error, emit: 
     await deps.db.run.updateMany({ where: { id: runId, leaseOwner: deps.owner }, data: { leaseExpiresAt: new Date(0) } });
     return "lease_lost";
   }
-  await finishRun(deps.db, runId, deps.owner, "failed", { error: err.message }).catch(() => {});
+  // Out of attempts: say so honestly, and put the whole run in front of a person.
+  if (!run) return "failed";
+  const reply = FAILED_REPLY;
+  try {
+    await deps.db.$transaction(async (tx) => {
+      await tx.message.create({ data: { conversationId: run.conversationId, role: "assistant", content: reply, runId } });
+      await tx.reviewItem.upsert({
+        where: { runId_taskId_kind: { runId, taskId: "run", kind: "worker_failure" } },
+        create: {
+          runId, taskId: "run", customerId: run.customerId, kind: "worker_failure",
+          summary: `Run failed after ${run.attempts} attempts at step ${run.step}: ${err.message}`,
+          context: { input: run.input, step: run.step, plan: run.plan ?? null, error: err.message, attempts: run.attempts } as object,
+        },
+        update: {},
+      });
+      await finishRun(tx, runId, deps.owner, "failed", { error: err.message, reply, finishedAt: new Date() });
+    });
+  } catch {
+    return "lease_lost";
+  }
+  await emit({ type: "run_finished", status: "failed", reply, tokensIn: run.tokensIn, tokensOut: run.tokensOut, latencyMs: Date.now() - run.createdAt.getTime() }).catch(() => {});
   return "failed";
 }
 

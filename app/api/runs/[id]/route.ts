@@ -1,3 +1,4 @@
+import { customerView } from "@/lib/orchestrator/events";
 import { listEvents } from "@/lib/orchestrator/store";
 import { getEngine } from "@/lib/server/engine";
 import { authorizeRunRead } from "../access";
@@ -12,5 +13,9 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
     where: { id },
     select: { id: true, conversationId: true, status: true, step: true, plan: true, reply: true, tokensIn: true, tokensOut: true, latencyMs: true, createdAt: true, finishedAt: true },
   });
-  return Response.json({ run, events: await listEvents(db, id) }, { headers: { "cache-control": "no-store" } });
+  const events = await listEvents(db, id);
+  return Response.json(
+    { run, events: access.viewer === "staff" ? events : events.map(customerView) },
+    { headers: { "cache-control": "no-store" } },
+  );
 }

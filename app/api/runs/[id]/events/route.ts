@@ -1,3 +1,4 @@
+import { customerView } from "@/lib/orchestrator/events";
 import { listEvents } from "@/lib/orchestrator/store";
 import { getEngine } from "@/lib/server/engine";
 import { authorizeRunRead } from "../../access";
@@ -38,7 +39,8 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
         while (!closed && Date.now() - started < 10 * 60_000) {
           const events = await listEvents(engine.db, id, after);
           for (const e of events) {
-            controller.enqueue(encoder.encode(`id: ${e.seq}\nevent: run\ndata: ${JSON.stringify(e)}\n\n`));
+            const shown = access.viewer === "staff" ? e : customerView(e);
+            controller.enqueue(encoder.encode(`id: ${e.seq}\nevent: run\ndata: ${JSON.stringify(shown)}\n\n`));
             after = e.seq;
             if (e.type === "run_finished") {
               close();
