@@ -3,7 +3,7 @@ import type { WorkerResult } from "../workers/worker";
 import { workerResultSchema } from "../workers/worker";
 import type { EngineDeps } from "./deps";
 import type { NewRunEvent, SubTask } from "./events";
-import { unwrapToolOutput } from "../models/local/prompt";
+import { unwrapToolOutput } from "../tools/tool-output";
 
 /** A tool outcome the orchestrator acts on (approval requests come from tools, not from prose). */
 export interface ObservedToolResult {

@@ -1,5 +1,5 @@
 import type { Run } from "../generated/prisma/client";
-import { DECLINE_REPLY } from "../models/local/brains/supervisor-brain";
+import { DECLINE_REPLY } from "./replies";
 import type { EngineDeps } from "./deps";
 import { planSchema, type NewRunEvent, type Plan } from "./events";
 import { advanceStep, appendEvent, claimRun, finishRun, renewLease, RunStoreError, type RunStep } from "./store";

@@ -1,4 +1,5 @@
 import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
+import { unwrapToolOutput } from "../../tools/tool-output";
 
 // Reading an AI SDK prompt the way a model would: the system text, the user's
 // words, and the tool calls already made with their results.
@@ -24,38 +25,6 @@ export function lastUserText(prompt: LanguageModelV4Prompt): string {
     }
   }
   return "";
-}
-
-function parseMaybeJson(text: string): any {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Unwraps an MCP CallToolResult (or any tool output) to its JSON payload. */
-export function unwrapToolOutput(output: any): { value: any; isError: boolean } {
-  if (!output) return { value: null, isError: false };
-  let v = output;
-  let isError = false;
-  if (v.type === "json" || v.type === "error-json") {
-    isError = v.type === "error-json";
-    v = v.value;
-  } else if (v.type === "text" || v.type === "error-text") {
-    return { value: parseMaybeJson(v.value), isError: v.type === "error-text" };
-  } else if (v.type === "content") {
-    const text = (v.value as any[]).filter((p) => p.type === "text").map((p) => p.text).join("");
-    return { value: parseMaybeJson(text), isError };
-  }
-  // An MCP CallToolResult: prefer structured content, else the text content.
-  if (v && typeof v === "object" && ("content" in v || "structuredContent" in v)) {
-    isError = isError || Boolean(v.isError);
-    if (v.structuredContent) return { value: v.structuredContent, isError };
-    const text = (v.content as any[] | undefined)?.filter((p) => p.type === "text").map((p) => p.text).join("") ?? "";
-    return { value: parseMaybeJson(text), isError };
-  }
-  return { value: v, isError };
 }
 
 /** Every tool result in the conversation so far, oldest first. */
