@@ -1,0 +1,60 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { resetTestWorld, useTestDb } from "../../test/db";
+import { advanceStep, appendEvent, claimRun, claimRunnableRuns, createRun, listEvents, RunStoreError } from "./store";
+
+const db = useTestDb();
+
+describe("run store", () => {
+  beforeEach(() => resetTestWorld(db));
+
+  it("lets several executors claim queued runs concurrently without sharing one", async () => {
+    const ids = [];
+    for (let i = 0; i < 9; i++) ids.push((await createRun(db, { customerId: "C-1001", message: `message ${i}` })).run.id);
+    const now = new Date();
+    const claims = await Promise.all(["a", "b", "c"].map((owner) => claimRunnableRuns(db, owner, 30_000, now, 4)));
+    const all = claims.flat();
+    expect(new Set(all).size).toBe(all.length); // nobody got a run twice
+    expect(all.sort()).toEqual([...ids].sort()); // and every run was taken
+    const owners = await db.run.findMany({ select: { id: true, leaseOwner: true } });
+    for (const [i, owner] of ["a", "b", "c"].entries()) {
+      expect(owners.filter((r) => r.leaseOwner === owner).map((r) => r.id).sort()).toEqual([...claims[i]].sort());
+    }
+  });
+
+  it("takes over a run only when its lease has expired", async () => {
+    const { run } = await createRun(db, { customerId: "C-1001", message: "hello" });
+    const t0 = new Date();
+    expect(await claimRun(db, run.id, "first", 1_000, t0)).toBe(true);
+    expect(await claimRun(db, run.id, "second", 1_000, new Date(t0.getTime() + 500))).toBe(false);
+    expect(await claimRun(db, run.id, "second", 1_000, new Date(t0.getTime() + 1_500))).toBe(true);
+    // The first executor lost the run: its next step transition is refused.
+    await expect(advanceStep(db, run.id, "first", "created", "planned")).rejects.toBeInstanceOf(RunStoreError);
+    await advanceStep(db, run.id, "second", "created", "planned");
+    await expect(advanceStep(db, run.id, "second", "created", "planned")).rejects.toBeInstanceOf(RunStoreError);
+  });
+
+  it("gives concurrent events dense, unique sequence numbers", async () => {
+    const { run } = await createRun(db, { customerId: "C-1001", message: "hello" });
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        appendEvent(db, run.id, { type: "worker_partial", taskId: "t1", worker: "billing", text: `step ${i}` }, new Date()),
+      ),
+    );
+    const events = await listEvents(db, run.id);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+  });
+
+  it("rejects an event that does not fit the vocabulary", async () => {
+    const { run } = await createRun(db, { customerId: "C-1001", message: "hello" });
+    await expect(appendEvent(db, run.id, { type: "worker_partial", taskId: "t1", worker: "sales", text: "x" } as never, new Date())).rejects.toThrow();
+    expect(await listEvents(db, run.id)).toEqual([]);
+  });
+
+  it("returns the same run for a repeated idempotency key and refuses another customer's conversation", async () => {
+    const a = await createRun(db, { customerId: "C-1001", message: "hi", idempotencyKey: "C-1001:key-1" });
+    const b = await createRun(db, { customerId: "C-1001", message: "hi", idempotencyKey: "C-1001:key-1" });
+    expect([a.created, b.created, b.run.id]).toEqual([true, false, a.run.id]);
+    await expect(createRun(db, { customerId: "C-1002", message: "hi", conversationId: a.run.conversationId })).rejects.toThrow("conversation_not_found");
+    expect(await db.run.count()).toBe(1);
+  });
+});
