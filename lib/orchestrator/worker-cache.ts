@@ -9,9 +9,10 @@ import type { WorkerResult } from "../workers/worker";
 
 export const SIDE_EFFECT_TOOLS = new Set(["issue_credit", "remote_reset", "dispatch_technician", "change_plan"]);
 
-export function cacheKey(worker: string, customerId: string, instruction: string): string {
+/** Keyed on the business day too: quotes and credit windows depend on the date. */
+export function cacheKey(worker: string, customerId: string, instruction: string, businessDay: string): string {
   const normalised = instruction.toLowerCase().replace(/\s+/g, " ").trim();
-  return createHash("sha256").update(`${worker}\n${customerId}\n${normalised}`).digest("hex");
+  return createHash("sha256").update(`${worker}\n${customerId}\n${businessDay}\n${normalised}`).digest("hex");
 }
 
 export async function dataVersions(db: Db, customerId: string) {

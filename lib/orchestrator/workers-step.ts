@@ -1,3 +1,4 @@
+import { isoDay } from "../clock";
 import type { Run } from "../generated/prisma/client";
 import type { WorkerResult } from "../workers/worker";
 import type { EngineDeps } from "./deps";
@@ -80,7 +81,7 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
   // A resumed run reuses what already finished before the crash.
   if (prior?.output) return { task, ok: true, result: prior.output as unknown as WorkerResult, cacheHit: prior.cacheHit };
 
-  const key = cacheKey(task.worker, run.customerId, task.instruction);
+  const key = cacheKey(task.worker, run.customerId, task.instruction, isoDay(deps.clock.now()));
   const versions = await dataVersions(deps.db, run.customerId);
   const lastAttempt = (await deps.db.workerInvocation.aggregate({ where: { runId: run.id, taskId: task.id }, _max: { attempt: true } }))._max.attempt ?? 0;
 
