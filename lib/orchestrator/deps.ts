@@ -2,6 +2,7 @@ import type { ToolSet } from "ai";
 import type { Clock } from "../clock";
 import type { Db } from "../db/client";
 import type { Models } from "../models/registry";
+import type { ToolContext } from "../tools/context";
 import type { WorkerDefinition, ToolServerName } from "../workers/worker";
 import type { WorkerName } from "./events";
 import type { RunEventBus } from "./event-bus";
@@ -11,13 +12,8 @@ export interface ToolConnection {
   close(): Promise<void>;
 }
 
-export interface ToolScope {
-  db: Db;
-  clock: Clock;
-  customerId: string;
-  runId: string;
-  taskId: string;
-}
+/** The tools' context, always inside a run and a sub-task (they scope idempotency keys). */
+export type ToolScope = ToolContext & { runId: string; taskId: string };
 
 /** Everything the engine needs, passed in (tests inject models, clock and hooks). */
 export interface EngineDeps {
