@@ -16,7 +16,7 @@ test.describe("role checks", () => {
     // The same session, straight at the route handler: refused by the handler itself.
     const res = await page.request.post(`/api/reviews/${someReviewId}/decision`, { data: { decision: "approve" } });
     expect(res.status()).toBe(403);
-    expect(await res.json()).toEqual({ error: "forbidden" });
+    expect(await res.json()).toEqual({ error: { code: "forbidden:review", message: "Your role may not do this." } });
   });
 
   test("an auditor may open the audit trail, which says plainly it is not built yet", async ({ page }) => {
@@ -35,6 +35,6 @@ test.describe("role checks", () => {
   test("the decision API answers 401 to an anonymous caller", async ({ request }) => {
     const res = await request.post(`/api/reviews/${someReviewId}/decision`, { data: { decision: "approve" } });
     expect(res.status()).toBe(401);
-    expect(await res.json()).toEqual({ error: "unauthorized" });
+    expect(await res.json()).toEqual({ error: { code: "unauthorized:review", message: "Sign in as a staff member first." } });
   });
 });

@@ -28,12 +28,12 @@ test.describe("customer chat", () => {
   test("a forged or missing customer token gets a 401 with a reason", async ({ request }) => {
     const missing = await request.get("/api/customer/session");
     expect(missing.status()).toBe(401);
-    expect(await missing.json()).toMatchObject({ code: "customer_token_missing" });
+    expect(await missing.json()).toMatchObject({ error: { code: "unauthorized:session", details: { reason: "customer_token_missing" } } });
 
     const forgedPayload = Buffer.from(JSON.stringify({ sub: "C-1002", exp: 4_102_444_800 })).toString("base64url");
     const forged = await request.get("/api/customer/session", { headers: { authorization: `Bearer ${forgedPayload}.c2lnbmF0dXJl` } });
     expect(forged.status()).toBe(401);
-    expect(await forged.json()).toMatchObject({ code: "customer_token_bad_signature" });
+    expect(await forged.json()).toMatchObject({ error: { code: "unauthorized:session", details: { reason: "customer_token_bad_signature" } } });
   });
 });
 
@@ -111,7 +111,9 @@ test.describe("chatting with the agents", () => {
 
     const bad = await page.request.post("/api/runs", { data: { message: "   " } });
     expect(bad.status()).toBe(400);
-    expect((await bad.json()).message).toContain("message is empty");
+    const refused = await bad.json();
+    expect(refused.error.code).toBe("invalid_input:message");
+    expect(refused.error.message).toContain("message is empty");
 
     const posts: string[] = [];
     page.on("request", (r) => {

@@ -35,7 +35,7 @@ test.describe("review decisions", () => {
 
     const invalid = await page.request.post(url, { data: { decision: "maybe" } });
     expect(invalid.status()).toBe(400);
-    expect(await invalid.json()).toMatchObject({ error: "invalid_input" });
+    expect(await invalid.json()).toMatchObject({ error: { code: "invalid_input:review", details: { issues: [{ path: "decision" }] } } });
 
     const badId = await page.request.post("/api/reviews/not-a-uuid/decision", { data: { decision: "approve" } });
     expect(badId.status()).toBe(400);
@@ -49,7 +49,7 @@ test.describe("review decisions", () => {
 
     const second = await page.request.post(url, { data: { decision: "approve" } });
     expect(second.status()).toBe(409);
-    expect(await second.json()).toEqual({ error: "already_decided" });
+    expect(await second.json()).toMatchObject({ error: { code: "conflict:review", details: { reason: "already_decided" } } });
     expect(await readReview(seeded.reviewId)).toMatchObject({ status: "rejected", decidedBy: "admin@switchboard.local" });
   });
 });

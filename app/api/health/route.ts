@@ -1,9 +1,12 @@
 import packageJson from "@/package.json";
 import { pingDatabase } from "@/lib/db/queries/health";
+import { ApiError, withApiErrors } from "@/lib/http/errors";
 
 // Public liveness and readiness: 200 when the database answers, 503 otherwise.
 // It says which kind of database is in use but never its address or any error text.
-export async function GET() {
+// The body is the same report either way (monitors read one shape); a 503 also
+// carries the usual `error` object, so it reads like every other error response.
+export const GET = withApiErrors("health", async () => {
   const db = await pingDatabase();
   const body = {
     status: db.ok ? "ok" : "degraded",
@@ -14,5 +17,7 @@ export async function GET() {
       latencyMs: db.latencyMs,
     },
   };
-  return Response.json(body, { status: db.ok ? 200 : 503, headers: { "cache-control": "no-store" } });
-}
+  if (db.ok) return Response.json(body, { headers: { "cache-control": "no-store" } });
+  const error = new ApiError("unavailable:health", "The database did not answer.");
+  return Response.json({ ...body, ...error.toBody() }, { status: error.status, headers: { "cache-control": "no-store" } });
+});

@@ -1,25 +1,27 @@
 import "server-only";
-import { readCustomerFromRequest, customerUnauthorizedResponse } from "@/lib/auth/customer-session";
+import { readCustomerFromRequest } from "@/lib/auth/customer-session";
 import { getStaffSession } from "@/lib/auth/session";
-import { getEngine } from "@/lib/server/engine";
+import { getRunOwner } from "@/lib/db/queries/runs";
+import { customerTokenError } from "@/lib/http/auth-errors";
+import { ApiError } from "@/lib/http/errors";
+import type { Db } from "@/lib/db/client";
+
+export type RunViewer = "staff" | "customer";
+
+const notFound = () => new ApiError("not_found:run", "No such run.");
 
 /**
- * A run is visible to its own customer (token or chat cookie) and to staff. Anyone
- * else gets 404, not 403, so run ids cannot be probed.
+ * Who is reading a run: its own customer (token or chat cookie) or staff. Anyone
+ * else gets not_found:run (404), not 403, so run ids cannot be probed. Throws an
+ * ApiError when the caller may not read it.
  */
-export async function authorizeRunRead(
-  req: Request,
-  runId: string,
-): Promise<{ ok: true; viewer: "staff" | "customer" } | { ok: false; response: Response }> {
-  const noStore = { "cache-control": "no-store" };
-  if (!/^[0-9a-f-]{36}$/i.test(runId)) return { ok: false, response: Response.json({ error: "not_found" }, { status: 404, headers: noStore }) };
-  const run = await getEngine().db.run.findUnique({ where: { id: runId }, select: { customerId: true } });
+export async function authorizeRunRead(req: Request, { db, runId }: { db: Db; runId: string }): Promise<RunViewer> {
+  if (!/^[0-9a-f-]{36}$/i.test(runId)) throw notFound();
+  const run = await getRunOwner({ db, runId });
   const staff = await getStaffSession();
-  if (staff && run) return { ok: true, viewer: "staff" };
+  if (staff && run) return "staff";
   const who = readCustomerFromRequest(req);
-  if (!who.ok && !staff) return { ok: false, response: customerUnauthorizedResponse(who) };
-  if (!run || !who.ok || who.customerId !== run.customerId) {
-    return { ok: false, response: Response.json({ error: "not_found" }, { status: 404, headers: noStore }) };
-  }
-  return { ok: true, viewer: "customer" };
+  if (!who.ok && !staff) throw customerTokenError(who, "run");
+  if (!run || !who.ok || who.customerId !== run.customerId) throw notFound();
+  return "customer";
 }

@@ -1,12 +1,14 @@
-import { customerUnauthorizedResponse, readCustomerFromRequest } from "@/lib/auth/customer-session";
+import { readCustomerFromRequest } from "@/lib/auth/customer-session";
+import { customerTokenError } from "@/lib/http/auth-errors";
+import { withApiErrors } from "@/lib/http/errors";
 
 // Which customer a token (Bearer header or sb_customer cookie) stands for, so a host
 // site or the chat widget can check its session before sending a message.
-export async function GET(req: Request) {
+export const GET = withApiErrors("session", async (req: Request) => {
   const result = readCustomerFromRequest(req);
-  if (!result.ok) return customerUnauthorizedResponse(result);
+  if (!result.ok) throw customerTokenError(result, "session");
   return Response.json(
     { customerId: result.customerId, expiresAt: result.expiresAt.toISOString() },
     { headers: { "cache-control": "no-store" } },
   );
-}
+});

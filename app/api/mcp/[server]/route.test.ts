@@ -77,12 +77,14 @@ describe("MCP over Streamable HTTP", () => {
     delete process.env.MCP_SERVICE_TOKEN;
     const res = await POST(rpcRequest("billing", initialize, auth()), route("billing"));
     expect(res.status).toBe(503);
-    expect((await res.json()).message).toBe("MCP over HTTP is disabled: set MCP_SERVICE_TOKEN");
+    expect(await res.json()).toEqual({ error: { code: "unavailable:mcp", message: "MCP over HTTP is disabled: set MCP_SERVICE_TOKEN" } });
   });
 
   it("answers 401 without a valid service token or customer token", async () => {
     const noService = await POST(rpcRequest("billing", initialize, { "x-customer-token": issueCustomerToken("C-1001") }), route("billing"));
     expect(noService.status).toBe(401);
+    expect(noService.headers.get("www-authenticate")).toBe("Bearer");
+    expect((await noService.json()).error).toMatchObject({ code: "unauthorized:mcp", details: { reason: "service_token" } });
     const wrongService = await POST(rpcRequest("billing", initialize, { ...auth(), authorization: "Bearer nope" }), route("billing"));
     expect(wrongService.status).toBe(401);
     const cases: Array<[string, string | undefined]> = [
@@ -95,14 +97,22 @@ describe("MCP over Streamable HTTP", () => {
       if (token) headers["x-customer-token"] = token;
       const res = await POST(rpcRequest("billing", initialize, headers), route("billing"));
       expect(res.status, error).toBe(401);
-      expect((await res.json()).error).toBe(error);
+      expect((await res.json()).error, error).toMatchObject({ code: "unauthorized:mcp", details: { reason: error } });
     }
   });
 
-  it("answers 404 for an unknown server and 405 for GET/DELETE (stateless)", async () => {
-    expect((await POST(rpcRequest("payroll", initialize, auth()), route("payroll"))).status).toBe(404);
+  it("answers 404 for an unknown server, 400 for a malformed run header and 405 for GET/DELETE (stateless)", async () => {
+    const unknown = await POST(rpcRequest("payroll", initialize, auth()), route("payroll"));
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.code).toBe("not_found:mcp");
+    const badHeader = await POST(rpcRequest("billing", initialize, { ...auth(), "x-switchboard-run-id": "no spaces allowed" }), route("billing"));
+    expect(badHeader.status).toBe(400);
+    expect((await badHeader.json()).error.code).toBe("bad_request:mcp");
     const get = new Request("http://localhost/api/mcp/billing", { headers: { ...auth(), accept: "text/event-stream" } });
-    expect((await GET(get, route("billing"))).status).toBe(405);
+    const refused = await GET(get, route("billing"));
+    expect(refused.status).toBe(405);
+    expect(refused.headers.get("allow")).toBe("POST");
+    expect((await refused.json()).error.code).toBe("method_not_allowed:mcp");
     expect((await DELETE(new Request("http://localhost/api/mcp/billing", { method: "DELETE", headers: auth() }), route("billing"))).status).toBe(405);
   });
 

@@ -3,6 +3,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { verifyCustomerToken } from "@/lib/auth/customer-token";
 import { clockFromEnv } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
+import { ApiError, withApiErrors } from "@/lib/http/errors";
 import type { ToolContext } from "@/lib/tools/context";
 import { isToolServerName, toolServers, type ToolServerName } from "@/lib/tools/registry";
 import { loadWorld } from "@/lib/world/fixture";
@@ -11,6 +12,11 @@ import { loadWorld } from "@/lib/world/fixture";
 // configured with MCP_<SERVER>_URL. Two credentials: the service token says the caller
 // may use the tools at all; the customer token says whose account they act on (the only
 // source of the customer's identity, exactly as in process).
+//
+// Two kinds of error: HTTP-level ones (credentials, unknown server, method, headers)
+// answer in the app's one error shape (lib/http/errors); everything inside the
+// JSON-RPC exchange, tool errors included, is answered by the MCP SDK in the protocol's
+// own format, which is what MCP clients parse.
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -18,10 +24,6 @@ export const dynamic = "force-dynamic";
 type RouteContext = { params: Promise<{ server: string }> };
 
 const ID_HEADER = /^[\w.:-]{1,128}$/;
-
-function jsonError(status: number, error: string, message: string, headers?: HeadersInit): Response {
-  return Response.json({ error, message }, { status, headers });
-}
 
 /** Constant-time comparison (hashing first makes the lengths equal). */
 function sameSecret(given: string, expected: string): boolean {
@@ -32,31 +34,40 @@ function sameSecret(given: string, expected: string): boolean {
 
 type Authorized = { server: ToolServerName; ctx: Omit<ToolContext, "db" | "clock"> };
 
-async function authorize(req: Request, { params }: RouteContext): Promise<Authorized | Response> {
+/** The caller's server and identity; throws an ApiError when the request may not proceed. */
+async function authorize(req: Request, { params }: RouteContext): Promise<Authorized> {
   const serviceToken = process.env.MCP_SERVICE_TOKEN;
-  if (!serviceToken) return jsonError(503, "mcp_disabled", "MCP over HTTP is disabled: set MCP_SERVICE_TOKEN");
+  if (!serviceToken) throw new ApiError("unavailable:mcp", "MCP over HTTP is disabled: set MCP_SERVICE_TOKEN");
   const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1]?.trim();
   if (!bearer || !sameSecret(bearer, serviceToken)) {
-    return jsonError(401, "unauthorized", "A valid service token is required (Authorization: Bearer ...)", { "WWW-Authenticate": "Bearer" });
+    throw new ApiError("unauthorized:mcp", "A valid service token is required (Authorization: Bearer ...)", {
+      details: { reason: "service_token" },
+      headers: { "www-authenticate": "Bearer" },
+    });
   }
   const { server } = await params;
-  if (!isToolServerName(server)) return jsonError(404, "unknown_server", `No MCP server named ${server}`);
+  if (!isToolServerName(server)) throw new ApiError("not_found:mcp", `No MCP server named ${server}`);
   const identity = verifyCustomerToken(req.headers.get("x-customer-token"));
-  if (!identity.ok) return jsonError(401, `customer_token_${identity.error}`, "A valid x-customer-token header is required");
+  if (!identity.ok) {
+    throw new ApiError("unauthorized:mcp", "A valid x-customer-token header is required", {
+      details: { reason: `customer_token_${identity.error}` },
+    });
+  }
   const runId = req.headers.get("x-switchboard-run-id");
   const taskId = req.headers.get("x-switchboard-task-id");
   if ((runId && !ID_HEADER.test(runId)) || (taskId && !ID_HEADER.test(taskId))) {
-    return jsonError(400, "invalid_input", "Malformed run or task id header");
+    throw new ApiError("bad_request:mcp", "Malformed x-switchboard-run-id or x-switchboard-task-id header");
   }
   return { server, ctx: { customerId: identity.customerId, runId: runId ?? undefined, taskId: taskId ?? undefined } };
 }
 
 async function handle(req: Request, route: RouteContext): Promise<Response> {
   const auth = await authorize(req, route);
-  if (auth instanceof Response) return auth;
   // Stateless: no sessions to resume or delete, and no server-initiated messages, so
   // the standalone GET stream and DELETE have nothing to offer (the spec's 405).
-  if (req.method !== "POST") return jsonError(405, "method_not_allowed", "This MCP endpoint is stateless: use POST", { Allow: "POST" });
+  if (req.method !== "POST") {
+    throw new ApiError("method_not_allowed:mcp", "This MCP endpoint is stateless: use POST", { headers: { allow: "POST" } });
+  }
 
   const ctx: ToolContext = { db: getDb(), clock: clockFromEnv(loadWorld().asOf), ...auth.ctx };
   const server = toolServers[auth.server](ctx);
@@ -70,6 +81,6 @@ async function handle(req: Request, route: RouteContext): Promise<Response> {
   }
 }
 
-export const POST = handle;
-export const GET = handle;
-export const DELETE = handle;
+export const POST = withApiErrors("mcp", handle);
+export const GET = withApiErrors("mcp", handle);
+export const DELETE = withApiErrors("mcp", handle);

@@ -1,21 +1,21 @@
+import { getRunForViewer } from "@/lib/db/queries/runs";
+import { ApiError, withApiErrors } from "@/lib/http/errors";
 import { customerView } from "@/lib/orchestrator/events";
 import { listEvents } from "@/lib/orchestrator/store";
 import { getEngine } from "@/lib/server/engine";
 import { authorizeRunRead } from "../access";
 
 /** The stored run: status, plan, reply and its full event log. */
-export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
+export const GET = withApiErrors("run", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
   const { id } = await ctx.params;
-  const access = await authorizeRunRead(req, id);
-  if (!access.ok) return access.response;
   const db = getEngine().db;
-  const run = await db.run.findUniqueOrThrow({
-    where: { id },
-    select: { id: true, conversationId: true, status: true, step: true, plan: true, reply: true, tokensIn: true, tokensOut: true, latencyMs: true, createdAt: true, finishedAt: true },
-  });
+  const viewer = await authorizeRunRead(req, { db, runId: id });
+  const run = await getRunForViewer({ db, runId: id });
+  // Authorized a moment ago: only a run deleted in between (a world reset) gets here.
+  if (!run) throw new ApiError("not_found:run", "No such run.");
   const events = await listEvents(db, id);
   return Response.json(
-    { run, events: access.viewer === "staff" ? events : events.map(customerView) },
+    { run, events: viewer === "staff" ? events : events.map(customerView) },
     { headers: { "cache-control": "no-store" } },
   );
-}
+});

@@ -1,29 +1,33 @@
 import { revalidatePath } from "next/cache";
-import { getEngine } from "@/lib/server/engine";
-import { AREA_ROLES } from "@/lib/auth/roles";
-import { requireRoleForRoute } from "@/lib/auth/session";
+import { AREA_ROLES, checkAccess } from "@/lib/auth/roles";
+import { getStaffSession } from "@/lib/auth/session";
+import { staffAccessError } from "@/lib/http/auth-errors";
+import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
 import { decideReview } from "@/lib/orchestrator/review-decisions";
 import { parseDecisionInput } from "@/lib/reviews/decision-input";
-
-const noStore = { "cache-control": "no-store" };
+import { getEngine } from "@/lib/server/engine";
 
 /** Approve or reject a pending review item: JSON body `{ decision: "approve" | "reject", note? }`. */
-export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const access = await requireRoleForRoute(AREA_ROLES.reviews);
-  if (!access.ok) return access.response;
+export const POST = withApiErrors("review", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
+  const access = checkAccess(await getStaffSession(), AREA_ROLES.reviews);
+  if (!access.ok) throw staffAccessError(access, "review");
 
-  const body: unknown = await req.json().catch(() => null);
+  const body: unknown = await req.json().catch(() => {
+    throw new ApiError("bad_request:review", "Body must be JSON: { decision, note? }");
+  });
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return Response.json({ error: "invalid_input", issues: [{ path: "", message: "expected a JSON object" }] }, { status: 400, headers: noStore });
+    throw invalidInput("review", [{ path: "", message: "expected a JSON object" }]);
   }
   const fields = body as Record<string, unknown>;
   const parsed = parseDecisionInput({ reviewId: (await ctx.params).id, decision: fields.decision, note: fields.note });
-  if (!parsed.ok) return Response.json({ error: "invalid_input", issues: parsed.issues }, { status: 400, headers: noStore });
+  if (!parsed.ok) throw invalidInput("review", parsed.issues);
 
   const result = await decideReview(getEngine(), { ...parsed.input, staffEmail: access.staff.email });
   if (!result.ok) {
-    return Response.json({ error: result.error }, { status: result.error === "not_found" ? 404 : 409, headers: noStore });
+    throw result.error === "not_found"
+      ? new ApiError("not_found:review", "No such review item.")
+      : new ApiError("conflict:review", "This review item was already decided.", { details: { reason: "already_decided" } });
   }
   revalidatePath("/reviews");
-  return Response.json({ ok: true, status: result.status }, { headers: noStore });
-}
+  return Response.json({ ok: true, status: result.status }, { headers: { "cache-control": "no-store" } });
+});

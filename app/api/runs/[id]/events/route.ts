@@ -1,3 +1,5 @@
+import { withApiErrors } from "@/lib/http/errors";
+import { log } from "@/lib/log";
 import { customerView } from "@/lib/orchestrator/events";
 import { listEvents } from "@/lib/orchestrator/store";
 import { getEngine } from "@/lib/server/engine";
@@ -10,11 +12,10 @@ export const dynamic = "force-dynamic";
  * ?after=), then live events until the run finishes. The event table is the source,
  * so a reconnect, or a run executing in another process, loses nothing.
  */
-export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
+export const GET = withApiErrors("run", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
   const { id } = await ctx.params;
-  const access = await authorizeRunRead(req, id);
-  if (!access.ok) return access.response;
   const engine = getEngine();
+  const viewer = await authorizeRunRead(req, { db: engine.db, runId: id });
   const url = new URL(req.url);
   let after = Number(req.headers.get("last-event-id") ?? url.searchParams.get("after") ?? 0);
   if (!Number.isInteger(after) || after < 0) after = 0;
@@ -39,7 +40,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
         while (!closed && Date.now() - started < 10 * 60_000) {
           const events = await listEvents(engine.db, id, after);
           for (const e of events) {
-            const shown = access.viewer === "staff" ? e : customerView(e);
+            const shown = viewer === "staff" ? e : customerView(e);
             controller.enqueue(encoder.encode(`id: ${e.seq}\nevent: run\ndata: ${JSON.stringify(shown)}\n\n`));
             after = e.seq;
             if (e.type === "run_finished") {
@@ -58,7 +59,8 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
           if (!closed) controller.enqueue(encoder.encode(": keep-alive\n\n"));
         }
       } catch (err) {
-        console.error("[api/runs/events] stream failed", err);
+        // The 200 and its headers are already sent: all that is left is to end the stream.
+        log.error({ err, runId: id }, "run event stream failed");
       }
       close();
     },
@@ -66,4 +68,4 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   return new Response(stream, {
     headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store, no-transform", connection: "keep-alive" },
   });
-}
+});

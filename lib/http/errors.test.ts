@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { log } from "../log";
+import { customerTokenError, staffAccessError } from "./auth-errors";
+import { ApiError, ERROR_STATUS, errorResponse, invalidInput, withApiErrors, type ErrorType } from "./errors";
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("ApiError", () => {
+  it.each(Object.entries(ERROR_STATUS) as [ErrorType, number][])("%s answers %i", (type, status) => {
+    const err = new ApiError(`${type}:run`, "x");
+    expect(err.status).toBe(status);
+    expect(err.type).toBe(type);
+    expect(err.surface).toBe("run");
+  });
+
+  it("answers with the one body shape, no-store, and its own headers", async () => {
+    const res = new ApiError("not_found:run", "No such run.", { headers: { allow: "POST" } }).toResponse();
+    expect(res.status).toBe(404);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("allow")).toBe("POST");
+    expect(await res.json()).toEqual({ error: { code: "not_found:run", message: "No such run." } });
+
+    const withDetails = new ApiError("conflict:review", "Already decided.", { details: { reason: "already_decided" } });
+    expect(withDetails.toBody()).toEqual({ error: { code: "conflict:review", message: "Already decided.", details: { reason: "already_decided" } } });
+  });
+});
+
+describe("invalidInput", () => {
+  it("carries zod's issues as details, with dotted paths, and lists them in the message", () => {
+    const parsed = z.object({ message: z.string().min(1, "message is empty"), meta: z.object({ n: z.number() }) }).safeParse({ message: "", meta: { n: "1" } });
+    expect(parsed.success).toBe(false);
+    const err = invalidInput("message", parsed.error!.issues);
+    expect(err.code).toBe("invalid_input:message");
+    expect(err.status).toBe(400);
+    expect(err.details).toEqual({
+      issues: [
+        { path: "message", message: "message is empty" },
+        { path: "meta.n", message: expect.any(String) },
+      ],
+    });
+    expect(err.message).toContain("message: message is empty");
+  });
+
+  it("accepts flat issues and names the whole body when the path is empty", () => {
+    const err = invalidInput("review", [{ path: "", message: "expected a JSON object" }]);
+    expect(err.message).toBe("body: expected a JSON object");
+    expect(err.details).toEqual({ issues: [{ path: "", message: "expected a JSON object" }] });
+  });
+});
+
+describe("errorResponse and withApiErrors", () => {
+  it("turns an unknown error into internal:<surface>, logged, with nothing of it shown", async () => {
+    const logged = vi.spyOn(log, "error").mockImplementation(() => undefined);
+    const dbError = new Error('connect ECONNREFUSED 10.0.0.7:5432 (relation "runs" ...)');
+    const res = errorResponse(dbError, "run");
+    expect(res.status).toBe(500);
+    const body = await res.json();
+    expect(body.error.code).toBe("internal:run");
+    expect(JSON.stringify(body)).not.toContain("ECONNREFUSED");
+    expect(body.error).not.toHaveProperty("details");
+    expect(logged).toHaveBeenCalledWith({ err: dbError, surface: "run" }, expect.any(String));
+  });
+
+  it("answers an ApiError as itself, without logging it", async () => {
+    const logged = vi.spyOn(log, "error").mockImplementation(() => undefined);
+    const res = errorResponse(new ApiError("forbidden:review", "No."), "review");
+    expect(res.status).toBe(403);
+    expect(logged).not.toHaveBeenCalled();
+  });
+
+  it("passes the handler's arguments and its response through", async () => {
+    vi.spyOn(log, "error").mockImplementation(() => undefined);
+    const handler = withApiErrors("run", async (req: Request, ctx: { params: Promise<{ id: string }> }) =>
+      Response.json({ url: req.url, id: (await ctx.params).id }),
+    );
+    const ok = await handler(new Request("http://localhost/x"), { params: Promise.resolve({ id: "r1" }) });
+    expect(await ok.json()).toEqual({ url: "http://localhost/x", id: "r1" });
+
+    const failing = withApiErrors("health", async () => {
+      throw new TypeError("boom");
+    });
+    const res = await failing();
+    expect(res.status).toBe(500);
+    expect((await res.json()).error.code).toBe("internal:health");
+  });
+});
+
+describe("auth errors", () => {
+  it("a failed customer token is unauthorized:<surface> with its reason and a Bearer challenge", async () => {
+    const missing = customerTokenError({ error: "missing" }, "session").toResponse();
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get("www-authenticate")).toContain('error="invalid_request"');
+    expect(await missing.json()).toMatchObject({ error: { code: "unauthorized:session", details: { reason: "customer_token_missing" } } });
+    const expired = customerTokenError({ error: "expired" }, "run");
+    expect(expired.headers["www-authenticate"]).toContain('error="invalid_token"');
+    expect(expired.toBody().error).toMatchObject({ code: "unauthorized:run", details: { reason: "customer_token_expired" } });
+  });
+
+  it("no staff session is unauthorized, a wrong role forbidden", () => {
+    expect(staffAccessError({ ok: false, error: "unauthorized", staff: null }, "review").code).toBe("unauthorized:review");
+    const auditor = { id: "s1", email: "a@b.c", name: "A", role: "auditor" as const };
+    const forbidden = staffAccessError({ ok: false, error: "forbidden", staff: auditor }, "review");
+    expect(forbidden.code).toBe("forbidden:review");
+    expect(forbidden.status).toBe(403);
+  });
+});
