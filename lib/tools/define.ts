@@ -1,6 +1,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { log } from "../log";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
 
@@ -33,10 +34,13 @@ export function toolResult(value: Record<string, unknown>): CallToolResult {
 
 /** A tool error as JSON `{ error, message }`; unexpected errors are logged, never shown. */
 export function toolErrorResult(err: unknown, tool: string): CallToolResult {
-  const body =
-    err instanceof ToolError
-      ? { error: err.code, message: err.message }
-      : (console.error(`[tools] ${tool} failed`, err), { error: "internal", message: `${tool} failed unexpectedly; nothing was changed` });
+  let body: { error: string; message: string };
+  if (err instanceof ToolError) {
+    body = { error: err.code, message: err.message };
+  } else {
+    log.error({ err, tool }, "tool failed unexpectedly");
+    body = { error: "internal", message: `${tool} failed unexpectedly; nothing was changed` };
+  }
   return { content: [{ type: "text", text: JSON.stringify(body) }], isError: true };
 }
 
@@ -74,20 +78,13 @@ export function registerTools(server: McpServer, ctx: ToolContext, defs: AnyTool
 }
 
 /**
- * An MCP server for one business system with its tools bound to `ctx`. Errors the SDK
- * produces itself (invalid arguments, unknown tool) are reshaped into the same JSON
- * `{ error, message }` as the tools' own, so a model parses one error format.
+ * An MCP server for one business system with its tools bound to `ctx`. The errors the
+ * SDK produces itself (invalid arguments, unknown tool) come back as its own plain
+ * text; unwrapToolOutput (./tool-output) reads them as the same JSON `{ error, message }`
+ * as the tools' own, so the orchestrator and the models see one error format.
  */
 export function createToolServer(name: string, ctx: ToolContext, defs: AnyToolDefinition[]): McpServer {
   const server = new McpServer({ name, version: "1.0.0" });
-  // createToolError is private in the SDK's types (1.32); patch it only where it exists.
-  const internals = server as unknown as { createToolError?: (message: string) => CallToolResult };
-  if (typeof internals.createToolError === "function") {
-    internals.createToolError = (message: string) => {
-      const error = /Input validation error/i.test(message) ? "invalid_input" : /Tool .+ not found/i.test(message) ? "unknown_tool" : "internal";
-      return { content: [{ type: "text", text: JSON.stringify({ error, message }) }], isError: true };
-    };
-  }
   registerTools(server, ctx, defs);
   return server;
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resetTestWorld, useTestDb } from "../../../test/db";
 import { connectTestClient, testContext } from "../test-helpers";
+import { unwrapToolOutput } from "../tool-output";
 
 const db = useTestDb();
 let clients: Array<{ close(): Promise<void> }> = [];
@@ -127,10 +128,16 @@ describe("billing MCP server", () => {
     expect(await db.credit.count({ where: { source: { not: "seed" } } })).toBe(0);
   });
 
-  it("rejects invalid input and unknown tools with the same JSON error shape", async () => {
+  it("rejects invalid input and unknown tools, read back in the same JSON error shape", async () => {
     const c = await billing("C-1001");
-    const r = await c.call("issue_credit", { invoiceId: "INV-1001-2611", amountCents: -3000, reason: "x" });
-    expect(r).toMatchObject({ isError: true, data: { error: "invalid_input" } });
-    expect(await c.call("issue_refund", {})).toMatchObject({ isError: true, data: { error: "unknown_tool" } });
+    // The SDK answers these itself, in its own words (what an outside MCP client sees)...
+    const invalid = await c.client.callTool({ name: "issue_credit", arguments: { invoiceId: "INV-1001-2611", amountCents: -3000, reason: "x" } });
+    expect(invalid.isError).toBe(true);
+    expect((invalid.content as Array<{ text: string }>)[0].text).toMatch(/^MCP error -32602: Input validation error/);
+    const unknown = await c.client.callTool({ name: "issue_refund", arguments: {} });
+    // ...and unwrapToolOutput, which the orchestrator and the local model read through, classifies them.
+    expect(unwrapToolOutput(invalid)).toMatchObject({ isError: true, value: { error: "invalid_input", message: expect.stringContaining("issue_credit") } });
+    expect(unwrapToolOutput(unknown)).toEqual({ isError: true, value: { error: "unknown_tool", message: "Tool issue_refund not found" } });
+    expect(await db.credit.count({ where: { source: { not: "seed" } } })).toBe(0);
   });
 });
