@@ -1,5 +1,5 @@
 import type { RunPhase, RunView } from "@/lib/chat/run-view";
-import type { Plan, SubTask } from "@/lib/orchestrator/events";
+import type { Plan, SubTask } from "@/lib/contracts";
 import { cardStyles } from "@/components/ui/styles";
 import { formatCount, formatMs, REVIEW_LABELS } from "./labels";
 import { WorkerCard } from "./worker-card";

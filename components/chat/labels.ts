@@ -1,13 +1,15 @@
-import type { ReviewKind, WorkerName } from "@/lib/orchestrator/events";
+import type { ReviewKind } from "@/lib/contracts";
+import { workerTitle } from "@/lib/workers/registry";
 
-// Display names for the engine's identifiers. Records over the engine's unions, so a
-// new worker or review kind is a type error here until it has a label.
+// Display names for the engine's identifiers. Worker titles come from the worker
+// registry (its worker files are plain data, safe in the browser bundle); review
+// kinds are a Record over the union, so a new kind is a type error here until it
+// has a label.
 
-export const WORKER_LABELS: Record<WorkerName, string> = {
-  billing: "Billing",
-  tech_support: "Technical support",
-  account: "Account management",
-};
+/** A worker's display name, from its definition. */
+export function workerLabel(name: string): string {
+  return workerTitle(name);
+}
 
 export const REVIEW_LABELS: Record<ReviewKind, string> = {
   credit_over_limit: "credit over limit",

@@ -1,6 +1,6 @@
 import type { WorkerView } from "@/lib/chat/run-view";
-import type { SubTask } from "@/lib/orchestrator/events";
-import { formatCount, formatMs, WORKER_LABELS } from "./labels";
+import type { SubTask } from "@/lib/contracts";
+import { formatCount, formatMs, workerLabel } from "./labels";
 
 type Status = WorkerView["status"] | "queued";
 
@@ -38,7 +38,7 @@ export function WorkerCard({ worker, task }: { worker: WorkerView | null; task: 
   return (
     <li className="rounded-lg border border-zinc-200 bg-white p-3" data-testid={`agent-worker-${task.worker}`} data-status={status}>
       <div className="flex items-center justify-between gap-2">
-        <h4 className="text-sm font-medium text-zinc-900">{WORKER_LABELS[task.worker]}</h4>
+        <h4 className="text-sm font-medium text-zinc-900">{workerLabel(task.worker)}</h4>
         <StatusBadge status={status} />
       </div>
       <p className="mt-1 line-clamp-3 text-xs leading-5 text-zinc-600" data-testid="agent-worker-instruction">
@@ -47,7 +47,7 @@ export function WorkerCard({ worker, task }: { worker: WorkerView | null; task: 
       </p>
       {worker && worker.attempt > 1 ? <p className="mt-0.5 text-xs text-zinc-500">Attempt {worker.attempt}</p> : null}
       {worker && worker.progress.length > 0 ? (
-        <ol className="mt-2 space-y-1 border-l border-zinc-200 pl-3 text-xs leading-5" aria-label={`${WORKER_LABELS[task.worker]} progress`}>
+        <ol className="mt-2 space-y-1 border-l border-zinc-200 pl-3 text-xs leading-5" aria-label={`${workerLabel(task.worker)} progress`}>
           {worker.progress.map((p) => (
             <li key={p.seq} className={p.kind === "error" ? "text-red-700" : "text-zinc-600"} data-testid="agent-worker-progress">
               {p.kind === "tool" ? (

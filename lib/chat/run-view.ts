@@ -1,4 +1,5 @@
-import type { Plan, ReviewKind, StoredRunEvent, WorkerName } from "../orchestrator/events";
+import type { StoredRunEvent } from "../orchestrator/events";
+import type { Plan, ReviewKind, WorkerName } from "../contracts";
 
 // What the chat UI shows for one run, folded from its stored events. Pure and
 // idempotent over `seq`, so replaying the log after a reconnect (or receiving an

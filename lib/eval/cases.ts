@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { z } from "zod";
-import { workerNameSchema, reviewKindSchema } from "../orchestrator/events";
+import { workerNameSchema, reviewKindSchema } from "../contracts";
 
 export const evalCaseSchema = z.object({
   id: z.string(),

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { resetWorld } from "../db/seed";
 import type { EngineDeps } from "../orchestrator/deps";
-import { planSchema } from "../orchestrator/events";
+import { planSchema } from "../contracts";
 import { submitMessage } from "../orchestrator/engine";
 import type { World } from "../world/fixture";
 import type { EvalCase } from "./cases";

@@ -1,10 +1,14 @@
 import { createOpenAI } from "@ai-sdk/openai";
-import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { z } from "zod";
+import type { IntentClassifier } from "../contracts";
 import { createLocalModel } from "./local";
-import { MODEL_ROLES, type ModelRole } from "./roles";
+import { localIntentClassifier } from "./local/intent-classifier";
+import { CORE_ROLES, type Models } from "./roles";
 
-export type Models = Record<ModelRole, LanguageModelV4>;
+// The model provider's public face: the engine's composition root asks it for a
+// model per role and for an intent classifier, and never imports what is behind it.
+
+export { modelFor, type Models } from "./roles";
 
 const envSchema = z.object({
   SWITCHBOARD_MODEL: z.enum(["local", "openai"]).default("local"),
@@ -14,23 +18,37 @@ const envSchema = z.object({
   OPENAI_MODEL: z.string().default("gpt-4.1-mini"),
 });
 
+/** The local model's roles: its decision logic knows these three workers. */
+export const LOCAL_WORKER_ROLES = ["billing", "tech_support", "account"] as const;
+
 /** Per-role model id: OPENAI_MODEL_SUPERVISOR, OPENAI_MODEL_BILLING, ... fall back to OPENAI_MODEL. */
-function roleModelId(role: ModelRole, env: Record<string, string | undefined>, fallback: string) {
+function roleModelId(role: string, env: Record<string, string | undefined>, fallback: string) {
   return env[`OPENAI_MODEL_${role.toUpperCase()}`] ?? fallback;
 }
 
-/** The model for every role, from the environment (local by default). */
-export function modelsFromEnv(env: Record<string, string | undefined> = process.env): Models {
+/** The model for the core roles and every named worker, from the environment (local by default). */
+export function modelsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+  workerNames: readonly string[] = LOCAL_WORKER_ROLES,
+): Models {
   const cfg = envSchema.parse(env);
   if (cfg.SWITCHBOARD_MODEL === "openai") {
     if (!cfg.OPENAI_API_KEY) throw new Error("SWITCHBOARD_MODEL=openai needs OPENAI_API_KEY");
     const openai = createOpenAI({ apiKey: cfg.OPENAI_API_KEY, baseURL: cfg.OPENAI_BASE_URL });
     // Chat Completions is what OpenAI-compatible servers (vLLM, Ollama, LM Studio) serve.
-    return Object.fromEntries(MODEL_ROLES.map((r) => [r, openai.chat(roleModelId(r, env, cfg.OPENAI_MODEL))])) as unknown as Models;
+    const roles = [...CORE_ROLES, ...workerNames];
+    return Object.fromEntries(roles.map((r) => [r, openai.chat(roleModelId(r, env, cfg.OPENAI_MODEL))])) as unknown as Models;
   }
-  return localModels(cfg.LOCAL_MODEL_LATENCY_MS);
+  return localModels(cfg.LOCAL_MODEL_LATENCY_MS, workerNames);
 }
 
-export function localModels(latencyMs = 0): Models {
-  return Object.fromEntries(MODEL_ROLES.map((r) => [r, createLocalModel(r, latencyMs)])) as unknown as Models;
+/** The offline model for every role (a worker it has no logic for refuses its tasks). */
+export function localModels(latencyMs = 0, workerNames: readonly string[] = LOCAL_WORKER_ROLES): Models {
+  const roles = [...new Set([...CORE_ROLES, ...LOCAL_WORKER_ROLES, ...workerNames])];
+  return Object.fromEntries(roles.map((r) => [r, createLocalModel(r, latencyMs)])) as unknown as Models;
+}
+
+/** The intent classifier for tiered delegation. */
+export function intentClassifierFromEnv(): IntentClassifier {
+  return localIntentClassifier;
 }

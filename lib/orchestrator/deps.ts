@@ -1,10 +1,12 @@
 import type { ToolSet } from "ai";
 import type { Clock } from "../clock";
+import type { IntentClassifier } from "../contracts";
 import type { Db } from "../db/client";
+import type { Logger } from "../log";
 import type { Models } from "../models/registry";
 import type { ToolContext } from "../tools/context";
-import type { WorkerDefinition, ToolServerName } from "../workers/worker";
-import type { WorkerName } from "./events";
+import type { ToolServerName } from "../tools/registry";
+import type { WorkerRegistry } from "../workers/registry";
 import type { RunEventBus } from "./event-bus";
 
 export interface ToolConnection {
@@ -18,12 +20,16 @@ export type ToolScope = ToolContext & { runId: string; taskId: string };
 /** Everything the engine needs, passed in (tests inject models, clock and hooks). */
 export interface EngineDeps {
   db: Db;
+  /** A model per role: supervisor, synthesis, and one per worker name. */
   models: Models;
+  /** Tiered delegation's classifier; without one every message gets the planning call. */
+  classifier?: IntentClassifier;
   /** Business time for the tools (contract months, credit windows). Audit timestamps use real time. */
   clock: Clock;
-  workers: Record<WorkerName, WorkerDefinition>;
+  workers: WorkerRegistry;
   connectTools(server: ToolServerName, scope: ToolScope): Promise<ToolConnection>;
   bus?: RunEventBus;
+  log: Logger;
   /** This process's identity for run leases. */
   owner: string;
   leaseMs: number;

@@ -2,26 +2,30 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { clockFromEnv, type Clock } from "../clock";
 import type { Db } from "../db/client";
-import { modelsFromEnv, type Models } from "../models/registry";
+import { log as rootLog } from "../log";
+import { intentClassifierFromEnv, modelsFromEnv, type Models } from "../models/registry";
 import { connectWorkerTools } from "../tools/mcp-client";
 import { workers as defaultWorkers } from "../workers/registry";
 import type { EngineDeps } from "./deps";
 import { RunEventBus } from "./event-bus";
-import { finishInterruptedApprovals } from "./review-decisions";
 import { driveRun, startRun } from "./run-executor";
 import { claimRunnableRuns, createRun } from "./store";
 
 /** Engine dependencies with production defaults; tests override what they need. */
 export function createEngine(opts: { db: Db; worldAsOf: string } & Partial<Omit<EngineDeps, "db">>): EngineDeps {
   const clock: Clock = opts.clock ?? clockFromEnv(opts.worldAsOf);
-  const models: Models = opts.models ?? modelsFromEnv();
+  const workers = opts.workers ?? defaultWorkers;
+  const models: Models = opts.models ?? modelsFromEnv(process.env, Object.keys(workers));
   return {
     db: opts.db,
     models,
+    // An explicit `classifier: undefined` turns tiered delegation off.
+    classifier: "classifier" in opts ? opts.classifier : intentClassifierFromEnv(),
     clock,
-    workers: opts.workers ?? defaultWorkers,
+    workers,
     connectTools: opts.connectTools ?? ((server, scope) => connectWorkerTools({ server, ctx: scope })),
     bus: opts.bus ?? new RunEventBus(),
+    log: opts.log ?? rootLog.child({ component: "engine" }),
     owner: opts.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     leaseMs: opts.leaseMs ?? 30_000,
     retryBackoffMs: opts.retryBackoffMs ?? 300,
@@ -41,13 +45,12 @@ export async function submitMessage(
 ) {
   const { run, created } = await createRun(deps.db, input);
   const done = created ? startRun(deps, run.id) : Promise.resolve("not_claimed" as const);
-  done.catch((err) => console.error(`[engine] run ${run.id} crashed`, err));
+  done.catch((err) => deps.log.error({ err, runId: run.id }, "run crashed"));
   return { run, created, done };
 }
 
 /** Claims and finishes every run left queued or abandoned (expired lease), e.g. after a crash. */
 export async function recoverRuns(deps: EngineDeps, limit = 10) {
-  await finishInterruptedApprovals(deps);
   const ids = await claimRunnableRuns(deps.db, deps.owner, deps.leaseMs, new Date(), limit);
   return Promise.all(ids.map(async (id) => ({ id, result: await driveRun(deps, id) })));
 }
@@ -59,7 +62,7 @@ export function startRecoveryLoop(deps: EngineDeps, signal: AbortSignal, everyMs
     try {
       await recoverRuns(deps);
     } catch (err) {
-      console.error("[engine] recovery failed", err);
+      deps.log.error({ err }, "recovery failed");
     }
     if (!signal.aborted) setTimeout(tick, everyMs).unref?.();
   };

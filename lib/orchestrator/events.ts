@@ -1,34 +1,9 @@
 import { z } from "zod";
+import { planSchema, reviewKindSchema, workerNameSchema } from "../contracts";
 
 // The one event vocabulary of a run. The same objects are persisted in run_events,
 // streamed to the chat UI and shown on the audit timeline, so adding a kind of
 // event means adding it here and nowhere else.
-
-export const WORKER_NAMES = ["billing", "tech_support", "account"] as const;
-export const workerNameSchema = z.enum(WORKER_NAMES);
-export type WorkerName = z.infer<typeof workerNameSchema>;
-
-export const REVIEW_KINDS = ["credit_over_limit", "downgrade_fee", "low_confidence", "worker_failure"] as const;
-export const reviewKindSchema = z.enum(REVIEW_KINDS);
-export type ReviewKind = z.infer<typeof reviewKindSchema>;
-
-export const subTaskSchema = z.object({
-  id: z.string(),
-  worker: workerNameSchema,
-  instruction: z.string(),
-});
-export type SubTask = z.infer<typeof subTaskSchema>;
-
-export const planSchema = z.object({
-  kind: z.enum(["delegate", "out_of_scope", "small_talk"]),
-  /** How the plan was made: the classifier alone (tiered fast path) or the planning call. */
-  via: z.enum(["classifier", "planner"]),
-  tasks: z.array(subTaskSchema),
-  /** The supervisor's own answer for out-of-scope and small-talk messages. */
-  reply: z.string().optional(),
-  confidence: z.number().min(0).max(1),
-});
-export type Plan = z.infer<typeof planSchema>;
 
 const base = { at: z.string() };
 

@@ -1,8 +1,11 @@
 import { generateText, Output, stepCountIs } from "ai";
-import type { WorkerResult } from "../workers/worker";
-import { workerResultSchema } from "../workers/worker";
+import type { WorkerResult } from "../contracts";
+import { modelFor } from "../models/registry";
+import type { WorkerDefinition } from "../workers/worker";
+import { workerResultSchema } from "../contracts";
 import type { EngineDeps } from "./deps";
-import type { NewRunEvent, SubTask } from "./events";
+import type { NewRunEvent } from "./events";
+import type { SubTask } from "../contracts";
 import { unwrapToolOutput } from "../tools/tool-output";
 
 /** A tool outcome the orchestrator acts on (approval requests come from tools, not from prose). */
@@ -24,6 +27,7 @@ export interface WorkerAttemptOutcome {
 }
 
 export interface AttemptContext {
+  worker: WorkerDefinition;
   runId: string;
   customerId: string;
   task: SubTask;
@@ -38,8 +42,8 @@ export interface AttemptContext {
  * finish so the UI can show partial progress.
  */
 export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): Promise<WorkerAttemptOutcome> {
-  const worker = deps.workers[ctx.task.worker];
-  const model = deps.models[ctx.task.worker];
+  const worker = ctx.worker;
+  const model = modelFor(deps.models, worker.name);
   const conn = await deps.connectTools(worker.toolServer, {
     db: deps.db,
     clock: deps.clock,

@@ -1,11 +1,13 @@
 import { z } from "zod";
 import type { Clock } from "../clock";
-import type { Db } from "../db/client";
+import type { ReviewItem } from "../generated/prisma/client";
+import type { Db, Tx } from "../db/client";
 import { formatCents } from "../money";
 import { applyApprovedAction, proposedActionSchema } from "../tools/approved-actions";
 import type { RunEventBus } from "./event-bus";
-import type { NewRunEvent, ReviewKind } from "./events";
-import { appendEvent } from "./store";
+import type { StoredRunEvent } from "./events";
+import type { ReviewKind } from "../contracts";
+import { appendEvent, claimFollowUp, completeRunIfSettled, decideReviewItem, getRun, recordReviewOutcome, reviewExists } from "./store";
 
 export const reviewDecisionSchema = z.object({
   reviewId: z.string().uuid(),
@@ -25,76 +27,67 @@ export interface ReviewDeps {
 }
 
 /**
- * Records a reviewer's decision and carries it out. The decision is a
- * compare-and-set on `pending`, so two reviewers cannot both win. An approval goes
- * through `approving` first: the approved action runs exactly once (idempotency key
- * review:<id>) and only then is the item `approved`; an item left in `approving` by
- * a crash is finished by `finishInterruptedApprovals`.
+ * Records a reviewer's decision and carries it out, all in one transaction: the
+ * compare-and-set on `pending` (two reviewers cannot both win), the approved action
+ * (exactly as stored, idempotency key review:<id>), the customer's follow-up and
+ * the review_decided event, and the run's completion once nothing of it waits for a
+ * person. Any failure rolls all of it back and the item stays pending.
  */
 export async function decideReview(deps: ReviewDeps, input: ReviewDecisionInput & { staffEmail: string }): Promise<ReviewDecisionResult> {
-  const next = input.decision === "approve" ? "approving" : "rejected";
-  const updated = await deps.db.reviewItem.updateMany({
-    where: { id: input.reviewId, status: "pending" },
-    data: { status: next, decidedBy: input.staffEmail, note: input.note || null, decidedAt: new Date() },
+  const status = input.decision === "approve" ? "approved" : "rejected";
+  const events: StoredRunEvent[] = [];
+  const runId = await deps.db.$transaction(
+    async (tx) => {
+      const item = await decideReviewItem(tx, { reviewId: input.reviewId, status, by: input.staffEmail, note: input.note || null });
+      if (!item) return null;
+      let outcome: ReviewOutcome = null;
+      if (status === "approved") {
+        const action = proposedActionSchema.safeParse(item.proposedAction);
+        if (action.success) {
+          const res = (await applyApprovedAction(
+            { db: tx, clock: deps.clock, customerId: item.customerId, runId: item.runId, taskId: item.taskId },
+            action.data,
+            item.id,
+          )) as { status?: string; reason?: string };
+          outcome = { applied: res.status === "applied", reason: res.reason };
+          await recordReviewOutcome(tx, item, outcome);
+        }
+      }
+      events.push(...(await followUp(tx, item, outcome)));
+      return item.runId;
+    },
+    { maxWait: 10_000, timeout: 20_000 },
+  );
+  if (!runId) {
+    return { ok: false, error: (await reviewExists(deps.db, input.reviewId)) ? "already_decided" : "not_found" };
+  }
+  for (const e of events) deps.bus?.publish(runId, e);
+  return { ok: true, status };
+}
+
+type ReviewOutcome = { applied: boolean; reason?: string } | null;
+
+/**
+ * The customer's follow-up message and the review_decided event, exactly once per
+ * decision (the follow-up compare-and-set owns them), then the run's completion.
+ */
+async function followUp(tx: Tx, item: ReviewItem, outcome: ReviewOutcome): Promise<StoredRunEvent[]> {
+  if (!(await claimFollowUp(tx, item.id))) return [];
+  const run = await getRun(tx, item.runId);
+  const decision = item.status as "approved" | "rejected";
+  const now = new Date();
+  await tx.message.create({
+    data: { conversationId: run.conversationId, role: "assistant", content: followUpText(item.kind, decision, item.proposedAction, outcome), runId: run.id },
   });
-  if (updated.count !== 1) {
-    const exists = await deps.db.reviewItem.count({ where: { id: input.reviewId } });
-    return { ok: false, error: exists ? "already_decided" : "not_found" };
+  const events = [
+    await appendEvent(tx, run.id, { type: "review_decided", reviewId: item.id, kind: item.kind, decision, by: item.decidedBy ?? "", note: item.note }, now),
+  ];
+  if (await completeRunIfSettled(tx, run.id, item.decidedBy ?? "reviewer")) {
+    events.push(await appendEvent(tx, run.id, {
+      type: "run_finished", status: "completed", reply: run.reply ?? "", tokensIn: run.tokensIn, tokensOut: run.tokensOut, latencyMs: run.latencyMs ?? 0,
+    }, now));
   }
-  await completeDecision(deps, input.reviewId);
-  return { ok: true, status: input.decision === "approve" ? "approved" : "rejected" };
-}
-
-/** Finishes approvals a crashed process left half-done (safe to call any time). */
-export async function finishInterruptedApprovals(deps: ReviewDeps) {
-  const stuck = await deps.db.reviewItem.findMany({ where: { status: "approving" }, select: { id: true } });
-  for (const r of stuck) await completeDecision(deps, r.id);
-}
-
-async function completeDecision(deps: ReviewDeps, reviewId: string) {
-  const item = await deps.db.reviewItem.findUniqueOrThrow({ where: { id: reviewId } });
-  const run = await deps.db.run.findUniqueOrThrow({ where: { id: item.runId } });
-  let outcome: { applied: boolean; reason?: string } | null = null;
-
-  if (item.status === "approving") {
-    const action = proposedActionSchema.safeParse(item.proposedAction);
-    if (action.success) {
-      const res = (await applyApprovedAction(
-        { db: deps.db, clock: deps.clock, customerId: item.customerId, runId: item.runId, taskId: item.taskId },
-        action.data,
-        item.id,
-      )) as { status?: string; reason?: string };
-      outcome = { applied: res.status === "applied", reason: res.reason };
-    }
-    await deps.db.reviewItem.updateMany({
-      where: { id: item.id, status: "approving" },
-      data: { status: "approved", context: { ...(item.context as object), outcome } as object },
-    });
-  }
-  const decided = await deps.db.reviewItem.findUniqueOrThrow({ where: { id: reviewId } });
-  if (decided.status !== "approved" && decided.status !== "rejected") return;
-
-  const emit = async (e: NewRunEvent) => {
-    const stored = await appendEvent(deps.db, run.id, e, new Date());
-    deps.bus?.publish(run.id, stored);
-  };
-  // The follow-up is posted once per review, even if this runs twice after a crash.
-  const already = await deps.db.runEvent.count({ where: { runId: run.id, type: "review_decided", data: { path: ["reviewId"], equals: reviewId } } });
-  if (already === 0) {
-    await deps.db.message.create({
-      data: { conversationId: run.conversationId, role: "assistant", content: followUpText(decided.kind as ReviewKind, decided.status, decided.proposedAction, (decided.context as any)?.outcome ?? outcome), runId: run.id },
-    });
-    await emit({ type: "review_decided", reviewId, kind: decided.kind as ReviewKind, decision: decided.status as "approved" | "rejected", by: decided.decidedBy ?? "", note: decided.note });
-  }
-
-  // The run finishes by itself once nothing of it waits for a human any more.
-  const open = await deps.db.reviewItem.count({ where: { runId: run.id, status: { in: ["pending", "approving"] } } });
-  if (open === 0) {
-    const done = await deps.db.run.updateMany({ where: { id: run.id, status: "awaiting_review" }, data: { status: "completed", finishedAt: new Date() } });
-    if (done.count === 1) {
-      await emit({ type: "run_finished", status: "completed", reply: run.reply ?? "", tokensIn: run.tokensIn, tokensOut: run.tokensOut, latencyMs: run.latencyMs ?? 0 });
-    }
-  }
+  return events;
 }
 
 /** What the customer is told after a human decided. Internal notes are never shown. */

@@ -1,8 +1,10 @@
 import type { Run } from "../generated/prisma/client";
-import { DECLINE_REPLY } from "./replies";
+import { DECLINE_REPLY } from "../contracts";
+import { runLogger } from "../log";
 import type { EngineDeps } from "./deps";
-import { planSchema, type NewRunEvent, type Plan } from "./events";
-import { advanceStep, appendEvent, claimRun, finishRun, renewLease, RunStoreError, type RunStep } from "./store";
+import { type NewRunEvent } from "./events";
+import { planSchema, type Plan } from "../contracts";
+import { advanceStep, appendEvent, claimRun, countPendingReviews, finishRun, getRun, releaseLease, renewLease, requestReviewItem, RunStoreError } from "./store";
 import { planMessage } from "./supervisor";
 import { synthesize } from "./synthesis";
 import { runTask, type TaskOutcome } from "./workers-step";
@@ -34,6 +36,7 @@ export async function startRun(deps: EngineDeps, runId: string): Promise<DriveRe
  */
 export async function driveRun(deps: EngineDeps, runId: string): Promise<DriveResult> {
   const emit = emitterFor(deps, runId);
+  const log = runLogger(runId, deps.log);
   const controller = new AbortController();
   // The lease is renewed while we work; losing it means another process took over.
   const heartbeat = setInterval(async () => {
@@ -41,17 +44,17 @@ export async function driveRun(deps: EngineDeps, runId: string): Promise<DriveRe
     if (!ok) controller.abort(new RunStoreError("lease_lost"));
   }, Math.max(200, Math.floor(deps.leaseMs / 3)));
   try {
-    let run = await deps.db.run.findUniqueOrThrow({ where: { id: runId } });
+    let run = await getRun(deps.db, runId);
     await emit({ type: "run_started", customerId: run.customerId, input: run.input, attempt: run.attempts });
     await deps.onBoundary?.("claimed", runId);
-    const step = () => run.step as RunStep;
+    const step = () => run.step;
 
     if (step() === "created") {
       const { plan, usage } = await planMessage(deps, run.input, controller.signal);
       if (usage) await deps.db.modelCall.create({ data: { runId, role: "supervisor", ...usage } });
       await advanceStep(deps.db, runId, deps.owner, "created", "planned", { plan: plan as object });
       await emit({ type: "plan", plan });
-      run = await deps.db.run.findUniqueOrThrow({ where: { id: runId } });
+      run = await getRun(deps.db, runId);
       await deps.onBoundary?.("planned", runId);
     }
     const plan = planSchema.parse(run.plan);
@@ -61,36 +64,40 @@ export async function driveRun(deps: EngineDeps, runId: string): Promise<DriveRe
       // Independent workers run concurrently; one failing does not stop the others.
       outcomes = await mapLimited(plan.tasks, deps.workerConcurrency, (t) => runTask(deps, run, t, emit, controller.signal));
       await advanceStep(deps.db, runId, deps.owner, "planned", "workers_done");
-      run = await deps.db.run.findUniqueOrThrow({ where: { id: runId } });
+      run = await getRun(deps.db, runId);
       await deps.onBoundary?.("workers_done", runId);
     }
 
     if (step() === "workers_done") {
       const reply = await replyFor(deps, run, plan, outcomes, emit, controller.signal);
       await advanceStep(deps.db, runId, deps.owner, "workers_done", "synthesized", { reply });
-      run = await deps.db.run.findUniqueOrThrow({ where: { id: runId } });
+      run = await getRun(deps.db, runId);
       await deps.onBoundary?.("synthesized", runId);
     }
 
     // synthesized → finished: the reply message, the usage totals and the final status.
-    const pending = await deps.db.reviewItem.count({ where: { runId, status: "pending" } });
-    const status = pending > 0 ? "awaiting_review" : "completed";
     const totals = await deps.db.modelCall.aggregate({ where: { runId }, _sum: { tokensIn: true, tokensOut: true } });
     const tokensIn = totals._sum.tokensIn ?? 0;
     const tokensOut = totals._sum.tokensOut ?? 0;
     // Wall time from creation to the reply (it includes time spent queued or crashed).
     const latencyMs = Date.now() - run.createdAt.getTime();
-    await deps.db.$transaction(async (tx) => {
+    const status = await deps.db.$transaction(async (tx) => {
+      // Locked before counting: a review decided meanwhile has either committed (and
+      // is counted) or waits for this transaction (and then completes the run itself).
+      await tx.$executeRaw`SELECT 1 FROM runs WHERE id = ${runId} FOR NO KEY UPDATE`;
+      const status = (await countPendingReviews(tx, runId)) > 0 ? "awaiting_review" : "completed";
       const hasMessage = await tx.message.count({ where: { runId, role: "assistant" } });
       if (!hasMessage) await tx.message.create({ data: { conversationId: run.conversationId, role: "assistant", content: run.reply ?? "", runId } });
       await advanceStep(tx, runId, deps.owner, "synthesized", "finished", { tokensIn, tokensOut, latencyMs, finishedAt: new Date() });
       await finishRun(tx, runId, deps.owner, status);
+      return status;
     });
     await emit({ type: "run_finished", status, reply: run.reply ?? "", tokensIn, tokensOut, latencyMs });
     await deps.onBoundary?.("finished", runId);
     return status;
   } catch (err) {
     if (err instanceof RunStoreError || controller.signal.reason instanceof RunStoreError) return "lease_lost";
+    log.warn({ err }, "run attempt failed");
     return await failOrRelease(deps, runId, err as Error, emit);
   } finally {
     clearInterval(heartbeat);
@@ -145,23 +152,20 @@ async function failOrRelease(deps: EngineDeps, runId: string, err: Error, emit: 
   await emit({ type: "error", message: err.message ?? String(err), retryable }).catch(() => {});
   if (retryable) {
     // Give the lease back at once so recovery picks the run up again.
-    await deps.db.run.updateMany({ where: { id: runId, leaseOwner: deps.owner }, data: { leaseExpiresAt: new Date(0) } });
+    await releaseLease(deps.db, runId, deps.owner);
     return "lease_lost";
   }
   // Out of attempts: say so honestly, and put the whole run in front of a person.
   if (!run) return "failed";
+  runLogger(runId, deps.log).error({ err, attempts: run.attempts, step: run.step }, "run failed for good; a person will follow up");
   const reply = FAILED_REPLY;
   try {
     await deps.db.$transaction(async (tx) => {
       await tx.message.create({ data: { conversationId: run.conversationId, role: "assistant", content: reply, runId } });
-      await tx.reviewItem.upsert({
-        where: { runId_taskId_kind: { runId, taskId: "run", kind: "worker_failure" } },
-        create: {
-          runId, taskId: "run", customerId: run.customerId, kind: "worker_failure",
-          summary: `Run failed after ${run.attempts} attempts at step ${run.step}: ${err.message}`,
-          context: { input: run.input, step: run.step, plan: run.plan ?? null, error: err.message, attempts: run.attempts } as object,
-        },
-        update: {},
+      await requestReviewItem(tx, {
+        runId, taskId: "run", customerId: run.customerId, kind: "worker_failure",
+        summary: `Run failed after ${run.attempts} attempts at step ${run.step}: ${err.message}`,
+        context: { input: run.input, step: run.step, plan: run.plan ?? null, error: err.message, attempts: run.attempts },
       });
       await finishRun(tx, runId, deps.owner, "failed", { error: err.message, reply, finishedAt: new Date() });
     });

@@ -1,5 +1,6 @@
 import { streamText } from "ai";
-import type { SynthesisPayload } from "../models/local/brains/synthesis-brain";
+import { synthesisPrompt, type SynthesisPayload } from "../contracts";
+import { findWorker, workerTitle } from "../workers/registry";
 import type { EngineDeps } from "./deps";
 import type { TaskOutcome } from "./workers-step";
 
@@ -8,12 +9,12 @@ Combine the worker summaries below into one clear, friendly reply. Use only what
 For every failed part, say plainly that it could not be completed now and that a member of the team will follow up. For low-confidence parts, say a specialist will double-check.`;
 
 export function synthesisPayload(deps: EngineDeps, outcomes: TaskOutcome[]): SynthesisPayload {
-  const title = (w: keyof EngineDeps["workers"]) => deps.workers[w].title;
+  const title = (w: string) => workerTitle(w, deps.workers);
   return {
     parts: outcomes.flatMap((o) => (o.ok ? [{ title: title(o.task.worker), status: o.result.status, summary: o.result.summary }] : [])),
     failures: outcomes.flatMap((o) => (o.ok ? [] : [{ title: title(o.task.worker) }])),
     lowConfidence: outcomes.flatMap((o) =>
-      o.ok && o.result.confidence < deps.workers[o.task.worker].confidenceThreshold && o.result.status !== "needs_review"
+      o.ok && o.result.confidence < (findWorker(deps.workers, o.task.worker)?.confidenceThreshold ?? 1) && o.result.status !== "needs_review"
         ? [{ title: title(o.task.worker) }]
         : [],
     ),
@@ -32,7 +33,7 @@ export async function synthesize(
   const result = streamText({
     model: deps.models.synthesis,
     system: SYNTHESIS_SYSTEM,
-    prompt: `SYNTHESIS_INPUT\n${JSON.stringify(payload)}`,
+    prompt: synthesisPrompt(payload),
     abortSignal: signal,
     maxRetries: 1,
   });

@@ -1,13 +1,11 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client";
-import type { WorkerResult } from "../workers/worker";
+import type { WorkerResult } from "../contracts";
 
 // Worker results for an identical sub-task over unchanged data. The entry records
 // the customer's dataVersion and the world version it was computed from; every
 // write to that data bumps a version in the same transaction, so an entry whose
 // versions differ is stale and is never served.
-
-export const SIDE_EFFECT_TOOLS = new Set(["issue_credit", "remote_reset", "dispatch_technician", "change_plan"]);
 
 /** Keyed on the business day too: quotes and credit windows depend on the date. */
 export function cacheKey(worker: string, customerId: string, instruction: string, businessDay: string): string {

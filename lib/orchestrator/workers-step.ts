@@ -1,10 +1,14 @@
 import { isoDay } from "../clock";
 import type { Run } from "../generated/prisma/client";
-import type { WorkerResult } from "../workers/worker";
+import type { WorkerResult } from "../contracts";
 import type { EngineDeps } from "./deps";
-import type { NewRunEvent, ReviewKind, SubTask } from "./events";
+import type { NewRunEvent } from "./events";
+import type { ReviewKind, SubTask } from "../contracts";
 import { runWorkerAttempt, type ObservedToolResult } from "./invoke-worker";
-import { cacheKey, dataVersions, readCachedResult, SIDE_EFFECT_TOOLS, writeCachedResult } from "./worker-cache";
+import { cacheKey, dataVersions, readCachedResult, writeCachedResult } from "./worker-cache";
+import { sideEffectToolNames } from "../tools/registry";
+import { findWorker } from "../workers/registry";
+import { finishInvocation, lastAttemptNumber, lastSucceededInvocation, recordCachedInvocation, requestReviewItem, startInvocation } from "./store";
 
 export type TaskOutcome =
   | { task: SubTask; ok: true; result: WorkerResult; cacheHit: boolean }
@@ -21,7 +25,7 @@ function sleep(ms: number) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Creates a review item once per (run, task, kind); returns its id when it is new. */
+/** Creates a review item once per (run, task, kind) and announces it when it is new. */
 async function requestReview(
   deps: EngineDeps,
   run: Run,
@@ -32,20 +36,8 @@ async function requestReview(
   context: unknown,
   emit: Emit,
 ) {
-  const existing = await deps.db.reviewItem.findUnique({ where: { runId_taskId_kind: { runId: run.id, taskId: task.id, kind } } });
-  if (existing) return;
-  try {
-    const item = await deps.db.reviewItem.create({
-      data: {
-        runId: run.id, taskId: task.id, customerId: run.customerId, kind, summary,
-        proposedAction: (proposedAction ?? undefined) as object | undefined,
-        context: context as object,
-      },
-    });
-    await emit({ type: "review_requested", reviewId: item.id, taskId: task.id, kind, summary });
-  } catch (err: any) {
-    if (err?.code !== "P2002") throw err; // a concurrent executor created it first
-  }
+  const { item, created } = await requestReviewItem(deps.db, { runId: run.id, taskId: task.id, customerId: run.customerId, kind, summary, proposedAction, context });
+  if (created) await emit({ type: "review_requested", reviewId: item.id, taskId: task.id, kind, summary });
 }
 
 /** Reviews that tools asked for (credit over the limit, downgrade with a fee) and low confidence. */
@@ -59,10 +51,11 @@ async function reviewsFor(deps: EngineDeps, run: Run, task: SubTask, result: Wor
       task, tool: t.tool, args: t.args, toolResult: v, workerSummary: result.summary,
     }, emit);
   }
-  const threshold = deps.workers[task.worker].confidenceThreshold;
+  const worker = findWorker(deps.workers, task.worker);
+  const threshold = worker?.confidenceThreshold ?? 1;
   if (!asked && result.confidence < threshold) {
     await requestReview(deps, run, task, "low_confidence",
-      `${deps.workers[task.worker].title} answer below confidence threshold (${result.confidence.toFixed(2)} < ${threshold})`,
+      `${worker?.title ?? task.worker} answer below confidence threshold (${result.confidence.toFixed(2)} < ${threshold})`,
       null, { task, result, toolResults: tools }, emit);
   }
 }
@@ -73,28 +66,28 @@ async function reviewsFor(deps: EngineDeps, run: Run, task: SubTask, result: Wor
  * item carrying the full context.
  */
 export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: Emit, signal: AbortSignal): Promise<TaskOutcome> {
-  const worker = deps.workers[task.worker];
-  const prior = await deps.db.workerInvocation.findFirst({
-    where: { runId: run.id, taskId: task.id, status: "succeeded" },
-    orderBy: { attempt: "desc" },
-  });
+  const prior = await lastSucceededInvocation(deps.db, run.id, task.id);
   // A resumed run reuses what already finished before the crash.
   if (prior?.output) return { task, ok: true, result: prior.output as unknown as WorkerResult, cacheHit: prior.cacheHit };
 
+  const worker = findWorker(deps.workers, task.worker);
+  if (!worker) {
+    // A plan stored before a worker was removed from the registry: say so, never guess.
+    const error = `no worker named "${task.worker}" is registered`;
+    await emit({ type: "error", taskId: task.id, message: error, retryable: false });
+    await requestReview(deps, run, task, "worker_failure", error, null, { task, errors: [error], customerId: run.customerId, toolCalls: [] }, emit);
+    return { task, ok: false, error };
+  }
+
   const key = cacheKey(task.worker, run.customerId, task.instruction, isoDay(deps.clock.now()));
   const versions = await dataVersions(deps.db, run.customerId);
-  const lastAttempt = (await deps.db.workerInvocation.aggregate({ where: { runId: run.id, taskId: task.id }, _max: { attempt: true } }))._max.attempt ?? 0;
+  const lastAttempt = await lastAttemptNumber(deps.db, run.id, task.id);
 
   const cached = await readCachedResult(deps.db, key, run.customerId);
   if (cached) {
     const attempt = lastAttempt + 1;
     await emit({ type: "worker_started", taskId: task.id, worker: task.worker, attempt, instruction: task.instruction });
-    await deps.db.workerInvocation.create({
-      data: {
-        runId: run.id, taskId: task.id, worker: task.worker, attempt, status: "succeeded", input: task as object,
-        output: cached as object, confidence: cached.confidence, cacheHit: true, model: "cache", latencyMs: 0, finishedAt: new Date(),
-      },
-    });
+    await recordCachedInvocation(deps.db, { runId: run.id, task, attempt, result: cached });
     await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: "succeeded", attempt, summary: cached.summary, confidence: cached.confidence, cacheHit: true, tokensIn: 0, tokensOut: 0, latencyMs: 0 });
     await reviewsFor(deps, run, task, cached, [], emit);
     return { task, ok: true, result: cached, cacheHit: true };
@@ -105,29 +98,23 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
     const attempt = lastAttempt + 1 + i;
     if (i > 0) await sleep(deps.retryBackoffMs * i);
     const started = Date.now();
-    const inv = await deps.db.workerInvocation.create({
-      data: { runId: run.id, taskId: task.id, worker: task.worker, attempt, status: "running", input: task as object },
-    });
+    const inv = await startInvocation(deps.db, { runId: run.id, task, attempt });
     await emit({ type: "worker_started", taskId: task.id, worker: task.worker, attempt, instruction: task.instruction });
     const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(worker.timeoutMs)]);
     try {
-      const out = await runWorkerAttempt(deps, { runId: run.id, customerId: run.customerId, task, invocationId: inv.id, signal: attemptSignal, emit });
+      const out = await runWorkerAttempt(deps, { worker, runId: run.id, customerId: run.customerId, task, invocationId: inv.id, signal: attemptSignal, emit });
       const latencyMs = Date.now() - started;
-      await deps.db.$transaction([
-        deps.db.workerInvocation.update({
-          where: { id: inv.id },
-          data: {
-            status: "succeeded", output: out.result as object, confidence: out.result.confidence, model: out.model,
-            tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs, finishedAt: new Date(),
-          },
-        }),
-        deps.db.modelCall.create({
+      await deps.db.$transaction(async (tx) => {
+        await finishInvocation(tx, inv.id, "succeeded", {
+          output: out.result as object, confidence: out.result.confidence, model: out.model, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs,
+        });
+        await tx.modelCall.create({
           data: { runId: run.id, role: task.worker, invocationId: inv.id, model: out.model, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs },
-        }),
-      ]);
+        });
+      });
       await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: "succeeded", attempt, summary: out.result.summary, confidence: out.result.confidence, cacheHit: false, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs });
       await reviewsFor(deps, run, task, out.result, out.toolResults, emit);
-      if (!out.toolResults.some((t) => SIDE_EFFECT_TOOLS.has(t.tool)) && out.result.status !== "refused") {
+      if (!out.toolResults.some((t) => sideEffectToolNames.has(t.tool)) && out.result.status !== "refused") {
         await writeCachedResult(deps.db, { key, worker: task.worker, customerId: run.customerId, versions, result: out.result });
       }
       return { task, ok: true, result: out.result, cacheHit: false };
@@ -137,10 +124,7 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
       const message = timedOut ? `timed out after ${worker.timeoutMs} ms` : (err as Error).message ?? String(err);
       errors.push(`attempt ${attempt}: ${message}`);
       const latencyMs = Date.now() - started;
-      await deps.db.workerInvocation.update({
-        where: { id: inv.id },
-        data: { status: timedOut ? "timed_out" : "failed", error: message, latencyMs, finishedAt: new Date() },
-      });
+      await finishInvocation(deps.db, inv.id, timedOut ? "timed_out" : "failed", { error: message, latencyMs });
       await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: timedOut ? "timed_out" : "failed", attempt, summary: "", confidence: null, cacheHit: false, tokensIn: 0, tokensOut: 0, latencyMs, error: message });
       await emit({ type: "error", taskId: task.id, message: `${worker.title} worker ${message}`, retryable: i === 0 });
     }

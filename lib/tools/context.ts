@@ -1,12 +1,13 @@
 import { isoDay, type Clock } from "../clock";
-import type { Db } from "../db/client";
+import type { Db, Tx } from "../db/client";
 
 /**
  * What every tool runs with. The customer is always the authenticated one: no tool
  * takes a customer id as input, and ids belonging to someone else read as missing.
  */
 export interface ToolContext {
-  db: Db;
+  /** The client, or a caller's transaction (a review decision runs its approved action inside its own). */
+  db: Db | Tx;
   clock: Clock;
   customerId: string;
   /** The run and sub-task this call belongs to; they scope idempotency keys. */

@@ -41,34 +41,34 @@ export function sideEffectKey(
  * recorded, so a later call in the same task re-evaluates them against fresh facts.
  */
 export async function withIdempotency<R extends Record<string, unknown>>(
-  db: Db,
+  db: Db | Tx,
   spec: SideEffectSpec,
   effect: (tx: Tx) => Promise<R>,
   opts: { record?: (result: R) => boolean } = {},
 ): Promise<Replayable<R>> {
+  const body = async (tx: Tx): Promise<Replayable<R>> => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${spec.key}, 0))`;
+    const prior = await tx.sideEffect.findUnique({ where: { idempotencyKey: spec.key } });
+    if (prior) return replay<R>(prior, spec);
+    const result = await effect(tx);
+    if (opts.record?.(result) ?? true) {
+      await tx.sideEffect.create({
+        data: {
+          idempotencyKey: spec.key,
+          runId: spec.runId ?? null,
+          tool: spec.tool,
+          customerId: spec.customerId,
+          args: toJson(spec.args),
+          result: toJson(result),
+        },
+      });
+    }
+    return { ...result, replayed: false };
+  };
+  // Inside a caller's transaction the effect commits or rolls back with the caller's work.
+  if (!("$transaction" in db)) return body(db);
   try {
-    return await db.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${spec.key}, 0))`;
-        const prior = await tx.sideEffect.findUnique({ where: { idempotencyKey: spec.key } });
-        if (prior) return replay<R>(prior, spec);
-        const result = await effect(tx);
-        if (opts.record?.(result) ?? true) {
-          await tx.sideEffect.create({
-            data: {
-              idempotencyKey: spec.key,
-              runId: spec.runId ?? null,
-              tool: spec.tool,
-              customerId: spec.customerId,
-              args: toJson(spec.args),
-              result: toJson(result),
-            },
-          });
-        }
-        return { ...result, replayed: false };
-      },
-      { maxWait: 10_000, timeout: 20_000 },
-    );
+    return await db.$transaction(body, { maxWait: 10_000, timeout: 20_000 });
   } catch (err) {
     // The advisory lock makes this unreachable for callers of this function; a writer
     // that bypassed it still cannot cause a second effect: the primary key rejects it.

@@ -1,19 +1,27 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { resetTestWorld, useTestDb } from "../../test/db";
+import { offeredTools, scriptedModel, textResult } from "../../test/mock-models";
 import { fixedClock } from "../clock";
+import type { WorkerResult } from "../contracts";
 import { localModels } from "../models/registry";
 import { createEngine } from "../orchestrator/engine";
-import type { WorkerName } from "../orchestrator/events";
 import { runWorkerAttempt } from "../orchestrator/invoke-worker";
+import { toolDefinitions } from "../tools/registry";
+import { workers } from "./registry";
+import type { WorkerDefinition } from "./worker";
 
 const db = useTestDb();
-const deps = createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models: localModels(0) });
+const clock = fixedClock("2026-11-15");
 
-async function attempt(worker: WorkerName, instruction: string) {
+const refused: WorkerResult = { status: "refused", summary: "not mine", facts: [], actions: [], confidence: 0.9 };
+
+function attempt(worker: WorkerDefinition, instruction: string, models = localModels(0)) {
+  const deps = createEngine({ db, worldAsOf: "2026-11-15", clock, models });
   return runWorkerAttempt(deps, {
+    worker,
     runId: "00000000-0000-0000-0000-000000000000",
     customerId: "C-1001",
-    task: { id: "t1", worker, instruction },
+    task: { id: "t1", worker: worker.name, instruction },
     invocationId: "unused",
     signal: AbortSignal.timeout(10_000),
     emit: async () => {},
@@ -27,18 +35,29 @@ describe("worker scope", () => {
     ["billing", "Write me a poem about the ocean."],
     ["tech_support", "What's the weather going to be like tomorrow?"],
     ["account", "Book me a table for two tonight."],
-  ] as const)("the %s worker refuses an out-of-scope sub-task without touching a tool", async (worker, instruction) => {
-    const out = await attempt(worker, instruction);
+  ] as const)("the %s worker refuses an out-of-scope sub-task without touching a tool", async (name, instruction) => {
+    const out = await attempt(workers[name], instruction);
     expect(out.result.status).toBe("refused");
     expect(out.toolResults).toEqual([]);
   });
 
-  it("each worker only has its own server's tools", async () => {
-    const conn = await deps.connectTools("network", { db, clock: deps.clock, customerId: "C-1001", runId: "r", taskId: "t" });
-    try {
-      expect(Object.keys(conn.tools).sort()).toEqual(["check_outage", "dispatch_technician", "remote_reset", "run_line_test"]);
-    } finally {
-      await conn.close();
-    }
+  it.each(Object.values(workers).map((w) => [w.name, w] as const))(
+    "the %s worker's model is offered its own server's tools and no other",
+    async (_name, worker) => {
+      const { model, calls } = scriptedModel(`probe-${worker.name}`, () => textResult(JSON.stringify(refused)));
+      await attempt(worker, "What can you do?", { ...localModels(0), [worker.name]: model });
+      expect(calls).toHaveLength(1);
+      const own = toolDefinitions[worker.toolServer].map((t) => t.name).sort();
+      expect(offeredTools(calls[0])).toEqual(own);
+      // No tool of another server, and the worker's prompt states its scope.
+      const others = Object.entries(toolDefinitions).filter(([s]) => s !== worker.toolServer).flatMap(([, defs]) => defs.map((d) => d.name));
+      expect(offeredTools(calls[0]).filter((t) => others.includes(t))).toEqual([]);
+      expect(JSON.stringify(calls[0].prompt)).toContain(worker.scope);
+    },
+  );
+
+  it("every worker uses a different tool server", () => {
+    const servers = Object.values(workers).map((w) => w.toolServer);
+    expect(new Set(servers).size).toBe(servers.length);
   });
 });

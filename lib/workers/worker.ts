@@ -1,30 +1,12 @@
-import { z } from "zod";
-import type { WorkerName } from "../orchestrator/events";
-
-/** What every worker returns to the supervisor (its structured output). */
-export const workerResultSchema = z.object({
-  status: z.enum(["done", "needs_review", "refused", "nothing_found"]),
-  /** One or two sentences for the supervisor's synthesis, addressed to the customer. */
-  summary: z.string(),
-  facts: z.array(z.string()),
-  actions: z.array(
-    z.object({
-      type: z.enum(["credit", "plan_change", "dispatch", "remote_reset", "none"]),
-      status: z.enum(["applied", "proposed", "refused"]),
-      description: z.string(),
-    }),
-  ),
-  confidence: z.number().min(0).max(1),
-});
-export type WorkerResult = z.infer<typeof workerResultSchema>;
-
-export type ToolServerName = "billing" | "network" | "crm";
+import type { WorkerName } from "../contracts";
+import type { ToolServerName } from "../tools/registry";
 
 /** A specialist worker: one file each under lib/workers, listed in registry.ts. */
 export interface WorkerDefinition {
   name: WorkerName;
+  /** How people see it (chat agent panel, review queue, synthesis). */
   title: string;
-  /** What this worker handles; anything else it refuses. */
+  /** What this worker handles, anything else it refuses. The supervisor's prompt is built from these. */
   scope: string;
   /** The system prompt (kept short: policy is enforced by the tools, not by this text). */
   instructions: string;
@@ -38,3 +20,21 @@ export interface WorkerDefinition {
 
 /** Shared closing of every worker prompt: the structured result contract. */
 export const RESULT_CONTRACT = `When you are done, answer with JSON only, matching the schema: status (done | needs_review | refused | nothing_found), summary (1-3 sentences to the customer, no internal ids except invoice, outage and slot ids), facts (short strings taken from tool results only), actions (each credit, plan change, dispatch or reset you applied, proposed for approval, or were refused), confidence (0..1). Never state anything a tool did not return. If the task is outside your scope, return status "refused".`;
+
+/**
+ * A worker from its parts: the system prompt states the scope (the same sentence the
+ * supervisor routes by), the worker's own guidance, and the result contract.
+ */
+export function defineWorker(
+  def: Omit<WorkerDefinition, "instructions" | "confidenceThreshold" | "timeoutMs" | "maxSteps"> &
+    Partial<Pick<WorkerDefinition, "confidenceThreshold" | "timeoutMs" | "maxSteps">> & { role: string; guidance: string },
+): WorkerDefinition {
+  const { role, guidance, ...rest } = def;
+  return {
+    confidenceThreshold: 0.7,
+    timeoutMs: 20_000,
+    maxSteps: 8,
+    ...rest,
+    instructions: `${role}\nScope: ${def.scope} Nothing else.\n${guidance}\n${RESULT_CONTRACT}`,
+  };
+}

@@ -1,5 +1,5 @@
 import { formatCents } from "../../../money";
-import type { WorkerResult } from "../../../workers/worker";
+import type { WorkerResult } from "../../../contracts";
 import type { Brain } from "../local-model";
 import { analyseRequest, classifyIntents, parseAmountsCents } from "../nlu";
 import { allOf, call, calls, combineConfidence, finish, latest, refuseOutOfScope } from "./common";

@@ -1,4 +1,4 @@
-import type { WorkerResult } from "../../../workers/worker";
+import type { WorkerResult } from "../../../contracts";
 import type { BrainDecision, BrainInput } from "../local-model";
 import type { SeenToolResult } from "../prompt";
 
@@ -46,3 +46,7 @@ export function refuseOutOfScope(worker: string, scope: string): BrainDecision {
     confidence: 0.9,
   });
 }
+
+/** A role the local model has no decision logic for: it says so instead of guessing. */
+export const refuseBrain = (): BrainDecision =>
+  finish({ status: "refused", summary: "The offline model has no logic for this worker's tasks.", facts: [], actions: [], confidence: 0.9 });

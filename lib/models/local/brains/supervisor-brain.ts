@@ -1,5 +1,5 @@
 import type { Brain } from "../local-model";
-import { DECLINE_REPLY, smallTalkReply } from "../../../orchestrator/replies";
+import { DECLINE_REPLY, smallTalkReply } from "../../../contracts";
 import { classifyIntents, splitIntoSubtasks } from "../nlu";
 
 /**

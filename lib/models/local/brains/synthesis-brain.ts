@@ -1,28 +1,12 @@
+import { readSynthesisPrompt } from "../../../contracts";
 import type { Brain } from "../local-model";
-
-/** The JSON the orchestrator puts after the SYNTHESIS_INPUT line of the synthesis prompt. */
-export interface SynthesisPayload {
-  parts: Array<{ title: string; status: string; summary: string }>;
-  failures: Array<{ title: string }>;
-  lowConfidence: Array<{ title: string }>;
-}
-
-export function readSynthesisPayload(text: string): SynthesisPayload | null {
-  const i = text.indexOf("SYNTHESIS_INPUT");
-  if (i < 0) return null;
-  try {
-    return JSON.parse(text.slice(text.indexOf("\n", i) + 1));
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Templated synthesis: joins the workers' summaries into one reply and says plainly
  * what could not be done. It adds nothing that no worker returned.
  */
 export const synthesisBrain: Brain = (input) => {
-  const payload = readSynthesisPayload(input.userText);
+  const payload = readSynthesisPrompt(input.userText);
   if (!payload) return { kind: "text", text: "I'm sorry, something went wrong while preparing your answer. A member of our team will follow up." };
   const paras: string[] = [];
   const many = payload.parts.length + payload.failures.length > 1;

@@ -1,4 +1,4 @@
-import type { WorkerResult } from "../../../workers/worker";
+import type { WorkerResult } from "../../../contracts";
 import type { Brain } from "../local-model";
 import { analyseRequest, classifyIntents } from "../nlu";
 import { call, calls, combineConfidence, finish, latest, refuseOutOfScope } from "./common";

@@ -1,13 +1,17 @@
-import type { Prisma } from "../generated/prisma/client";
-import type { Db, Tx } from "../db/client";
-import { runEventSchema, type NewRunEvent, type StoredRunEvent } from "./events";
+import type { Prisma, RunStatus, RunStep } from "../../generated/prisma/client";
+import type { Db, Tx } from "../../db/client";
+import { recordTransition } from "./transition";
 
-// The run store: small named queries over runs and their event log. Every status
-// or step change is a compare-and-set (updateMany with the expected value in the
-// where clause, then a count check), so two processes can never both advance a run.
+// Runs: creation, leases and the step machine. Every status or step change is a
+// compare-and-set, so two processes can never both advance a run.
 
-export type RunStatus = "queued" | "running" | "awaiting_review" | "completed" | "failed";
-export type RunStep = "created" | "planned" | "workers_done" | "synthesized" | "finished";
+export type { RunStatus, RunStep };
+
+export class RunStoreError extends Error {
+  constructor(readonly code: "conversation_not_found" | "lease_lost") {
+    super(code);
+  }
+}
 
 export async function createRun(
   db: Db,
@@ -34,41 +38,16 @@ export async function createRun(
       return run;
     });
     return { run, created: true };
-  } catch (err: any) {
-    if (err?.code === "P2002" && input.idempotencyKey) {
+  } catch (err) {
+    if ((err as { code?: string })?.code === "P2002" && input.idempotencyKey) {
       return { run: await db.run.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } }), created: false };
     }
     throw err;
   }
 }
 
-export class RunStoreError extends Error {
-  constructor(readonly code: "conversation_not_found" | "lease_lost") {
-    super(code);
-  }
-}
-
-/** Appends one event with the next sequence number of its run (retrying on a race). */
-export async function appendEvent(db: Db | Tx, runId: string, event: NewRunEvent, at: Date): Promise<StoredRunEvent> {
-  const full = runEventSchema.parse({ ...event, at: at.toISOString() });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const rows = await (db as Db).$queryRaw<Array<{ seq: number }>>`
-        INSERT INTO run_events ("runId", seq, type, data)
-        SELECT ${runId}, COALESCE(MAX(seq), 0) + 1, ${full.type}, ${JSON.stringify(full)}::jsonb
-        FROM run_events WHERE "runId" = ${runId}
-        RETURNING seq`;
-      return { ...full, seq: rows[0].seq };
-    } catch (err: any) {
-      const unique = err?.code === "P2002" || /unique|duplicate key/i.test(String(err?.message));
-      if (!unique || attempt >= 20) throw err;
-    }
-  }
-}
-
-export async function listEvents(db: Db, runId: string, afterSeq = 0): Promise<StoredRunEvent[]> {
-  const rows = await db.runEvent.findMany({ where: { runId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" } });
-  return rows.map((r) => ({ ...(r.data as object), seq: r.seq }) as StoredRunEvent);
+export function getRun(db: Db | Tx, runId: string) {
+  return db.run.findUniqueOrThrow({ where: { id: runId } });
 }
 
 /**
@@ -81,6 +60,7 @@ export async function claimRun(db: Db, runId: string, owner: string, leaseMs: nu
       status = 'running', attempts = attempts + 1, "updatedAt" = now()
     WHERE id = ${runId}
       AND (status = 'queued' OR (status = 'running' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})))`;
+  if (n === 1) await recordTransition(db, { entity: "run", id: runId, from: ["queued", "running"], to: "running", by: owner });
   return n === 1;
 }
 
@@ -101,6 +81,7 @@ export async function claimRunnableRuns(db: Db, owner: string, leaseMs: number, 
       FOR UPDATE SKIP LOCKED
     )
     RETURNING id`;
+  for (const r of rows) await recordTransition(db, { entity: "run", id: r.id, from: ["queued", "running"], to: "running", by: owner });
   return rows.map((r) => r.id);
 }
 
@@ -112,6 +93,12 @@ export async function renewLease(db: Db, runId: string, owner: string, leaseMs: 
   return r.count === 1;
 }
 
+/** Gives a lease back at once (the run stays `running`), so recovery takes it up again without waiting. */
+export async function releaseLease(db: Db, runId: string, owner: string): Promise<boolean> {
+  const r = await db.run.updateMany({ where: { id: runId, leaseOwner: owner, status: "running" }, data: { leaseExpiresAt: new Date(0) } });
+  return r.count === 1;
+}
+
 /** Moves a run from one step to the next while we hold its lease. */
 export async function advanceStep(
   db: Db | Tx,
@@ -119,7 +106,7 @@ export async function advanceStep(
   owner: string,
   from: RunStep,
   to: RunStep,
-  data: Prisma.RunUpdateManyMutationInput = {},
+  data: Omit<Prisma.RunUpdateManyMutationInput, "status" | "step"> = {},
 ): Promise<void> {
   const r = await db.run.updateMany({ where: { id: runId, leaseOwner: owner, step: from }, data: { ...data, step: to } });
   if (r.count !== 1) throw new RunStoreError("lease_lost");
@@ -130,12 +117,31 @@ export async function finishRun(
   db: Db | Tx,
   runId: string,
   owner: string,
-  status: Exclude<RunStatus, "queued" | "running">,
-  data: Prisma.RunUpdateManyMutationInput = {},
+  status: Extract<RunStatus, "completed" | "awaiting_review" | "failed">,
+  data: Omit<Prisma.RunUpdateManyMutationInput, "status" | "step"> = {},
 ): Promise<void> {
   const r = await db.run.updateMany({
     where: { id: runId, leaseOwner: owner, status: "running" },
     data: { ...data, status, leaseOwner: null, leaseExpiresAt: null },
   });
   if (r.count !== 1) throw new RunStoreError("lease_lost");
+  await recordTransition(db, { entity: "run", id: runId, from: "running", to: status, by: owner });
+}
+
+/**
+ * A run that waited for people completes once none of its review items is pending
+ * (awaiting_review → completed). Returns whether this call made the change.
+ */
+export async function completeRunIfSettled(tx: Tx, runId: string, by: string): Promise<boolean> {
+  // The run's row lock orders concurrent decisions on one run: the last to commit
+  // sees every other decision and is the one that completes it. NO KEY UPDATE is the
+  // strength appendEvent's UPDATE already holds: asking for FOR UPDATE would be an
+  // upgrade, which deadlocks against a second decision queued on the same row.
+  await tx.$executeRaw`SELECT 1 FROM runs WHERE id = ${runId} FOR NO KEY UPDATE`;
+  const open = await tx.reviewItem.count({ where: { runId, status: "pending" } });
+  if (open > 0) return false;
+  const r = await tx.run.updateMany({ where: { id: runId, status: "awaiting_review" }, data: { status: "completed", finishedAt: new Date() } });
+  if (r.count !== 1) return false;
+  await recordTransition(tx, { entity: "run", id: runId, from: "awaiting_review", to: "completed", by });
+  return true;
 }

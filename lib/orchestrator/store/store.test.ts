@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { resetTestWorld, useTestDb } from "../../test/db";
-import { advanceStep, appendEvent, claimRun, claimRunnableRuns, createRun, listEvents, RunStoreError } from "./store";
+import { resetTestWorld, useTestDb } from "../../../test/db";
+import { advanceStep, appendEvent, claimRun, claimRunnableRuns, createRun, listEvents, RunStoreError } from ".";
 
 const db = useTestDb();
 
@@ -46,7 +46,7 @@ describe("run store", () => {
 
   it("rejects an event that does not fit the vocabulary", async () => {
     const { run } = await createRun(db, { customerId: "C-1001", message: "hello" });
-    await expect(appendEvent(db, run.id, { type: "worker_partial", taskId: "t1", worker: "sales", text: "x" } as never, new Date())).rejects.toThrow();
+    await expect(appendEvent(db, run.id, { type: "worker_partial", taskId: "t1", worker: "Sales Team", text: "x" } as never, new Date())).rejects.toThrow();
     expect(await listEvents(db, run.id)).toEqual([]);
   });
 

@@ -1,0 +1,7 @@
+// Types and schemas that several layers share (engine, workers, models, UI). This
+// module imports nothing of ours, so any layer may depend on it.
+export * from "./workers";
+export * from "./plan";
+export * from "./reviews";
+export * from "./synthesis";
+export * from "./replies";

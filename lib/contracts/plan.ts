@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { workerNameSchema } from "./workers";
+
+export const subTaskSchema = z.object({
+  id: z.string(),
+  worker: workerNameSchema,
+  instruction: z.string(),
+});
+export type SubTask = z.infer<typeof subTaskSchema>;
+
+export const planKindSchema = z.enum(["delegate", "out_of_scope", "small_talk"]);
+
+export const planSchema = z.object({
+  kind: planKindSchema,
+  /** How the plan was made: the classifier alone (tiered fast path) or the planning call. */
+  via: z.enum(["classifier", "planner"]),
+  tasks: z.array(subTaskSchema),
+  /** The supervisor's own answer for out-of-scope and small-talk messages. */
+  reply: z.string().optional(),
+  confidence: z.number().min(0).max(1),
+});
+export type Plan = z.infer<typeof planSchema>;
+
+/**
+ * What the planning model returns (structured output), for the given workers: the
+ * enum of worker names comes from the registry, so the model can only name a worker
+ * that exists.
+ */
+export function plannerOutputSchema(workerNames: readonly string[]) {
+  const names = workerNames.length ? (workerNames as [string, ...string[]]) : ["none"] as [string];
+  return z.object({
+    kind: planKindSchema,
+    tasks: z.array(z.object({ worker: z.enum(names), instruction: z.string().min(1) })).max(6),
+    reply: z.string().optional(),
+  });
+}
+export type PlannerOutput = z.infer<ReturnType<typeof plannerOutputSchema>>;
+
+/**
+ * The intent classifier that tiered delegation consults before planning. A model
+ * provider supplies one (the local model's is a trained classifier); the engine
+ * receives it as a dependency and never reaches into a provider for it.
+ */
+export interface IntentClassifier {
+  /**
+   * `worker` is set only when the message has exactly one business part, for that
+   * worker; `confidence` is the calibrated score (0..1) of the top intent.
+   */
+  classify(message: string): { worker: string | null; confidence: number };
+}

@@ -1,0 +1,53 @@
+// Small named helpers for AI SDK mock models in tests.
+import type { LanguageModelV4CallOptions, LanguageModelV4GenerateResult } from "@ai-sdk/provider";
+import { convertArrayToReadableStream, MockLanguageModelV4 } from "ai/test";
+
+export const usage = {
+  inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 },
+  outputTokens: { total: 5, text: 5, reasoning: 0 },
+};
+
+export function textResult(text: string): LanguageModelV4GenerateResult {
+  return { content: [{ type: "text", text }], finishReason: { unified: "stop", raw: "stop" }, usage, warnings: [] };
+}
+
+export function toolCallResult(calls: Array<{ toolName: string; input?: Record<string, unknown> }>): LanguageModelV4GenerateResult {
+  return {
+    content: calls.map((c, i) => ({ type: "tool-call" as const, toolCallId: `call_${i}_${c.toolName}`, toolName: c.toolName, input: JSON.stringify(c.input ?? {}) })),
+    finishReason: { unified: "tool-calls", raw: "tool_calls" },
+    usage,
+    warnings: [],
+  };
+}
+
+/** A mock model whose every answer (generate or stream) comes from `answer`, with its calls kept for assertions. */
+export function scriptedModel(modelId: string, answer: (opts: LanguageModelV4CallOptions) => LanguageModelV4GenerateResult) {
+  const calls: LanguageModelV4CallOptions[] = [];
+  const model = new MockLanguageModelV4({
+    modelId,
+    doGenerate: async (opts) => {
+      calls.push(opts);
+      return answer(opts);
+    },
+    doStream: async (opts) => {
+      calls.push(opts);
+      const r = answer(opts);
+      const text = r.content.map((c) => (c.type === "text" ? c.text : "")).join("");
+      return {
+        stream: convertArrayToReadableStream([
+          { type: "stream-start", warnings: [] },
+          { type: "text-start", id: "t" },
+          { type: "text-delta", id: "t", delta: text },
+          { type: "text-end", id: "t" },
+          { type: "finish", finishReason: { unified: "stop", raw: "stop" }, usage },
+        ]),
+      };
+    },
+  });
+  return { model, calls };
+}
+
+/** The tool names a call offered the model. */
+export function offeredTools(opts: LanguageModelV4CallOptions): string[] {
+  return (opts.tools ?? []).map((t) => t.name).sort();
+}
