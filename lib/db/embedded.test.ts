@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { assertQueueInternals, PINNED_PGLITE_SOCKET, startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded";
 
 // The embedded server multiplexes every client connection onto PGlite's single
 // session. These checks drive it the way the engine does: many pooled connections
@@ -131,5 +132,28 @@ describe("embedded PostgreSQL", () => {
     } finally {
       await client.end();
     }
+  });
+});
+
+describe("the pglite-socket patch's preconditions", () => {
+  const fn = () => undefined;
+
+  it("accepts the installed server's queue, and the installed version is the pinned one", () => {
+    // The constructor only stores the database; nothing is started.
+    const socketServer = new PGLiteSocketServer({ db: {} as never, port: 0 });
+    const queue = (socketServer as unknown as { queryQueue: unknown }).queryQueue;
+    expect(assertQueueInternals(queue)).toBe(queue);
+    const installed = JSON.parse(fs.readFileSync(path.resolve("node_modules/@electric-sql/pglite-socket/package.json"), "utf8")) as { version: string };
+    expect(installed.version).toBe(PINNED_PGLITE_SOCKET);
+  });
+
+  it("fails loudly, naming the pinned version and what is missing", () => {
+    expect(() => assertQueueInternals(undefined)).toThrow(/queryQueue is missing.*0\.2\.17/);
+    expect(() => assertQueueInternals({ clearTransactionIfNeeded: fn, queue: [] })).toThrow(
+      /queryQueue\.processQueue is missing or not a function.*pglite-socket.*0\.2\.17/,
+    );
+    expect(() => assertQueueInternals({ processQueue: "renamed", clearTransactionIfNeeded: fn, queue: [] })).toThrow(/processQueue is missing or not a function/);
+    expect(() => assertQueueInternals({ processQueue: fn, queue: [] })).toThrow(/clearTransactionIfNeeded is missing or not a function/);
+    expect(() => assertQueueInternals({ processQueue: fn, clearTransactionIfNeeded: fn })).toThrow(/queryQueue\.queue is missing or not an array/);
   });
 });

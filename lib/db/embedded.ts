@@ -46,6 +46,26 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   };
 }
 
+/** The pglite-socket version whose private queue keepExtendedQueriesWhole replaces. */
+export const PINNED_PGLITE_SOCKET = "0.2.17";
+const REPLACED_METHODS = ["processQueue", "clearTransactionIfNeeded"] as const;
+
+/**
+ * The server's private query queue, checked to have what keepExtendedQueriesWhole
+ * replaces and reads. Throws at start, naming what is missing, rather than letting a
+ * changed pglite-socket fail later as interleaved or hung queries.
+ */
+export function assertQueueInternals(queue: unknown): any {
+  const where = `@electric-sql/pglite-socket's private query queue (keepExtendedQueriesWhole in lib/db/embedded.ts is written against ${PINNED_PGLITE_SOCKET}, pinned in package.json)`;
+  if (!queue || typeof queue !== "object") throw new Error(`PGLiteSocketServer.queryQueue is missing: ${where}`);
+  const q = queue as Record<string, unknown>;
+  for (const method of REPLACED_METHODS) {
+    if (typeof q[method] !== "function") throw new Error(`queryQueue.${method} is missing or not a function: ${where}`);
+  }
+  if (!Array.isArray(q.queue)) throw new Error(`queryQueue.queue is missing or not an array: ${where}`);
+  return queue;
+}
+
 // Message types of PostgreSQL's extended query protocol that leave the session
 // "inside" a client's Parse..Sync batch, and the two that end it.
 const EXTENDED = new Set(["P", "B", "D", "E", "C", "H", "F"].map((c) => c.charCodeAt(0)));
@@ -71,11 +91,11 @@ interface QueuedMessage {
  * 9"). This keeps a client's turn from its first extended-protocol message to its
  * Sync, and, if the client vanishes mid-batch, ends the batch with a Sync of our
  * own so the session is clean for the next client. It replaces the queue's
- * private methods, so it is tied to the pinned version (lib/db/embedded.test.ts).
+ * private methods, so it is tied to the pinned version: assertQueueInternals stops
+ * the start if they are gone, and lib/db/embedded.test.ts checks both.
  */
 function keepExtendedQueriesWhole(server: PGLiteSocketServer, db: PGlite) {
-  const queue = (server as unknown as { queryQueue: any }).queryQueue;
-  if (!queue || typeof queue.processQueue !== "function") throw new Error("pglite-socket internals changed: review keepExtendedQueriesWhole");
+  const queue = assertQueueInternals((server as unknown as { queryQueue?: unknown }).queryQueue);
   let batchOwner: number | null = null;
 
   queue.processQueue = async function processQueue(this: any) {
