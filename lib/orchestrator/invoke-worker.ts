@@ -1,11 +1,10 @@
 import { generateText, Output, stepCountIs } from "ai";
-import type { WorkerResult } from "../contracts";
 import { modelFor } from "../models/registry";
 import type { WorkerDefinition } from "../workers/worker";
-import { workerResultSchema } from "../contracts";
+import { workerResultSchema, type SubTask, type WorkerResult } from "../contracts";
 import type { EngineDeps } from "./deps";
 import type { NewRunEvent } from "./events";
-import type { SubTask } from "../contracts";
+import { toolProgress } from "../tools/registry";
 import { unwrapToolOutput } from "../tools/tool-output";
 
 /** A tool outcome the orchestrator acts on (approval requests come from tools, not from prose). */
@@ -109,22 +108,7 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
   }
 }
 
-/** A short progress line for the chat UI while a worker is still going. */
+/** A short progress line for the chat UI while a worker is still going (worded by the tool's definition). */
 export function describeToolResult(r: ObservedToolResult): string {
-  if (r.isError) return `${r.tool} failed`;
-  const v = r.result ?? {};
-  switch (r.tool) {
-    case "get_billing_overview": return "Looked up your invoices and payments";
-    case "find_discrepancies": return v.discrepancies?.length ? `Found ${v.discrepancies.length} billing issue(s)` : "Checked your charges";
-    case "issue_credit": return v.status === "applied" ? "Applied a credit" : v.status === "needs_approval" ? "Sent a credit for approval" : "Credit not applied";
-    case "run_line_test": return `Tested your line: ${v.lineStatus ?? v.status ?? "done"}`;
-    case "check_outage": return v.outage ? `Found an outage in your area (${v.outage.id})` : "No outage in your area";
-    case "remote_reset": return v.status === "fixed" ? "Remote reset fixed the line" : "Tried a remote reset";
-    case "dispatch_technician": return v.status === "booked" ? "Booked a technician" : "Could not book a technician";
-    case "get_profile": return "Looked up your account";
-    case "list_plans": return "Compared plans";
-    case "quote_plan_change": return "Quoted the plan change";
-    case "change_plan": return v.status === "applied" ? "Changed your plan" : v.status === "needs_approval" ? "Sent the plan change for approval" : "Plan change not possible";
-    default: return `Used ${r.tool}`;
-  }
+  return toolProgress(r.tool, r.result, r.isError);
 }

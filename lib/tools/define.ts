@@ -17,6 +17,8 @@ export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O exten
   outputSchema: O;
   /** Tools with effects are idempotent under a key; the rest only read. */
   sideEffect: boolean;
+  /** A short line for the chat's progress view once the tool has answered (the customer reads it). */
+  progress(result: z.output<z.ZodObject<O>>): string;
   run(ctx: ToolContext, args: z.output<z.ZodObject<I>>): Promise<z.output<z.ZodObject<O>>>;
 }
 

@@ -20,13 +20,6 @@ export function isToolServerName(name: string): name is ToolServerName {
   return Object.prototype.hasOwnProperty.call(toolServers, name);
 }
 
-/** Which server each worker uses, and no other. */
-export const workerToolServers = {
-  billing: "billing",
-  tech_support: "network",
-  account: "crm",
-} as const satisfies Record<string, ToolServerName>;
-
 /** The tool definitions behind each server (names, schemas, which have side effects). */
 export const toolDefinitions: Record<ToolServerName, AnyToolDefinition[]> = {
   billing: billingTools,
@@ -41,3 +34,20 @@ export const sideEffectToolNames = new Set(
     .filter((t) => t.sideEffect)
     .map((t) => t.name),
 );
+
+const definitionsByName = new Map(Object.values(toolDefinitions).flat().map((t) => [t.name, t]));
+
+/**
+ * The progress line for a tool's answer, from the tool's own definition. A tool of
+ * an outside MCP server that we do not define gets a neutral line.
+ */
+export function toolProgress(tool: string, result: unknown, isError: boolean): string {
+  if (isError) return `${tool} failed`;
+  const def = definitionsByName.get(tool);
+  if (!def || result === null || typeof result !== "object") return `Used ${tool}`;
+  try {
+    return def.progress(result as never);
+  } catch {
+    return `Used ${tool}`;
+  }
+}

@@ -10,6 +10,7 @@ export const findDiscrepanciesTool = defineTool({
   description:
     "Checks every invoice line (or one invoice's) against the plan, add-ons, payment dates and plan-change dates. Returns charges that are wrong (with the amount a credit would be) and an explanation for every valid charge.",
   sideEffect: false,
+  progress: (r) => (r.discrepancies?.length ? `Found ${r.discrepancies.length} billing issue(s)` : "Checked your charges"),
   inputSchema: { invoiceId: z.string().min(1).max(64).optional().describe("Limit the check to this invoice") },
   outputSchema: { discrepancies: z.array(discrepancySchema), explanations: z.array(explanationSchema) },
   async run(ctx, { invoiceId }) {

@@ -9,6 +9,7 @@ export const getBillingOverview = defineTool({
   description:
     "The customer's plan, add-ons, every invoice with its lines and payment state, balance, overdue amount, recent credits and the automatic credit limit still available.",
   sideEffect: false,
+  progress: () => "Looked up your invoices and payments",
   inputSchema: {},
   outputSchema: {
     accountStatus: z.string(),

@@ -8,6 +8,7 @@ export const getInvoice = defineTool({
   name: "get_invoice",
   description: "One of the customer's invoices with its lines, payments and credits.",
   sideEffect: false,
+  progress: () => "Looked up the invoice",
   inputSchema: { invoiceId: z.string().min(1).max(64).describe("An invoice id such as INV-1001-2611") },
   outputSchema: {
     invoice: invoiceSchema,

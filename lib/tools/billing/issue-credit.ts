@@ -57,6 +57,7 @@ export const issueCredit = defineTool({
   description:
     "Credits a billing discrepancy that find_discrepancies reported, for exactly its amount. Within the automatic credit limit it is applied; above it the result is needs_approval with the proposed action for a human reviewer (nothing is credited). Any other amount is refused.",
   sideEffect: true,
+  progress: (r) => (r.status === "applied" ? "Applied a credit" : r.status === "needs_approval" ? "Sent a credit for approval" : "Credit not applied"),
   inputSchema: {
     invoiceId: z.string().min(1).max(64),
     amountCents: z.number().int().positive().max(10_000_000).describe("The discrepancy's amount in cents"),

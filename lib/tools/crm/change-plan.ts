@@ -41,6 +41,7 @@ export const changePlan = defineTool({
   description:
     "Changes the customer's plan. Upgrades and fee-free downgrades apply at once; a downgrade with an early-termination fee returns needs_approval with the proposed action for a human (nothing changes); a suspended or overdue account, or the same plan, is refused.",
   sideEffect: true,
+  progress: (r) => (r.status === "applied" ? "Changed your plan" : r.status === "needs_approval" ? "Sent the plan change for approval" : "Plan change not possible"),
   inputSchema: { toPlanId: z.string().min(1).max(64).describe("A plan id from list_plans"), idempotencyKey: idempotencyKeyInput },
   outputSchema,
   async run(ctx, { toPlanId, idempotencyKey }) {

@@ -9,6 +9,7 @@ export const getProfile = defineTool({
   name: "get_profile",
   description: "The customer's profile: name, email, zone, account status, current plan and add-ons, contract end, and any overdue amount.",
   sideEffect: false,
+  progress: () => "Looked up your account",
   inputSchema: {},
   outputSchema: {
     name: z.string(),

@@ -8,6 +8,7 @@ export const listPlans = defineTool({
   name: "list_plans",
   description: "The plan catalogue (speeds and monthly prices), cheapest first, marking the customer's current plan.",
   sideEffect: false,
+  progress: () => "Compared plans",
   inputSchema: {},
   outputSchema: { currentPlanId: z.string(), plans: z.array(planSchema.extend({ current: z.boolean() })) },
   async run(ctx) {

@@ -9,6 +9,7 @@ export const quotePlanChangeTool = defineTool({
   description:
     "Quotes a change to another plan without making it: upgrade or downgrade, whole months left on the contract, the early-termination fee, and whether the change would be allowed now, need a human's approval, or be refused (and why).",
   sideEffect: false,
+  progress: () => "Quoted the plan change",
   inputSchema: { toPlanId: z.string().min(1).max(64).describe("A plan id from list_plans, e.g. fiber-300") },
   outputSchema: quoteSchema,
   async run(ctx, { toPlanId }) {

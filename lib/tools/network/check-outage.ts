@@ -8,6 +8,7 @@ export const checkOutage = defineTool({
   name: "check_outage",
   description: "Looks up an active network outage in the customer's zone, with its ETA. outage is null when there is none.",
   sideEffect: false,
+  progress: (r) => (r.outage ? `Found an outage in your area (${r.outage.id})` : "No outage in your area"),
   inputSchema: {},
   outputSchema: { zone: z.string(), outage: outageSchema.nullable() },
   async run(ctx) {

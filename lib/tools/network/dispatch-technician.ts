@@ -51,6 +51,7 @@ export const dispatchTechnician = defineTool({
   description:
     "Books a technician visit in the first free slot of the customer's zone. Only when the line is down or degraded, no outage in the zone explains it, a remote reset did not fix it, and the account is not suspended; otherwise refused with the reason.",
   sideEffect: true,
+  progress: (r) => (r.status === "booked" ? "Booked a technician" : "Could not book a technician"),
   inputSchema: {
     reason: z.string().min(1).max(500).describe("The fault found, in a few words (for the technician)"),
     idempotencyKey: idempotencyKeyInput,

@@ -17,6 +17,7 @@ export const remoteReset = defineTool({
   description:
     "Resets the customer's line remotely (ONT/port re-provisioning) and re-tests it. fixed: the line is back to normal; not_fixed: the fault is beyond remote reach; no_fault: the line was healthy; refused: the account is suspended.",
   sideEffect: true,
+  progress: (r) => (r.status === "fixed" ? "Remote reset fixed the line" : "Tried a remote reset"),
   inputSchema: { idempotencyKey: idempotencyKeyInput },
   outputSchema,
   async run(ctx, { idempotencyKey }) {

@@ -17,6 +17,7 @@ export const runLineTest = defineTool({
   name: "run_line_test",
   description: "Tests the customer's line: status, packet loss, latency and speed against the plan, the zone, and whether the account is suspended.",
   sideEffect: false,
+  progress: (r) => `Tested your line: ${r.lineStatus ?? "done"}`,
   inputSchema: {},
   outputSchema: {
     ...lineSchema.shape,
