@@ -7,8 +7,8 @@ import type {
   LanguageModelV4StreamResult,
   LanguageModelV4Usage,
 } from "@ai-sdk/provider";
-import { countTokens } from "./nlu/tokens";
-import { lastUserText, promptTexts, systemText, toolResults, type SeenToolResult } from "./prompt";
+import { countPromptTokens, countTokens } from "./nlu/tokens";
+import { lastUserText, systemText, toolResults, type SeenToolResult } from "./prompt";
 
 /** What a role's decision logic sees of a call. */
 export interface BrainInput {
@@ -84,8 +84,7 @@ export class LocalLanguageModel implements LanguageModelV4 {
       wantsJson: options.responseFormat?.type === "json",
     };
     const decision = this.opts.brain(input);
-    const inTokens = promptTexts(prompt).reduce((s, t) => s + countTokens(t) + 4, 0) +
-      (options.tools ?? []).reduce((s, t) => s + countTokens(JSON.stringify(t)), 0);
+    const inTokens = countPromptTokens(prompt, options.tools);
     return { decision, inTokens };
   }
 

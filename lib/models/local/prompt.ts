@@ -40,20 +40,3 @@ export function toolResults(prompt: LanguageModelV4Prompt): SeenToolResult[] {
   }
   return out;
 }
-
-/** Every text the prompt carries, for token accounting. */
-export function promptTexts(prompt: LanguageModelV4Prompt): string[] {
-  const texts: string[] = [];
-  for (const m of prompt) {
-    if (typeof m.content === "string") {
-      texts.push(m.content);
-      continue;
-    }
-    for (const p of m.content as any[]) {
-      if (p.type === "text" || p.type === "reasoning") texts.push(p.text);
-      else if (p.type === "tool-call") texts.push(typeof p.input === "string" ? p.input : JSON.stringify(p.input));
-      else if (p.type === "tool-result") texts.push(JSON.stringify(p.output));
-    }
-  }
-  return texts;
-}

@@ -65,11 +65,13 @@ function partText(part: unknown): string {
 }
 
 /**
- * Prompt tokens of an AI SDK LanguageModelV4 prompt: the tokens of every text it
- * contains (system text, text and reasoning parts, tool-call inputs, tool-result
- * outputs) plus TOKENS_PER_MESSAGE per message.
+ * Input tokens of an AI SDK LanguageModelV4 call: the tokens of every text the
+ * prompt contains (system text, text and reasoning parts, tool-call inputs,
+ * tool-result outputs) plus TOKENS_PER_MESSAGE per message, plus the tokens of each
+ * tool definition offered (a hosted model is billed for those as input too). The
+ * local model reports exactly this as its usage, so it is the one count to use.
  */
-export function countPromptTokens(prompt: LanguageModelV4Prompt | readonly LooseMessage[]): number {
+export function countPromptTokens(prompt: LanguageModelV4Prompt | readonly LooseMessage[], tools: readonly unknown[] = []): number {
   let total = 0;
   for (const message of prompt as readonly LooseMessage[]) {
     total += TOKENS_PER_MESSAGE;
@@ -77,5 +79,6 @@ export function countPromptTokens(prompt: LanguageModelV4Prompt | readonly Loose
     if (typeof content === "string") total += countTokens(content);
     else if (Array.isArray(content)) for (const part of content) total += countTokens(partText(part));
   }
+  for (const tool of tools) total += countTokens(jsonText(tool));
   return total;
 }
