@@ -2,10 +2,17 @@
  * Intent classifier of the local model.
  *
  * Model: one-vs-rest logistic regression (one binary model per intent label) over
- * sparse binary features (word unigrams + bigrams + prefixes, see text.ts), each
- * document vector L2-normalised. Trained by full-batch Nesterov-accelerated
- * gradient descent on the mean log-loss + L2 penalty, from zero weights, in a
- * fixed order: training is fully deterministic (same corpus -> same weights).
+ * sparse binary features: stemmed word unigrams and bigrams, prefixes of long words,
+ * concept and short-message markers (text.ts), plus the rare-word features added in
+ * `vectorise`. Each document vector is L2-normalised.
+ *
+ * Training: stochastic gradient descent, one example at a time, on the log-loss
+ * with per-weight AdaGrad step sizes, so that the many features seen in only a few
+ * examples still learn within the few epochs training takes (it must stay well
+ * under a second: the model is trained at first use). The L2 penalty is applied
+ * lazily, to the weights of the features an example has. Weights start at zero and
+ * each epoch visits the examples in an order shuffled by a seeded PRNG, so training
+ * is fully deterministic (same corpus and seed -> same weights).
  *
  * Calibration: raw logits are mapped to probabilities by Platt scaling per label
  * (p = sigmoid(a * z + b)), with a and b fitted on out-of-fold logits of a
