@@ -1,0 +1,187 @@
+import Module, { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+// --- TypeScript 6 for typescript-eslint ---------------------------------------------
+// The project compiles and type-checks with TypeScript 7 (the native compiler), which
+// ships no JavaScript compiler API yet; typescript-eslint (pulled in by
+// eslint-config-next) needs that API and refuses to load on 7.x. Microsoft's advice
+// is to run TypeScript 6 side by side for such tools. @typescript/typescript6@6.0.1
+// depends on `typescript@^6`, which npm nests under it (the root `typescript` is 7),
+// so `tsc` stays TypeScript 7. Here, and only for the lint packages listed, a
+// `require("typescript")` is answered with that TypeScript 6. Remove this once
+// typescript-eslint supports TypeScript 7 (typescript-eslint/typescript-eslint#10940).
+const require = createRequire(import.meta.url);
+const typescript6 = require.resolve("@typescript/typescript6");
+const LINT_PACKAGES = /[\\/]node_modules[\\/](?:@typescript-eslint|typescript-eslint|ts-api-utils|eslint-plugin-import)[\\/]/;
+const HOOKED = Symbol.for("switchboard.eslint.typescript6");
+if (!Module[HOOKED]) {
+  Module[HOOKED] = true;
+  const resolveFilename = Module._resolveFilename;
+  Module._resolveFilename = function (request, parent, ...rest) {
+    if (request === "typescript" && parent?.filename && LINT_PACKAGES.test(parent.filename)) return typescript6;
+    return resolveFilename.call(this, request, parent, ...rest);
+  };
+}
+// Imported only after the hook is in place.
+const { default: nextCoreWebVitals } = await import("eslint-config-next/core-web-vitals");
+const { default: nextTypescript } = await import("eslint-config-next/typescript");
+
+// --- Which way imports point (STYLE.md) ----------------------------------------------
+//   shells    app/, components/, scripts/, e2e/, test/, root files: may import anything below
+//   features  lib/chat, lib/reviews, lib/audit, lib/eval, lib/format, lib/http,
+//             and the web glue lib/auth, lib/server (the only lib/ folders that may use next)
+//   core      lib/orchestrator
+//             lib/workers, lib/tools, lib/policy
+//   provider  lib/models (reaches the core as a dependency; lib/models/local is private)
+//   bottom    lib/db, lib/world, lib/contracts, lib/generated, lib/clock.ts, lib/money.ts, lib/log.ts
+// An import points down, or sideways within its own folder; never up.
+//
+// The layer rule is import/no-restricted-paths (eslint-plugin-import, which
+// eslint-config-next already brings): it resolves every specifier to a file first, so
+// "@/lib/orchestrator/engine", "../orchestrator/engine" and "../../../orchestrator/engine"
+// are the same import, and lib/orchestrator/store/reviews.ts is not mistaken for
+// lib/reviews. Package bans (next, react) are plain no-restricted-imports.
+// A new folder in lib/ must be added to one of the lists below.
+
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+const SHELLS = ["app", "components", "scripts", "e2e"];
+const FEATURES = ["lib/chat", "lib/reviews", "lib/audit", "lib/eval", "lib/format", "lib/http", "lib/auth", "lib/server"];
+const ORCHESTRATOR = ["lib/orchestrator"];
+const CORE = ["lib/workers", "lib/tools", "lib/policy"];
+const MODELS = ["lib/models"];
+const BOTTOM = ["lib/db", "lib/world", "lib/generated", "lib/clock.ts", "lib/money.ts", "lib/log.ts"];
+const CONTRACTS = ["lib/contracts"];
+const ALL_LIB = [...FEATURES, ...ORCHESTRATOR, ...CORE, ...MODELS, ...BOTTOM];
+
+/**
+ * The zones for ordinary files, or for *.test.ts files, which may also import test/
+ * helpers and lib/models/registry (to build real or mock models), nothing else upward.
+ */
+function layerZones({ tests }) {
+  const zones = [
+    { target: ALL_LIB, from: SHELLS, message: "lib/ must not import the shells (app/, components/, scripts/, e2e/)." },
+    !tests && { target: ALL_LIB, from: "test", message: "test/ helpers are for *.test.ts files only." },
+    {
+      target: [...FEATURES, ...ORCHESTRATOR],
+      from: "lib/models/local",
+      message: "lib/models/local is the local model's private inside: use the engine's `models` dependency (lib/models/registry) or lib/contracts.",
+    },
+    { target: ORCHESTRATOR, from: FEATURES, message: "lib/orchestrator must not import the features above it." },
+    { target: CORE, from: FEATURES.filter((f) => f !== "lib/auth"), message: "lib/workers, lib/tools and lib/policy must not import the features above them." },
+    {
+      // The MCP client signs the customer token that HTTP MCP servers verify. The
+      // token module is a leaf (node:crypto and zod only), so it is the one exception;
+      // it would sit better in a lower layer of its own.
+      target: CORE,
+      from: "lib/auth",
+      except: ["./customer-token.ts"],
+      message: "lib/workers, lib/tools and lib/policy must not import lib/auth (lib/auth/customer-token excepted).",
+    },
+    { target: CORE, from: ORCHESTRATOR, message: "lib/workers, lib/tools and lib/policy must not import lib/orchestrator: it sits above them." },
+    {
+      target: [...CORE, ...BOTTOM],
+      from: MODELS,
+      except: tests ? ["./registry.ts"] : [],
+      message: "Only the orchestrator and the layers above it import lib/models: models reach the core as a dependency, shared types live in lib/contracts.",
+    },
+    {
+      target: MODELS,
+      from: [...FEATURES, ...ORCHESTRATOR, "lib/workers", "lib/policy"],
+      message: "lib/models is a provider: it must not import the core or the features (shared types live in lib/contracts).",
+    },
+    {
+      target: MODELS,
+      from: "lib/tools",
+      except: ["./tool-output.ts"],
+      message: "lib/models may use only lib/tools/tool-output from lib/tools.",
+    },
+    {
+      target: BOTTOM,
+      from: [...FEATURES, ...ORCHESTRATOR, ...CORE],
+      message: "lib/db, lib/world, lib/clock, lib/money and lib/log are the bottom layer: they must not import anything above them.",
+    },
+    {
+      target: CONTRACTS,
+      from: ".",
+      except: ["./lib/contracts", "./node_modules"],
+      message: "lib/contracts imports nothing of ours, so that every layer can depend on it.",
+    },
+  ].filter(Boolean);
+  return ["error", { basePath: ROOT, zones }];
+}
+
+const TESTS = ["**/*.test.ts", "**/*.test.tsx"];
+
+const config = [
+  {
+    name: "ignores",
+    ignores: ["lib/generated/**", ".next/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts", ".data/**"],
+  },
+  ...nextCoreWebVitals,
+  ...nextTypescript,
+  {
+    name: "switchboard/adjustments",
+    rules: {
+      // App Router only: there is no pages/ directory for this rule to check against.
+      "@next/next/no-html-link-for-pages": "off",
+      // A warning, not an error: `any` marks the places where outside data arrives
+      // untyped (the AI SDK's tool calls and results, MCP CallToolResult payloads,
+      // PGlite internals, HTTP bodies in tests) and is narrowed right after. New `any`s
+      // still show up in the lint output.
+      "@typescript-eslint/no-explicit-any": "warn",
+      // `_name` marks a binding that is unused on purpose (e.g. a property dropped
+      // from a rest spread).
+      "@typescript-eslint/no-unused-vars": ["warn", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
+    },
+  },
+  {
+    // Test files hold no React: helpers such as useTestDb() are vitest fixtures
+    // whose names happen to start with "use", not React hooks.
+    name: "switchboard/tests-are-not-components",
+    files: ["**/*.test.ts"],
+    rules: { "react-hooks/rules-of-hooks": "off" },
+  },
+
+  { name: "switchboard/layers", files: ["lib/**"], ignores: TESTS, rules: { "import/no-restricted-paths": layerZones({ tests: false }) } },
+  { name: "switchboard/layers (tests)", files: TESTS.map((t) => `lib/${t}`), rules: { "import/no-restricted-paths": layerZones({ tests: true }) } },
+  {
+    name: "switchboard/plain-typescript-core",
+    files: ["lib/**"],
+    ignores: ["lib/auth/**", "lib/server/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(?:next|next-auth|react|react-dom|@ai-sdk/react)(?:/|$)",
+              message: "Only lib/auth and lib/server are web glue: the rest of lib/ is plain TypeScript, without next, next-auth or React.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    name: "switchboard/contracts-only-zod",
+    files: ["lib/contracts/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(?![./]|@/|zod(?:/|$))", message: "lib/contracts depends on zod only." }] },
+      ],
+    },
+  },
+
+  {
+    // The project logger is lib/log.ts (`log.info({ ... }, "message")`). CLIs under
+    // scripts/ print to the console on purpose, and tests may too.
+    name: "switchboard/no-console",
+    files: ["lib/**", "app/**", "components/**"],
+    ignores: TESTS,
+    rules: { "no-console": "error" },
+  },
+];
+
+export default config;
