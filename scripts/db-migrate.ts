@@ -9,7 +9,7 @@ import { prepareDatabase } from "../lib/db/prepare";
 async function main() {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const prepared = await prepareDatabase(); // logs "[db] migrations: N applied, M already present"
+    const prepared = await prepareDatabase({ log: (m) => console.log(m) }); // prints "[db] migrations: N applied, M already present"
     await prepared.embedded?.stop();
     return;
   }

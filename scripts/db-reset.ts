@@ -5,7 +5,7 @@ import { prepareDatabase } from "../lib/db/prepare";
 import { resetWorld } from "../lib/db/seed";
 import { loadWorld } from "../lib/world/fixture";
 
-const prepared = await prepareDatabase();
+const prepared = await prepareDatabase({ log: (m) => console.log(m) });
 const db = createDb(prepared.url, 2);
 await resetWorld(db, loadWorld());
 console.log("[db] world restored from fixtures/world.json; runs cleared");

@@ -18,7 +18,7 @@ for (const s of ensureAuthSecret()) {
   if (s.source !== "environment") console.log(`[auth] ${s.name} not set: using the secret ${s.source === "created" ? "created in" : "stored in"} ${s.file}`);
 }
 
-const db = await prepareDatabase();
+const db = await prepareDatabase({ log: (m) => console.log(m) });
 const env = { ...process.env, DATABASE_URL: db.url, SWITCHBOARD_DB_KIND: db.kind };
 
 if (!dev && (!fs.existsSync(".next/BUILD_ID") || process.env.SWITCHBOARD_REBUILD === "1")) {

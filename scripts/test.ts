@@ -17,7 +17,10 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) 
   return spawnSync(cmd, args, { stdio: "inherit", env }).status ?? 1;
 }
 
-function readJson(file: string): any {
+type VitestReport = { numPassedTests?: number; numFailedTests?: number };
+type PlaywrightReport = { stats?: { expected?: number; unexpected?: number; flaky?: number } };
+
+function readJson<T>(file: string): T | null {
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch {
@@ -32,10 +35,10 @@ const lines: string[] = [];
 if (only !== "e2e") {
   fs.rmSync("test-results/vitest.json", { force: true });
   const code = run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile=test-results/vitest.json"]);
-  const r = readJson("test-results/vitest.json");
+  const r = readJson<VitestReport>("test-results/vitest.json");
   const p = r?.numPassedTests ?? 0;
   // A suite that crashed before reporting counts as one failure, never as a pass.
-  const f = (r?.numFailedTests ?? 0) + (code !== 0 && !(r?.numFailedTests > 0) ? 1 : 0);
+  const f = (r?.numFailedTests ?? 0) + (code !== 0 && !((r?.numFailedTests ?? 0) > 0) ? 1 : 0);
   passed += p;
   failed += f;
   lines.push(`unit + integration: ${p} passed, ${f} failed`);
@@ -58,9 +61,9 @@ if (only !== "unit") {
   } else {
     fs.rmSync("test-results/e2e.json", { force: true });
     const code = run(bin("playwright"), ["test"], env);
-    const r = readJson("test-results/e2e.json");
+    const r = readJson<PlaywrightReport>("test-results/e2e.json");
     p = r?.stats?.expected ?? 0;
-    f = (r?.stats?.unexpected ?? 0) + (r?.stats?.flaky ?? 0) + (code !== 0 && !(r?.stats?.unexpected > 0) ? 1 : 0);
+    f = (r?.stats?.unexpected ?? 0) + (r?.stats?.flaky ?? 0) + (code !== 0 && !((r?.stats?.unexpected ?? 0) > 0) ? 1 : 0);
   }
   await scratch?.drop();
   passed += p;

@@ -23,21 +23,21 @@ export type StreamConnection = "idle" | "connecting" | "open" | "reconnecting";
  * stream is closed as soon as the run's final event arrives.
  */
 export function useRunStream(target: StreamTarget | null, handlers: StreamHandlers): StreamConnection {
-  const [connection, setConnection] = useState<StreamConnection>("idle");
+  // What the stream of one target last reported. A new target reads as "connecting"
+  // (no target as "idle") until its stream reports; derived below rather than set
+  // synchronously inside the effect, which would cost a second render.
+  const [reported, setReported] = useState<{ target: StreamTarget; connection: StreamConnection } | null>(null);
   const handlersRef = useRef(handlers);
   useEffect(() => {
     handlersRef.current = handlers;
   });
 
   useEffect(() => {
-    if (!target) {
-      setConnection("idle");
-      return;
-    }
+    if (!target) return;
+    const setConnection = (connection: StreamConnection) => setReported({ target, connection });
     const { runId, after } = target;
     const es = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events${after > 0 ? `?after=${after}` : ""}`);
     let done = false;
-    setConnection("connecting");
     es.addEventListener("open", () => setConnection("open"));
     es.addEventListener("run", (msg) => {
       let event: StoredRunEvent;
@@ -70,5 +70,6 @@ export function useRunStream(target: StreamTarget | null, handlers: StreamHandle
     };
   }, [target]);
 
-  return connection;
+  if (!target) return "idle";
+  return reported?.target === target ? reported.connection : "connecting";
 }

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { unstable_rethrow } from "next/navigation";
 import { areasFor, type StaffIdentity } from "@/lib/auth/roles";
 import { getStaffSession } from "@/lib/auth/session";
+import { log } from "@/lib/log";
 import { NavLinks } from "./nav-links";
 import { UserMenu } from "./user-menu";
 
@@ -12,7 +13,7 @@ async function sessionForNav(): Promise<StaffIdentity | null> {
     // Next.js signals dynamic rendering by throwing: that must pass through.
     unstable_rethrow(err);
     // The nav must not take public pages down with it; staff pages check again and fail loudly.
-    console.error("[nav] could not read the staff session:", err instanceof Error ? err.message : err);
+    log.error({ err }, "[nav] could not read the staff session");
     return null;
   }
 }

@@ -37,13 +37,4 @@ export const authConfig = {
       return session;
     },
   },
-  logger: {
-    error(error) {
-      // A wrong password is an expected outcome, answered on the form; not a server error.
-      const type = "type" in error ? String(error.type) : error.name;
-      if (type === "CredentialsSignin") return;
-      const cause = (error.cause as { err?: unknown } | undefined)?.err;
-      console.error(`[auth][error] ${type}: ${error.message}`, cause instanceof Error ? cause : "");
-    },
-  },
 } satisfies NextAuthConfig;

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import pg from "pg";
+import { log as rootLog } from "../log";
 import { loadWorld } from "../world/fixture";
 import { createDb } from "./client";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded";
@@ -17,7 +18,7 @@ export interface PreparedDatabase {
  * migrates it and seeds the demo world on first start.
  */
 export async function prepareDatabase(opts: { dataDir?: string; log?: (m: string) => void } = {}): Promise<PreparedDatabase> {
-  const log = opts.log ?? ((m: string) => console.log(m));
+  const log = opts.log ?? ((m: string) => rootLog.info(m));
   let prepared: PreparedDatabase;
   if (process.env.DATABASE_URL) {
     const u = new URL(process.env.DATABASE_URL);

@@ -87,7 +87,10 @@ export function summarise(cases: EvalCase[], observed: Observed[], scores: CaseS
   cases.forEach((c, i) => {
     const want = new Set(c.expect.workers);
     const got = new Set(observed[i].workers);
-    for (const w of got) (want.has(w as never) ? tp++ : fp++);
+    for (const w of got) {
+      if (want.has(w as never)) tp++;
+      else fp++;
+    }
     for (const w of want) if (!got.has(w)) fn++;
     const wantOos = c.expect.outOfScope === true;
     const gotOos = observed[i].outOfScope;

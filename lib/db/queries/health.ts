@@ -1,4 +1,5 @@
 import "server-only";
+import { log } from "../../log";
 import { getDb } from "../client";
 
 export type DatabasePing = { ok: boolean; latencyMs: number };
@@ -15,7 +16,7 @@ export async function pingDatabase({ timeoutMs = 2000 }: { timeoutMs?: number } 
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (err) {
     // Logged for the operator; the health response only says "error".
-    console.error("[health] database check failed:", err instanceof Error ? err.message : err);
+    log.error({ err }, "[health] database check failed");
     return { ok: false, latencyMs: Math.round(performance.now() - started) };
   } finally {
     clearTimeout(timer);
