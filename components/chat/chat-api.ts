@@ -16,8 +16,9 @@ type Result<T> = { ok: true; value: T } | { ok: false; error: ChatError };
 const SESSION_EXPIRED: ChatError = { kind: "session_expired", message: "Your chat session has expired. Pick the customer again to continue." };
 
 async function messageFrom(res: Response): Promise<string | null> {
-  const body = (await res.json().catch(() => null)) as { message?: unknown } | null;
-  return typeof body?.message === "string" ? body.message : null;
+  // Every API error is { error: { code, message, details? } } (lib/http/errors.ts).
+  const body = (await res.json().catch(() => null)) as { error?: { message?: unknown } } | null;
+  return typeof body?.error?.message === "string" ? body.error.message : null;
 }
 
 /** A v4 UUID; crypto.randomUUID only exists in secure contexts (https, localhost). */

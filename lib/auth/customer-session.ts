@@ -37,24 +37,3 @@ export function readCustomerFromRequest(source: CustomerRequestSource, opts: { s
   if (token === "") return { ok: false, error: "malformed" };
   return verifyCustomerToken(token, opts);
 }
-
-const MESSAGES: Record<Extract<VerifyResult, { ok: false }>["error"], string> = {
-  missing: "No customer token: send Authorization: Bearer <token> or the sb_customer cookie.",
-  malformed: "The customer token is malformed.",
-  bad_signature: "The customer token's signature is not valid.",
-  expired: "The customer token has expired: ask the host site for a new one.",
-};
-
-/** The 401 for a failed verification, with a machine-readable code. */
-export function customerUnauthorizedResponse(result: Extract<VerifyResult, { ok: false }>): Response {
-  return Response.json(
-    { error: "unauthorized", code: `customer_token_${result.error}`, message: MESSAGES[result.error] },
-    {
-      status: 401,
-      headers: {
-        "cache-control": "no-store",
-        "www-authenticate": `Bearer realm="switchboard-chat", error="${result.error === "missing" ? "invalid_request" : "invalid_token"}"`,
-      },
-    },
-  );
-}

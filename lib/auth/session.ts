@@ -33,13 +33,3 @@ export async function requireRoleForAction(roles: readonly StaffRole[]) {
   const access = checkAccess(await getStaffSession(), roles);
   return access.ok ? access : ({ ok: false, error: access.error } as const);
 }
-
-/** For route handlers: the staff member, or a 401/403 JSON response to return as is. */
-export async function requireRoleForRoute(
-  roles: readonly StaffRole[],
-): Promise<{ ok: true; staff: StaffIdentity } | { ok: false; response: Response }> {
-  const access = checkAccess(await getStaffSession(), roles);
-  if (access.ok) return access;
-  const status = access.error === "unauthorized" ? 401 : 403;
-  return { ok: false, response: Response.json({ error: access.error }, { status, headers: { "cache-control": "no-store" } }) };
-}

@@ -21,9 +21,14 @@ function child(env: Record<string, string>): Promise<{ code: number | null; sign
 
 // Every place a process can die between two persisted steps of a 3-worker run whose
 // billing part applies an automatic credit, remote-resets a line and upgrades a plan.
+// The before_record boundaries fall after a tool's effect committed but before the
+// tool call was recorded: only the side-effect ledger knows it happened.
 const BOUNDARIES = [
   "claimed",
   "planned",
+  "before_record:issue_credit",
+  "before_record:remote_reset",
+  "before_record:change_plan",
   "after_tool:issue_credit",
   "after_tool:remote_reset",
   "after_tool:change_plan",
@@ -53,6 +58,12 @@ describe("crash recovery", () => {
     const ledger = await db.sideEffect.findMany({ where: { runId: run.id } });
     expect(ledger.map((l) => l.tool).sort()).toEqual(["change_plan", "issue_credit", "remote_reset"]);
     expect(await db.message.count({ where: { runId: run.id, role: "assistant" } })).toBe(1);
-    expect(after.reply).toMatch(/\$30\.00/);
+    // The reply describes what this run did, not the state it left behind.
+    expect(after.reply).toMatch(/so I've credited \$30\.00 to your account/);
+    expect(after.reply).not.toMatch(/already been credited/);
+    expect(after.reply).toMatch(/fixed it with a remote reset/);
+    expect(after.reply).not.toMatch(/Wi-?Fi/i);
+    expect(after.reply).toMatch(/Done: your plan is now/);
+    expect(after.reply).not.toMatch(/already on/);
   });
 });

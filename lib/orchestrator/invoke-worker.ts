@@ -1,19 +1,25 @@
-import { generateText, Output, stepCountIs } from "ai";
-import { modelFor } from "../models/registry";
-import type { WorkerDefinition } from "../workers/worker";
+import { generateText, Output, stepCountIs, type ModelMessage, type ToolSet } from "ai";
 import { workerResultSchema, type SubTask, type WorkerResult } from "../contracts";
-import type { EngineDeps } from "./deps";
-import type { NewRunEvent } from "./events";
+import { InfrastructureError } from "../db/transient";
+import { modelFor } from "../models/registry";
+import { UNAVAILABLE } from "../tools/define";
 import { toolProgress } from "../tools/registry";
 import { unwrapToolOutput } from "../tools/tool-output";
+import type { WorkerDefinition } from "../workers/worker";
+import type { EngineDeps } from "./deps";
+import type { NewRunEvent } from "./events";
+import { loadTaskJournal, type JournalEntry } from "./store";
 
 /** A tool outcome the orchestrator acts on (approval requests come from tools, not from prose). */
 export interface ObservedToolResult {
   toolCallId: string;
   tool: string;
   args: unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a tool's JSON answer, read field by field
   result: any;
   isError: boolean;
+  /** Made by an earlier attempt of this task and handed to this one as what it already did. */
+  replayed?: boolean;
 }
 
 export interface WorkerAttemptOutcome {
@@ -37,12 +43,23 @@ export interface AttemptContext {
 
 /**
  * One attempt of one worker on one sub-task: its MCP tools, its model, a bounded
- * tool loop and a structured result. Tool calls are persisted and announced as they
- * finish so the UI can show partial progress.
+ * tool loop and a structured result.
+ *
+ * - What earlier attempts of this task did (a retry, or a run resumed after a crash)
+ *   is replayed to the model as its own earlier tool calls, so it continues from
+ *   there and its answer describes what this run did, not the state it left behind.
+ * - Every tool call is recorded and announced as it happens, failed ones too.
+ * - A tool that could not reach its database fails the attempt at once: the model
+ *   never reads an infrastructure error as if it were a business answer.
  */
 export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): Promise<WorkerAttemptOutcome> {
   const worker = ctx.worker;
   const model = modelFor(deps.models, worker.name);
+  const journal = await loadTaskJournal(deps.db, { runId: ctx.runId, taskId: ctx.task.id, exceptInvocationId: ctx.invocationId });
+  const observed: ObservedToolResult[] = journal.map((j) => ({
+    toolCallId: j.id, tool: j.tool, args: j.args, result: j.result, isError: false, replayed: true,
+  }));
+  const infra = new AbortController();
   const conn = await deps.connectTools(worker.toolServer, {
     db: deps.db,
     clock: deps.clock,
@@ -50,49 +67,20 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
     runId: ctx.runId,
     taskId: ctx.task.id,
   });
-  const observed: ObservedToolResult[] = [];
   let modelCalls = 0;
-  // Announcements of calls that have just started; chained so they land before the results.
-  let announced = Promise.resolve();
   try {
     const res = await generateText({
       model,
       system: worker.instructions,
-      // Only the sub-task: the worker never sees the rest of the conversation.
-      prompt: ctx.task.instruction,
-      tools: conn.tools,
+      // Only the sub-task (and what this task already did): never the rest of the conversation.
+      messages: journalMessages(ctx.task.instruction, journal),
+      tools: recordedTools(deps, ctx, conn.tools, observed, infra),
       output: Output.object({ schema: workerResultSchema }),
       stopWhen: stepCountIs(worker.maxSteps),
-      abortSignal: ctx.signal,
+      abortSignal: AbortSignal.any([ctx.signal, infra.signal]),
       maxRetries: 0,
-      onToolExecutionStart: (e: any) => {
-        const call = e.toolCall ?? {};
-        announced = announced.then(() =>
-          ctx.emit({ type: "tool_call", taskId: ctx.task.id, worker: worker.name, toolCallId: call.toolCallId, tool: call.toolName, args: call.input ?? {} }),
-        );
-      },
-      onStepEnd: async (step: any) => {
+      onStepEnd: () => {
         modelCalls++;
-        await announced;
-        for (const tr of (step.toolResults ?? []) as any[]) {
-          const { value, isError } = unwrapToolOutput(tr.output);
-          const item: ObservedToolResult = { toolCallId: tr.toolCallId, tool: tr.toolName, args: tr.input, result: value, isError };
-          observed.push(item);
-          await deps.db.toolCall.create({
-            data: {
-              invocationId: ctx.invocationId,
-              runId: ctx.runId,
-              server: worker.toolServer,
-              tool: item.tool,
-              args: (item.args ?? {}) as object,
-              result: (value ?? null) as object,
-              isError,
-            },
-          });
-          await ctx.emit({ type: "tool_result", taskId: ctx.task.id, worker: worker.name, toolCallId: item.toolCallId, tool: item.tool, result: value, isError });
-          await ctx.emit({ type: "worker_partial", taskId: ctx.task.id, worker: worker.name, text: describeToolResult(item) });
-          await deps.onBoundary?.(`after_tool:${item.tool}`, ctx.runId);
-        }
       },
     });
     return {
@@ -103,9 +91,102 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
       modelCalls,
       model: model.modelId,
     };
+  } catch (err) {
+    // The attempt was stopped because a tool's database was unreachable: say that, not "aborted".
+    if (infra.signal.aborted) throw infra.signal.reason;
+    throw err;
   } finally {
     await conn.close().catch(() => {});
   }
+}
+
+/** The worker's prompt: its sub-task, then the tool calls earlier attempts already made, as its own turns. */
+function journalMessages(instruction: string, journal: JournalEntry[]): ModelMessage[] {
+  const messages: ModelMessage[] = [{ role: "user", content: instruction }];
+  if (!journal.length) return messages;
+  messages.push({
+    role: "assistant",
+    content: journal.map((j) => ({ type: "tool-call" as const, toolCallId: j.id, toolName: j.tool, input: j.args ?? {} })),
+  });
+  messages.push({
+    role: "tool",
+    content: journal.map((j) => ({
+      type: "tool-result" as const,
+      toolCallId: j.id,
+      toolName: j.tool,
+      output: { type: "json" as const, value: (j.result ?? null) as never },
+    })),
+  });
+  return messages;
+}
+
+/**
+ * The worker's MCP tools, each wrapped so that its call is announced, its answer
+ * persisted and announced (with a progress line), and an infrastructure failure
+ * stops the attempt before the model can read it.
+ */
+function recordedTools(deps: EngineDeps, ctx: AttemptContext, tools: ToolSet, observed: ObservedToolResult[], infra: AbortController): ToolSet {
+  const wrapped: ToolSet = {};
+  for (const [name, t] of Object.entries(tools)) {
+    const execute = t.execute;
+    if (!execute) {
+      wrapped[name] = t;
+      continue;
+    }
+    wrapped[name] = {
+      ...t,
+      execute: async (input: unknown, options: Parameters<typeof execute>[1]) => {
+        const base = { taskId: ctx.task.id, worker: ctx.worker.name, toolCallId: options.toolCallId, tool: name };
+        await ctx.emit({ type: "tool_call", ...base, args: input ?? {} });
+        const started = Date.now();
+        let output: unknown;
+        let value: unknown;
+        let isError: boolean;
+        try {
+          output = await execute(input as never, options);
+          ({ value, isError } = unwrapToolOutput(output));
+        } catch (err) {
+          // The MCP call itself failed (transport down, server gone): recorded like any failed call.
+          value = { error: "tool_call_failed", message: (err as Error).message ?? String(err) };
+          isError = true;
+          output = undefined;
+          await recordCall(deps, ctx, name, input, value, isError, Date.now() - started);
+          const reason = new InfrastructureError(`${name} could not be called: ${(err as Error).message ?? err}`, err);
+          infra.abort(reason);
+          throw reason;
+        }
+        await deps.onBoundary?.(`before_record:${name}`, ctx.runId);
+        await recordCall(deps, ctx, name, input, value, isError, Date.now() - started);
+        const unavailable = isError && (value as { error?: string } | null)?.error === UNAVAILABLE;
+        if (unavailable) {
+          const reason = new InfrastructureError(`${name} could not reach its system`);
+          infra.abort(reason);
+          throw reason;
+        }
+        observed.push({ toolCallId: options.toolCallId, tool: name, args: input, result: value, isError });
+        await ctx.emit({ type: "tool_result", ...base, result: value, isError });
+        await ctx.emit({ type: "worker_partial", taskId: ctx.task.id, worker: ctx.worker.name, text: toolProgress(name, value, isError) });
+        await deps.onBoundary?.(`after_tool:${name}`, ctx.runId);
+        return output;
+      },
+    } as typeof t;
+  }
+  return wrapped;
+}
+
+async function recordCall(deps: EngineDeps, ctx: AttemptContext, tool: string, args: unknown, result: unknown, isError: boolean, latencyMs: number) {
+  await deps.db.toolCall.create({
+    data: {
+      invocationId: ctx.invocationId,
+      runId: ctx.runId,
+      server: ctx.worker.toolServer,
+      tool,
+      args: (args ?? {}) as object,
+      result: (result ?? null) as object,
+      isError,
+      latencyMs,
+    },
+  });
 }
 
 /** A short progress line for the chat UI while a worker is still going (worded by the tool's definition). */

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { log } from "../log";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
+import { InfrastructureError, withTransientRetry } from "../db/transient";
 
 /**
  * One business tool: its schemas (deterministic input constraints) and `run`, which does
@@ -34,11 +35,20 @@ export function toolResult(value: Record<string, unknown>): CallToolResult {
   return { content: [{ type: "text", text: JSON.stringify(value) }], structuredContent: value };
 }
 
+/** The error code of a tool that could not reach its database after retries (infrastructure, not business). */
+export const UNAVAILABLE = "unavailable";
+
 /** A tool error as JSON `{ error, message }`; unexpected errors are logged, never shown. */
 export function toolErrorResult(err: unknown, tool: string): CallToolResult {
   let body: { error: string; message: string };
   if (err instanceof ToolError) {
     body = { error: err.code, message: err.message };
+  } else if (err instanceof InfrastructureError) {
+    // Not a business answer: the orchestrator fails the worker's attempt on this code
+    // and the model never reads it. Whether an effect happened is unknown here; a
+    // retry under the same idempotency key finds out from the ledger.
+    log.warn({ err, tool }, "tool could not reach its database");
+    body = { error: UNAVAILABLE, message: `${tool} could not reach its system; the outcome is unknown and will be retried` };
   } else {
     log.error({ err, tool }, "tool failed unexpectedly");
     body = { error: "internal", message: `${tool} failed unexpectedly; nothing was changed` };
@@ -70,7 +80,8 @@ export function registerTools(server: McpServer, ctx: ToolContext, defs: AnyTool
       },
       async (args: unknown) => {
         try {
-          return toolResult(await def.run(ctx, args as Record<string, unknown>));
+          // Transient database failures are retried under the same idempotency key.
+          return toolResult(await withTransientRetry(() => def.run(ctx, args as Record<string, unknown>), { what: def.name }));
         } catch (err) {
           return toolErrorResult(err, def.name);
         }

@@ -41,3 +41,51 @@ export async function finishInvocation(
   if (r.count === 1) await recordTransition(db, { entity: "invocation", id, from: "running", to: status });
   return r.count === 1;
 }
+
+/** One tool call this run's task already made, with its answer (for a resumed or retried worker). */
+export interface JournalEntry {
+  id: string;
+  tool: string;
+  args: unknown;
+  result: unknown;
+}
+
+/**
+ * What earlier attempts of this task already did: their successful tool calls, in
+ * order, plus any side effect the ledger holds for the task that no tool-call row
+ * recorded (a process killed between the effect's commit and the row). Repeated
+ * identical calls keep their latest answer.
+ */
+export async function loadTaskJournal(db: Db, input: { runId: string; taskId: string; exceptInvocationId: string }): Promise<JournalEntry[]> {
+  const [calls, effects] = await Promise.all([
+    db.toolCall.findMany({
+      where: { runId: input.runId, isError: false, invocationId: { not: input.exceptInvocationId }, invocation: { taskId: input.taskId } },
+      orderBy: { createdAt: "asc" },
+    }),
+    db.sideEffect.findMany({
+      where: { runId: input.runId, idempotencyKey: { startsWith: `${input.runId}:${input.taskId}:` } },
+      orderBy: { createdAt: "asc" },
+    }),
+  ]);
+  const byCall = new Map<string, JournalEntry>();
+  const key = (tool: string, args: unknown) => `${tool}\n${JSON.stringify(args ?? {})}`;
+  for (const c of calls) {
+    const k = key(c.tool, c.args);
+    byCall.delete(k); // re-insert so the order follows the latest call
+    byCall.set(k, { id: c.id, tool: c.tool, args: c.args, result: c.result });
+  }
+  for (const e of effects) {
+    const recorded = [...byCall.values()].some((j) => j.tool === e.tool && (j.result as { replayed?: boolean } | null) !== null && sameEffect(j, e.result));
+    if (!recorded) byCall.set(`ledger:${e.idempotencyKey}`, { id: `ledger-${e.idempotencyKey}`, tool: e.tool, args: e.args, result: { ...(e.result as object), replayed: true } });
+  }
+  return [...byCall.values()];
+}
+
+/** A journal entry that reports the same effect as a ledger result (the result the tool returned when it acted). */
+function sameEffect(entry: JournalEntry, ledgerResult: unknown): boolean {
+  const strip = (v: unknown) => {
+    const { replayed: _ignored, ...rest } = (v ?? {}) as Record<string, unknown>;
+    return JSON.stringify(rest);
+  };
+  return strip(entry.result) === strip(ledgerResult);
+}

@@ -4,11 +4,11 @@ import { offeredTools, scriptedModel, textResult } from "../../test/mock-models"
 import { fixedClock } from "../clock";
 import type { WorkerResult } from "../contracts";
 import { localModels } from "../models/registry";
-import { createEngine } from "../orchestrator/engine";
-import { runWorkerAttempt } from "../orchestrator/invoke-worker";
+import { createEngine } from "./engine";
+import { runWorkerAttempt } from "./invoke-worker";
 import { toolDefinitions } from "../tools/registry";
-import { workers } from "./registry";
-import type { WorkerDefinition } from "./worker";
+import { workers } from "../workers/registry";
+import type { WorkerDefinition } from "../workers/worker";
 
 const db = useTestDb();
 const clock = fixedClock("2026-11-15");

@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetTestWorld, useTestDb } from "../../test/db";
 import { fixedClock } from "../clock";
-import { createEngine, submitMessage } from "../orchestrator/engine";
-import { modelsFromEnv } from "./registry";
+import { createEngine, submitMessage } from "./engine";
+import { modelsFromEnv } from "../models/registry";
 
 // A local stand-in for an OpenAI-compatible server (/v1/chat/completions). It
 // records every request and answers like a model would: a plan for the planning

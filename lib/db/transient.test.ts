@@ -1,0 +1,61 @@
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { inject, useTestDb } from "../../test/db";
+import { InfrastructureError, isTransientDbError, withTransientRetry } from "./transient";
+
+const db = useTestDb();
+
+describe("transient database errors", () => {
+  it("recognises a connection terminated inside a transaction, as Prisma over adapter-pg reports it", async () => {
+    // The embedded database has one session and no backends to terminate: there the
+    // error is the shape this test recorded from a real server.
+    if (!inject("databaseServerUrl")) {
+      const recorded = { name: "PrismaClientKnownRequestError", code: "P2010", meta: { driverAdapterError: { name: "DriverAdapterError", cause: { originalCode: "57P01", kind: "postgres" } } } };
+      expect(isTransientDbError(recorded)).toBe(true);
+      return;
+    }
+    const admin = new pg.Client({ connectionString: inject("databaseUrl") });
+    await admin.connect();
+    try {
+      const err = await db
+        .$transaction(async (tx) => {
+          const [{ pid }] = await tx.$queryRaw<Array<{ pid: number }>>`SELECT pg_backend_pid() AS pid`;
+          await admin.query("SELECT pg_terminate_backend($1)", [pid]);
+          await tx.$queryRaw`SELECT 1`;
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(isTransientDbError(err)).toBe(true);
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it("does not treat data errors as transient", () => {
+    expect(isTransientDbError(Object.assign(new Error("Unique constraint failed"), { code: "P2002" }))).toBe(false);
+    expect(isTransientDbError(new Error("Customer not found"))).toBe(false);
+    expect(isTransientDbError({ meta: { driverAdapterError: { cause: { originalCode: "23505" } } } })).toBe(false);
+    expect(isTransientDbError({ meta: { driverAdapterError: { cause: { originalCode: "40P01" } } } })).toBe(true);
+  });
+
+  it("retries a transient failure and gives up with an InfrastructureError", async () => {
+    let calls = 0;
+    const ok = await withTransientRetry(async () => {
+      if (++calls < 3) throw new Error("Connection terminated unexpectedly");
+      return "done";
+    }, { baseMs: 1 });
+    expect([ok, calls]).toEqual(["done", 3]);
+
+    calls = 0;
+    const err = await withTransientRetry(async () => {
+      calls++;
+      throw new Error("Client has encountered a connection error and is not queryable");
+    }, { attempts: 3, baseMs: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InfrastructureError);
+    expect(calls).toBe(3);
+
+    calls = 0;
+    await expect(withTransientRetry(async () => { calls++; throw new Error("invalid plan"); }, { baseMs: 1 })).rejects.toThrow("invalid plan");
+    expect(calls).toBe(1);
+  });
+});
