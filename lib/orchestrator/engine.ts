@@ -27,7 +27,9 @@ export function createEngine(opts: { db: Db; worldAsOf: string } & Partial<Omit<
     bus: opts.bus ?? new RunEventBus(),
     log: opts.log ?? rootLog.child({ component: "engine" }),
     owner: opts.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    leaseMs: opts.leaseMs ?? 30_000,
+    // Short, often renewed: a run whose process died is taken over within seconds
+    // (the recovery loop polls every second), never while its owner still renews.
+    leaseMs: opts.leaseMs ?? 5_000,
     retryBackoffMs: opts.retryBackoffMs ?? 300,
     fastPathConfidence: opts.fastPathConfidence ?? 0.85,
     workerConcurrency: opts.workerConcurrency ?? Number.POSITIVE_INFINITY,
@@ -56,7 +58,7 @@ export async function recoverRuns(deps: EngineDeps, limit = 10) {
 }
 
 /** Polls for abandoned runs until `signal` aborts (one per app process). */
-export function startRecoveryLoop(deps: EngineDeps, signal: AbortSignal, everyMs = 5_000) {
+export function startRecoveryLoop(deps: EngineDeps, signal: AbortSignal, everyMs = 1_000) {
   const tick = async () => {
     if (signal.aborted) return;
     try {

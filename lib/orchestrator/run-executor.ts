@@ -39,10 +39,18 @@ export async function driveRun(deps: EngineDeps, runId: string): Promise<DriveRe
   const log = runLogger(runId, deps.log);
   const controller = new AbortController();
   // The lease is renewed while we work; losing it means another process took over.
+  // A renewal that fails for a transient reason is tried again on the next beat; the
+  // work stops once the lease may have expired without a renewal.
+  let renewedAt = Date.now();
   const heartbeat = setInterval(async () => {
-    const ok = await renewLease(deps.db, runId, deps.owner, deps.leaseMs, new Date()).catch(() => false);
-    if (!ok) controller.abort(new RunStoreError("lease_lost"));
-  }, Math.max(200, Math.floor(deps.leaseMs / 3)));
+    try {
+      if (!(await renewLease(deps.db, runId, deps.owner, deps.leaseMs, new Date()))) controller.abort(new RunStoreError("lease_lost"));
+      else renewedAt = Date.now();
+    } catch (err) {
+      log.warn({ err }, "lease renewal failed");
+      if (Date.now() - renewedAt >= deps.leaseMs * 0.8) controller.abort(new RunStoreError("lease_lost"));
+    }
+  }, Math.max(200, Math.floor(deps.leaseMs / 4)));
   try {
     let run = await getRun(deps.db, runId);
     await emit({ type: "run_started", customerId: run.customerId, input: run.input, attempt: run.attempts });
@@ -133,13 +141,22 @@ async function replyFor(
     buffer = "";
     flushing = flushing.then(() => emit({ type: "message_delta", attempt, delta }));
   };
-  const { text, usage } = await synthesize(deps, outcomes, (d) => {
+  const onDelta = (d: string) => {
     buffer += d;
     if (Date.now() - last > 50 || buffer.length > 120) {
       last = Date.now();
       flush();
     }
-  }, signal);
+  };
+  let synthesized: Awaited<ReturnType<typeof synthesize>>;
+  try {
+    synthesized = await synthesize(deps, outcomes, onDelta, signal);
+  } catch (err) {
+    // Settle the pending writes before failing, so none of them rejects unobserved.
+    await flushing.catch(() => {});
+    throw err;
+  }
+  const { text, usage } = synthesized;
   flush();
   await flushing;
   await deps.db.modelCall.create({ data: { runId: run.id, role: "synthesis", ...usage } });

@@ -1,0 +1,97 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { inject, resetTestWorld, useTestDb } from "../../test/db";
+import { fixedClock } from "../clock";
+import { localModels } from "../models/registry";
+import { createEngine, submitMessage } from "./engine";
+import { listEvents } from "./store";
+
+// A database that drops the connection inside a side-effecting tool's transaction.
+// The fault is in PostgreSQL itself: a trigger on the credits table that, while a
+// sequence-counted budget lasts, terminates its own backend (on a real server) or
+// raises the same SQLSTATE 57P01 (on the embedded one, which has a single session).
+// The sequence is not transactional, so the budget survives the rollback it causes.
+
+const db = useTestDb();
+const engine = () => createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models: localModels(0), retryBackoffMs: 10 });
+const MESSAGE = "Why is there a late fee on my November bill? I paid October on the due date.";
+
+async function dropConnectionOnCreditInsert(times: number) {
+  const realServer = Boolean(inject("databaseServerUrl"));
+  const fault = realServer
+    ? "PERFORM pg_terminate_backend(pg_backend_pid());"
+    : "RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = '57P01';";
+  await db.$executeRawUnsafe(`DROP SEQUENCE IF EXISTS fault_credit_seq`);
+  await db.$executeRawUnsafe(`CREATE SEQUENCE fault_credit_seq`);
+  await db.$executeRawUnsafe(`
+    CREATE OR REPLACE FUNCTION fault_credit_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF nextval('fault_credit_seq') <= ${times} THEN ${fault} END IF;
+      RETURN NEW;
+    END $$`);
+  await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS fault_credit ON credits`);
+  await db.$executeRawUnsafe(`CREATE TRIGGER fault_credit BEFORE INSERT ON credits FOR EACH ROW EXECUTE FUNCTION fault_credit_insert()`);
+}
+
+async function faultsUsed(): Promise<number> {
+  const [{ last_value, is_called }] = await db.$queryRawUnsafe<Array<{ last_value: bigint; is_called: boolean }>>(`SELECT last_value, is_called FROM fault_credit_seq`);
+  return is_called ? Number(last_value) : 0;
+}
+
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+describe("a dropped database connection inside a side-effecting tool", () => {
+  beforeAll(() => process.on("unhandledRejection", onUnhandled));
+  afterAll(() => process.off("unhandledRejection", onUnhandled));
+  beforeEach(async () => {
+    unhandled.length = 0;
+    await resetTestWorld(db);
+  });
+  afterEach(async () => {
+    await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS fault_credit ON credits`);
+  });
+
+  it("is retried under the same key: the credit is applied once and the reply says so", async () => {
+    await dropConnectionOnCreditInsert(2);
+    const { run, done } = await submitMessage(engine(), { customerId: "C-1001", message: MESSAGE });
+    expect(await done).toBe("completed");
+    expect(await faultsUsed()).toBeGreaterThanOrEqual(3); // two dropped, the third went through
+
+    const credits = await db.credit.findMany({ where: { customerId: "C-1001", runId: run.id } });
+    expect(credits.map((c) => c.amountCents)).toEqual([3000]);
+    expect(await db.sideEffect.count({ where: { runId: run.id, tool: "issue_credit" } })).toBe(1);
+    const reply = (await db.run.findUniqueOrThrow({ where: { id: run.id } })).reply ?? "";
+    expect(reply).toMatch(/credited \$30\.00/);
+    expect(unhandled).toEqual([]);
+  });
+
+  it("never becomes a business answer when the database stays unreachable: the part fails honestly and a person is asked", async () => {
+    await dropConnectionOnCreditInsert(1_000);
+    const { run, done } = await submitMessage(engine(), { customerId: "C-1001", message: MESSAGE });
+    expect(await done).toBe("awaiting_review");
+
+    // What the ledger says...
+    expect(await db.credit.count({ where: { customerId: "C-1001", runId: run.id } })).toBe(0);
+    expect(await db.sideEffect.count({ where: { runId: run.id } })).toBe(0);
+    // ...is what the customer is told: nothing claimed, nothing denied, a person follows up.
+    const reply = (await db.run.findUniqueOrThrow({ where: { id: run.id } })).reply ?? "";
+    expect(reply).not.toMatch(/credited|matches your plan|refused|no billing error/i);
+    expect(reply).toMatch(/couldn't complete the billing part/i);
+    expect(reply).toMatch(/follow up/i);
+
+    const review = await db.reviewItem.findFirstOrThrow({ where: { runId: run.id } });
+    expect(review.kind).toBe("worker_failure");
+    expect(JSON.stringify(review.context)).toContain("issue_credit");
+
+    // Every attempt at the call is on record, failed ones included, and both worker attempts failed.
+    const calls = await db.toolCall.findMany({ where: { runId: run.id, tool: "issue_credit" } });
+    expect(calls.length).toBe(2);
+    expect(calls.every((c) => c.isError && (c.result as { error?: string }).error === "unavailable")).toBe(true);
+    const invocations = await db.workerInvocation.findMany({ where: { runId: run.id }, orderBy: { attempt: "asc" } });
+    expect(invocations.map((i) => i.status)).toEqual(["failed", "failed"]);
+    // The model never read the infrastructure error: no tool_result event carries it.
+    const events = await listEvents(db, run.id);
+    expect(events.some((e) => e.type === "tool_result" && e.tool === "issue_credit")).toBe(false);
+    expect(unhandled).toEqual([]);
+  });
+});
