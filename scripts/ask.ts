@@ -9,6 +9,7 @@ import { startRun } from "../lib/orchestrator/run-executor";
 import { createRun } from "../lib/orchestrator/store";
 import type { StoredRunEvent } from "../lib/orchestrator/events";
 import { loadWorld } from "../lib/world/fixture";
+import { exitAfterFlush } from "./exit-after-flush";
 
 const { values, positionals } = parseArgs({
   options: { customer: { type: "string", short: "c" }, json: { type: "boolean", default: false } },
@@ -68,4 +69,4 @@ if (values.json) {
 }
 await db.$disconnect();
 await prepared.embedded?.stop();
-process.exit(result === "failed" ? 1 : 0);
+await exitAfterFlush(result === "failed" ? 1 : 0);

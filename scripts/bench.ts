@@ -9,6 +9,7 @@ import { resetWorld } from "../lib/db/seed";
 import { localModels } from "../lib/models/registry";
 import { createEngine, submitMessage } from "../lib/orchestrator/engine";
 import { loadWorld } from "../lib/world/fixture";
+import { exitAfterFlush } from "./exit-after-flush";
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 500);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
@@ -62,4 +63,4 @@ try {
   await db.$disconnect();
   await scratch.drop();
 }
-process.exit(0);
+await exitAfterFlush(0);

@@ -10,6 +10,7 @@ import { scoreCase, summarise, type CaseScore, type Observed } from "../lib/eval
 import { modelsFromEnv } from "../lib/models/registry";
 import { createEngine } from "../lib/orchestrator/engine";
 import { loadWorld } from "../lib/world/fixture";
+import { exitAfterFlush } from "./exit-after-flush";
 
 const file = process.argv.slice(2).find((a) => !a.startsWith("--"));
 // --check: exit 1 below the quality bar CI holds the local model to.
@@ -60,4 +61,5 @@ try {
   await db.$disconnect();
   await scratch.drop();
 }
-process.exit(process.exitCode ?? 0);
+// The last line is the JSON summary however stdout is connected (see exit-after-flush.ts).
+await exitAfterFlush(Number(process.exitCode ?? 0));

@@ -262,13 +262,20 @@ function trainLinear(examples: CorpusExample[], opts: Required<TrainOptions>): L
   return { vocab, weights: w, bias: b };
 }
 
+// Features of recently seen texts (training and cross-validation read the corpus many
+// times). A small LRU: customers' messages pass through here too, and a cache that
+// only fills would hold on to every one of them for the life of the process.
+const FEATURE_CACHE_MAX = 4_000;
 const featureCache = new Map<string, string[]>();
 function cachedFeatures(text: string): string[] {
   let f = featureCache.get(text);
-  if (!f) {
+  if (f) {
+    featureCache.delete(text);
+  } else {
     f = featuresOf(text);
-    if (featureCache.size < 20000) featureCache.set(text, f);
+    if (featureCache.size >= FEATURE_CACHE_MAX) featureCache.delete(featureCache.keys().next().value as string);
   }
+  featureCache.set(text, f);
   return f;
 }
 

@@ -11,7 +11,9 @@
  */
 
 /** Abbreviations, chat spellings and frequent typos -> canonical word(s). */
-const SPELLING: Record<string, string> = {
+// Lookups keyed by the customer's words have no prototype: "constructor" or
+// "__proto__" in a message must read as a plain word, not as Object.prototype.
+const SPELLING: Record<string, string> = Object.assign(Object.create(null), {
   u: "you",
   ur: "your",
   r: "are",
@@ -83,7 +85,7 @@ const SPELLING: Record<string, string> = {
   thats: "that is",
   its: "it is",
   lets: "let us",
-};
+});
 
 /** Replace entities with placeholder tokens; returns lowercase text. */
 export function normalise(text: string): string {
@@ -172,11 +174,11 @@ function conceptsOf(ws: string[]): string[] {
   return found;
 }
 
-const OK_NOUNS: Record<string, string> = {
+const OK_NOUNS: Record<string, string> = Object.assign(Object.create(null), {
   bill: "money", bills: "money", billing: "money", invoice: "money", invoices: "money", charges: "money", price: "money", statement: "money",
   internet: "net", connection: "net", wifi: "net", service: "net", speed: "net", speeds: "net", line: "net",
   plan: "plan", contract: "plan", package: "plan",
-};
+});
 const OK_WORDS = new Set(["fine", "ok", "okay", "correct", "good", "great", "right", "sorted", "accurate", "perfect"]);
 const OK_LINK = new Set(["is", "looks", "look", "seems", "seem", "are", "was", "works", "work", "itself", "all", "totally", "actually", "really", "itself"]);
 
