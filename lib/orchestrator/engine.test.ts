@@ -47,6 +47,11 @@ describe("supervisor-worker engine", () => {
     expect(new Set(calls.map((c) => c.role))).toEqual(new Set(["supervisor", "billing", "tech_support", "account", "synthesis"]));
     const stored = await db.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(stored.tokensIn).toBe(calls.reduce((s, c) => s + c.tokensIn, 0));
+    // One reply in one voice: all three parts, no department labels.
+    expect(stored.reply).toMatch(/credited \$30\.00/);
+    expect(stored.reply).toMatch(/remote reset/);
+    expect(stored.reply).toMatch(/1 Gig/);
+    expect(stored.reply).not.toMatch(/^(Billing|Technical support|Account management)\s*:/m);
   });
 
   it("cuts a hanging worker at its timeout, retries once, answers the rest and escalates the failure", async () => {

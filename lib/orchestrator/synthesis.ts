@@ -5,7 +5,8 @@ import type { EngineDeps } from "./deps";
 import type { TaskOutcome } from "./workers-step";
 
 export const SYNTHESIS_SYSTEM = `You write the single reply a customer receives from a fiber internet provider's support team.
-Combine the worker summaries below into one clear, friendly reply. Use only what the summaries say: never add facts, amounts, dates or promises they do not contain.
+Combine the worker summaries below into one clear, friendly answer in a single voice, in the order the customer raised the topics. Never name departments, teams, workers or agents, and never use labels or headings: the customer should not be able to tell that several specialists were involved.
+Use only what the summaries say: never add facts, amounts, dates or promises they do not contain.
 For every failed part, say plainly that it could not be completed now and that a member of the team will follow up. For low-confidence parts, say a specialist will double-check.`;
 
 export function synthesisPayload(deps: EngineDeps, outcomes: TaskOutcome[]): SynthesisPayload {

@@ -1,16 +1,29 @@
 import { readSynthesisPrompt } from "../../../contracts";
 import type { Brain } from "../local-model";
 
+// Words a worker's summary may start with that read naturally in lower case after
+// a transition ("Also, your line..."); anything else (a name, "I") keeps its case
+// and gets no transition.
+const LOWERABLE = /^(Your|You|There|The|This|That|It|As|We|Our|Here|Unfortunately|Since|Because|No|Nothing|Moving|Switching|Good|Every|Today)\b/;
+
+function withTransition(summary: string, index: number, count: number): string {
+  if (index === 0 || !summary) return summary;
+  const lead = index === count - 1 && count > 2 ? "Finally, " : "Also, ";
+  if (/^I\b/.test(summary)) return lead + summary;
+  return LOWERABLE.test(summary) ? lead + summary[0].toLowerCase() + summary.slice(1) : summary;
+}
+
 /**
- * Templated synthesis: joins the workers' summaries into one reply and says plainly
- * what could not be done. It adds nothing that no worker returned.
+ * Templated synthesis: one reply in one voice, the parts in the customer's order
+ * joined by plain transitions, never a department label: the customer does not
+ * need to know how many specialists were involved. It adds nothing that no worker
+ * returned, and says plainly what could not be done and what a person will check.
  */
 export const synthesisBrain: Brain = (input) => {
   const payload = readSynthesisPrompt(input.userText);
   if (!payload) return { kind: "text", text: "I'm sorry, something went wrong while preparing your answer. A member of our team will follow up." };
-  const paras: string[] = [];
-  const many = payload.parts.length + payload.failures.length > 1;
-  for (const p of payload.parts) paras.push(many ? `${p.title}: ${p.summary}` : p.summary);
+  const summaries = payload.parts.map((p) => p.summary.trim()).filter(Boolean);
+  const paras = summaries.map((summary, i) => withTransition(summary, i, summaries.length));
   for (const f of payload.lowConfidence) {
     paras.push(`A specialist will double-check the ${f.title.toLowerCase()} part of this answer and follow up with you.`);
   }
