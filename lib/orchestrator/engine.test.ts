@@ -54,6 +54,21 @@ describe("supervisor-worker engine", () => {
     expect(stored.reply).not.toMatch(/^(Billing|Technical support|Account management)\s*:/m);
   });
 
+  it("hands each worker only its own part of the article's example", async () => {
+    const message = "I was charged a late fee on my last bill even though I paid on time, my internet has been really slow for the past week, and I want to know if I can upgrade to a faster plan.";
+    const { run, done } = await submitMessage(engine(), { customerId: "C-1001", message });
+    await done;
+    const invocations = await db.workerInvocation.findMany({ where: { runId: run.id, attempt: 1 } });
+    const received = Object.fromEntries(invocations.map((i) => [i.worker, (i.input as { instruction: string }).instruction]));
+    expect(Object.keys(received).sort()).toEqual(["account", "billing", "tech_support"]);
+    expect(received.billing).toMatch(/late fee/);
+    expect(received.billing).not.toMatch(/internet|upgrade/);
+    expect(received.tech_support).toMatch(/internet has been really slow/);
+    expect(received.tech_support).not.toMatch(/late fee|upgrade/);
+    expect(received.account).toMatch(/upgrade to a faster plan/);
+    expect(received.account).not.toMatch(/late fee|internet/);
+  });
+
   it("cuts a hanging worker at its timeout, retries once, answers the rest and escalates the failure", async () => {
     const deps = engine({
       models: { ...localModels(0), tech_support: hangingModel },

@@ -79,4 +79,42 @@ describe("splitIntoSubtasks", () => {
     const text = "Please move me down to the Fiber 300 plan, it's too expensive.";
     expect(splitIntoSubtasks(text)).toEqual([{ worker: "account", text }]);
   });
+
+  it("gives each worker only its own part of the article's example, split at a comma and 'even though'", () => {
+    const parts = splitIntoSubtasks(
+      "I was charged a late fee on my last bill even though I paid on time, my internet has been really slow for the past week, and I want to know if I can upgrade to a faster plan.",
+    );
+    expect(parts.map((p) => p.worker)).toEqual(["billing", "tech_support", "account"]);
+    const [billing, tech, account] = parts.map((p) => p.text);
+    expect(billing).toMatch(/late fee .* paid on time/);
+    expect(billing).not.toMatch(/internet|upgrade/);
+    expect(tech).toMatch(/internet has been really slow/);
+    expect(tech).not.toMatch(/late fee|upgrade/);
+    expect(account).toMatch(/upgrade to a faster plan/);
+    expect(account).not.toMatch(/late fee|internet/);
+  });
+
+  it.each([
+    ["there's an $85 roaming charge i never used and the wifi crawls in the evening and i want the cheapest plan", ["billing", "tech_support", "account"]],
+    ["internet slow af since monday plus theres a weird charge on my invoice", ["tech_support", "billing"]],
+    ["1. why was i charged twice 2. my wifi is dead 3. cancel my contract", ["billing", "tech_support", "account"]],
+  ])("splits a run-on or listed message: %s", (text, workers) => {
+    const parts = splitIntoSubtasks(text);
+    expect(parts.map((p) => p.worker)).toEqual(workers);
+    // No part repeats another's text, and list markers are gone.
+    expect(new Set(parts.map((p) => p.text)).size).toBe(parts.length);
+    for (const p of parts) expect(p.text).not.toMatch(/(^|\s)\d\.$/);
+  });
+
+  it.each([
+    ["Take the $85 off my bill right now or I'm leaving", "billing"],
+    ["Fix my internet or I'll cancel my contract", "tech_support"],
+    ["Remove the roaming charge or I will switch to another provider", "billing"],
+  ])("reads an ultimatum as backing for the request, not a request of its own: %s", (text, worker) => {
+    expect(splitIntoSubtasks(text)).toEqual([{ worker, text }]);
+  });
+
+  it("keeps a number that ends a sentence when there is no list", () => {
+    expect(splitIntoSubtasks("my bill went up by 10. why?").map((p) => p.text).join(" ")).toContain("10.");
+  });
 });

@@ -18,7 +18,7 @@
  */
 import { classifyIntents, isWorkerLabel, type IntentClassification, type WorkerLabel } from "./classifier";
 import { analyseRequest } from "./requests";
-import { segmentMessage } from "./segment";
+import { segmentMessage, type Segment } from "./segment";
 
 export type Worker = WorkerLabel;
 
@@ -48,15 +48,59 @@ export interface SubtaskPlan {
 /** Confidence above which a stand-alone out-of-scope clause is left out rather than attached. */
 const DROP_OUT_OF_SCOPE = 0.6;
 
+/** Confidence each side of a comma or "and" needs before the clause is cut there. */
+const SPLIT_CONFIDENCE = 0.6;
+
+/** The single business worker a piece of text is confidently about, or null. */
+function soleWorker(text: string): { worker: WorkerLabel; confidence: number } | null {
+  const c = classifyIntents(text);
+  const own = c.labels.filter(isWorkerLabel);
+  if (own.length !== 1 || !isWorkerLabel(c.top.label) || c.top.confidence < SPLIT_CONFIDENCE) return null;
+  return { worker: own[0], confidence: c.top.confidence };
+}
+
+/**
+ * Cuts a clause the rules left whole at a comma, "and", "but" or "even though"
+ * when the two sides are confidently about different workers: "…a late fee even
+ * though I paid on time, my internet has been really slow…" is two requests, and
+ * each worker must receive only its own. Recurses on both sides.
+ */
+function refine(text: string, seg: Segment, depth = 0): Segment[] {
+  if (depth > 3) return [seg];
+  const piece = text.slice(seg.start, seg.end);
+  let best: { at: number; skip: number; score: number } | null = null;
+  for (const m of piece.matchAll(/,\s*(?:and\s+|but\s+)?|\s+(?:and|but)\s+/gi)) {
+    const at = m.index ?? 0;
+    const left = piece.slice(0, at).trim();
+    const right = piece.slice(at + m[0].length).trim();
+    if (left.split(/\s+/).length < 3 || right.split(/\s+/).length < 3) continue;
+    const l = soleWorker(left);
+    const r = soleWorker(right);
+    if (!l || !r || l.worker === r.worker) continue;
+    const score = Math.min(l.confidence, r.confidence);
+    if (!best || score > best.score) best = { at, skip: m[0].length, score };
+  }
+  if (!best) return [seg];
+  const leftSeg = { text: piece.slice(0, best.at).trimEnd(), start: seg.start, end: seg.start + piece.slice(0, best.at).trimEnd().length };
+  const rightStart = seg.start + best.at + best.skip;
+  const rightText = text.slice(rightStart, seg.end);
+  const rightSeg = { text: rightText, start: rightStart, end: seg.end };
+  return [...refine(text, leftSeg, depth + 1), ...refine(text, rightSeg, depth + 1)];
+}
+
 export function planSubtasks(text: string): SubtaskPlan {
   const message = classifyIntents(text);
   if (!text.trim()) return { message, clauses: [], subtasks: [], outOfScopeParts: [] };
-  const messageWorkers = message.labels.filter(isWorkerLabel);
-  const segs = segmentMessage(text);
+  const raw = segmentMessage(text);
+  // What the message asks for, without its ultimatums ("…or I'm leaving" is not a request to leave).
+  const asks = raw.some((s) => s.ultimatum) ? classifyIntents(raw.filter((s) => !s.ultimatum).map((s) => s.text).join(". ")) : message;
+  const messageWorkers = asks.labels.filter(isWorkerLabel);
+  const segs = raw.flatMap((s) => (messageWorkers.length > 1 && !s.ultimatum ? refine(text, s) : [s]));
   const clauses: ClauseInfo[] = segs.map((s) => {
     const classification = segs.length === 1 ? message : classifyIntents(s.text);
     const own = classification.labels.filter(isWorkerLabel);
-    let role: ClauseInfo["role"] = own.length ? "business" : "attached";
+    // An ultimatum ("…or I'm leaving") backs up the clause before it: it is context, not a request.
+    let role: ClauseInfo["role"] = own.length && !s.ultimatum ? "business" : "attached";
     if (
       !own.length &&
       classification.top.label === "out_of_scope" &&
@@ -65,7 +109,7 @@ export function planSubtasks(text: string): SubtaskPlan {
     ) {
       role = "out_of_scope";
     }
-    return { text: s.text, start: s.start, end: s.end, classification, workers: own, role };
+    return { text: s.text, start: s.start, end: s.end, classification, workers: role === "business" ? own : [], role };
   });
 
   if (messageWorkers.length === 0) {
@@ -76,8 +120,8 @@ export function planSubtasks(text: string): SubtaskPlan {
   for (const w of messageWorkers) {
     if (clauses.some((c) => c.workers.includes(w))) continue;
     let best: ClauseInfo | undefined;
-    for (const c of clauses) {
-      if (c.role === "out_of_scope") continue;
+    for (const [i, c] of clauses.entries()) {
+      if (c.role === "out_of_scope" || segs[i].ultimatum) continue;
       if (!best || c.classification.scores[w] > best.classification.scores[w]) best = c;
     }
     if (best) {

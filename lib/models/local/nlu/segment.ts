@@ -12,7 +12,11 @@ export interface Segment {
   /** Offset of the clause in the original message (text === message.slice(start, end)). */
   start: number;
   end: number;
+  /** "…or I'm leaving": an ultimatum that backs up the request before it, not a request of its own. */
+  ultimatum?: boolean;
 }
+
+const ULTIMATUM = /,?\s+or\s+(?=(?:else\b|i'll|i\s+will|i'm|i\s+am|we'll|we\s+will)\b)/gi;
 
 const VERBS =
   "tell|show|give|send|fix|check|look|remove|cancel|refund|credit|waive|take|upgrade|downgrade|switch|move|change|put|bump|get|let|update|reset|run|book|schedule|sort|explain|correct|reverse|dispute|compensate|reimburse|drop|sign|help|confirm|find|list|compare|quote|restore|turn|dispatch";
@@ -29,8 +33,8 @@ const BOUNDARIES: RegExp[] = [
   new RegExp(`,?\\s+(?:and\\s+)?then\\s+(?=(?:i|can|please|${VERBS})\\b)`, "gi"),
   new RegExp(`,?\\s+and\\s+(?=(?:${OPENERS})\\b)`, "gi"),
   new RegExp(`,\\s*(?=(?:i\\s+(?:want|would|need|also|expect|demand)|i'd\\s+(?:like|also)|i\\s+am\\s+(?:also|thinking)|i'm\\s+(?:also|thinking)|can\\s+you|could\\s+you|can\\s+i|could\\s+i|please|pls|and\\s+|${VERBS}\\b))`, "gi"),
-  /,?\s+or\s+(?=(?:i'll|i\s+will|i'm|i\s+am)\b)/gi,
   /\b(?:\d\)|\(\d\))\s*/g,
+  ULTIMATUM,
 ];
 
 const LEADING = /^(?:[\s,:;.\-–—]+|(?:and|also|plus|but|then|so|oh|ok|okay)\b[\s,:]*)+/i;
@@ -50,6 +54,14 @@ export function segmentMessage(text: string): Segment[] {
       cuts.push([s, s + m[0].length]);
     }
   }
+  // A numbered list ("1. … 2. …"): each marker starts an item. Only when the message
+  // has both a 1 and a 2, so a sentence that ends in a number keeps it.
+  if (/(?:^|\s)1[.)]\s/.test(text) && /\s2[.)]\s/.test(text)) {
+    for (const m of text.matchAll(/(?:^|\s)\d{1,2}[.)]\s+/g)) {
+      const s = m.index ?? 0;
+      cuts.push([s, s + m[0].length]);
+    }
+  }
   cuts.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   const out: Segment[] = [];
   let pos = 0;
@@ -59,12 +71,14 @@ export function segmentMessage(text: string): Segment[] {
     piece = piece.slice(lead).replace(TRAILING, "");
     if (/[a-z0-9]/i.test(piece)) out.push({ text: piece, start: from + lead, end: from + lead + piece.length });
   };
+  const ultimatumStarts = new Set([...text.matchAll(ULTIMATUM)].map((m) => (m.index ?? 0) + m[0].length));
   for (const [s, e] of cuts) {
     if (e <= pos) continue;
     if (s > pos) push(pos, s);
     pos = Math.max(pos, e);
   }
   push(pos, text.length);
+  for (const seg of out) if ([...ultimatumStarts].some((u) => u <= seg.start && seg.start - u <= 1)) seg.ultimatum = true;
   if (out.length === 0 && text.trim()) {
     const start = text.indexOf(text.trim());
     out.push({ text: text.trim(), start, end: start + text.trim().length });
