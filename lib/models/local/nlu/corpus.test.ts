@@ -6,11 +6,13 @@ import { jaccard, tokenSet } from "./text";
 
 const plainTokens = (s: string) => new Set(s.toLowerCase().replace(/['\u2019]/g, "").split(/[^a-z0-9$]+/).filter(Boolean));
 
-function evalMessages(): string[] {
-  const file = path.join(process.cwd(), "eval", "dev.jsonl");
-  if (!fs.existsSync(file)) return [];
+/** Every evaluation file the project keeps (eval/*.jsonl): dev, in-domain, out-of-domain, and any added later. */
+const EVAL_DIR = path.join(process.cwd(), "eval");
+const EVAL_FILES = fs.existsSync(EVAL_DIR) ? fs.readdirSync(EVAL_DIR).filter((f) => f.endsWith(".jsonl")).sort() : [];
+
+function evalMessages(file: string): string[] {
   return fs
-    .readFileSync(file, "utf8")
+    .readFileSync(path.join(EVAL_DIR, file), "utf8")
     .split("\n")
     .filter((l) => l.trim())
     .map((l) => (JSON.parse(l) as { message: string }).message);
@@ -35,20 +37,28 @@ describe("intent corpus", () => {
     }
   });
 
-  it("contains no eval message nor a near-duplicate of one (token Jaccard < 0.8)", () => {
-    const msgs = evalMessages();
+  it("checks every evaluation file, the in-domain and out-of-domain sets included", () => {
+    expect(EVAL_FILES).toEqual(expect.arrayContaining(["dev.jsonl", "in-domain.jsonl", "out-of-domain.jsonl"]));
+  });
+
+  // Token sets of the corpus, computed once: the eval files hold several hundred messages.
+  const corpusTokens = corpus.map((e) => ({ text: e.text, lower: e.text.trim().toLowerCase(), plain: plainTokens(e.text), norm: tokenSet(e.text) }));
+
+  it.each(EVAL_FILES)("contains no message of eval/%s nor a near-duplicate of one (token Jaccard < 0.8)", (file) => {
+    const msgs = evalMessages(file);
     expect(msgs.length).toBeGreaterThan(0);
     let worst = { j: 0, corpus: "", eval: "" };
     for (const m of msgs) {
       const a = plainTokens(m);
       const an = tokenSet(m);
-      for (const e of corpus) {
-        expect(e.text.trim().toLowerCase()).not.toBe(m.trim().toLowerCase());
-        const j = Math.max(jaccard(a, plainTokens(e.text)), jaccard(an, tokenSet(e.text)));
+      const lower = m.trim().toLowerCase();
+      for (const e of corpusTokens) {
+        if (e.lower === lower) throw new Error(`corpus contains the ${file} message "${m}"`);
+        const j = Math.max(jaccard(a, e.plain), jaccard(an, e.norm));
         if (j > worst.j) worst = { j, corpus: e.text, eval: m };
       }
     }
-    console.log(`[nlu] closest corpus/eval pair: Jaccard ${worst.j.toFixed(2)}: "${worst.corpus}" ~ "${worst.eval}"`);
+    console.log(`[nlu] closest corpus/${file} pair: Jaccard ${worst.j.toFixed(2)}: "${worst.corpus}" ~ "${worst.eval}"`);
     expect(worst.j).toBeLessThan(0.8);
   });
 });
