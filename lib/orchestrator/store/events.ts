@@ -15,7 +15,7 @@ export async function appendEvent(db: Db | Tx, runId: string, event: NewRunEvent
       UPDATE runs SET "lastEventSeq" = "lastEventSeq" + 1 WHERE id = ${runId} RETURNING "lastEventSeq"
     )
     INSERT INTO run_events ("runId", seq, type, data)
-    SELECT ${runId}, next."lastEventSeq", ${full.type}, ${JSON.stringify(full)}::jsonb FROM next
+    SELECT ${runId}, next."lastEventSeq", ${full.type}, ${JSON.stringify(full)}::jsonb FROM next, pg_notify('run_events', ${runId})
     RETURNING seq`;
   if (!rows[0]) throw new Error(`cannot append an event to run ${runId}: no such run`);
   return { ...full, seq: rows[0].seq };

@@ -1,8 +1,8 @@
 import { withApiErrors } from "@/lib/http/errors";
 import { log } from "@/lib/log";
 import { customerView } from "@/lib/orchestrator/events";
-import { listEvents } from "@/lib/orchestrator/store";
-import { getEngine } from "@/lib/server/engine";
+import { followRunEvents } from "@/lib/chat/run-follower";
+import { getEngine, getRunWakeups } from "@/lib/server/engine";
 import { authorizeRunRead } from "../../access";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,8 @@ export const dynamic = "force-dynamic";
 /**
  * Server-sent events for one run: everything stored after `Last-Event-ID` (or
  * ?after=), then live events until the run finishes. The event table is the source,
- * so a reconnect, or a run executing in another process, loses nothing.
+ * so a reconnect, or a run executing in another process, loses nothing. This is the
+ * public API for host sites and scripts; the chat page reads ./stream instead.
  */
 export const GET = withApiErrors("run", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
   const { id } = await ctx.params;
@@ -21,48 +22,34 @@ export const GET = withApiErrors("run", async (req: Request, ctx: { params: Prom
   if (!Number.isInteger(after) || after < 0) after = 0;
 
   const encoder = new TextEncoder();
+  const abort = new AbortController();
+  req.signal.addEventListener("abort", () => abort.abort());
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      let closed = false;
-      let wake: () => void = () => {};
-      const unsubscribe = engine.bus?.subscribe(id, () => wake()) ?? (() => {});
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        unsubscribe();
-        try {
-          controller.close();
-        } catch {}
+      const send = (text: string) => {
+        if (!abort.signal.aborted) controller.enqueue(encoder.encode(text));
       };
-      req.signal.addEventListener("abort", close);
-      const started = Date.now();
       try {
-        while (!closed && Date.now() - started < 10 * 60_000) {
-          const events = await listEvents(engine.db, id, after);
+        // Woken by LISTEN/NOTIFY (any process) or this process's bus; the table is the source.
+        const follower = followRunEvents({ db: engine.db, bus: engine.bus, wakeups: getRunWakeups() }, { runId: id, after, signal: abort.signal });
+        outer: for await (const events of follower) {
+          if (events.length === 0) send(": keep-alive\n\n");
           for (const e of events) {
             const shown = viewer === "staff" ? e : customerView(e);
-            controller.enqueue(encoder.encode(`id: ${e.seq}\nevent: run\ndata: ${JSON.stringify(shown)}\n\n`));
-            after = e.seq;
-            if (e.type === "run_finished") {
-              close();
-              return;
-            }
+            send(`id: ${e.seq}\nevent: run\ndata: ${JSON.stringify(shown)}\n\n`);
+            if (e.type === "run_finished") break outer;
           }
-          // Wait for this process's bus, or poll for events written by another process.
-          await new Promise<void>((resolve) => {
-            const t = setTimeout(resolve, 500);
-            wake = () => {
-              clearTimeout(t);
-              resolve();
-            };
-          });
-          if (!closed) controller.enqueue(encoder.encode(": keep-alive\n\n"));
         }
       } catch (err) {
         // The 200 and its headers are already sent: all that is left is to end the stream.
         log.error({ err, runId: id }, "run event stream failed");
       }
-      close();
+      try {
+        controller.close();
+      } catch {}
+    },
+    cancel() {
+      abort.abort();
     },
   });
   return new Response(stream, {
