@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { readCustomerFromRequest } from "@/lib/auth/customer-session";
+import { chatMessageSchema, idempotencyKeySchema, scopedIdempotencyKey } from "@/lib/chat/message-input";
 import { customerExists } from "@/lib/db/queries/runs";
 import { customerTokenError } from "@/lib/http/auth-errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
@@ -8,10 +9,9 @@ import { RunStoreError } from "@/lib/orchestrator/store";
 import { getEngine } from "@/lib/server/engine";
 
 const bodySchema = z.object({
-  message: z.string().trim().min(1, "message is empty").max(4000, "message is longer than 4000 characters"),
+  message: chatMessageSchema,
   conversationId: z.string().uuid().optional(),
 });
-const idempotencyKeySchema = z.string().min(8).max(200).regex(/^[\w.:-]+$/);
 
 /**
  * Starts a run for the authenticated customer (Bearer customer token or the chat
@@ -42,7 +42,7 @@ export const POST = withApiErrors("run", async (req: Request) => {
       message: body.data.message,
       conversationId: body.data.conversationId,
       // Scoped to the customer so one customer's key can never replay another's run.
-      idempotencyKey: key?.data ? `${who.customerId}:${key.data}` : undefined,
+      idempotencyKey: key?.data ? scopedIdempotencyKey(who.customerId, key.data) : undefined,
     });
     return Response.json(
       { runId: run.id, conversationId: run.conversationId, status: run.status, created, eventsUrl: `/api/runs/${run.id}/events` },
@@ -51,6 +51,12 @@ export const POST = withApiErrors("run", async (req: Request) => {
   } catch (err) {
     if (err instanceof RunStoreError && err.code === "conversation_not_found") {
       throw new ApiError("not_found:conversation", "No such conversation for this customer.", { cause: err });
+    }
+    if (err instanceof RunStoreError && err.code === "conversation_busy") {
+      throw new ApiError("conflict:conversation", "A reply to the previous message in this conversation is still being written. Send the next message once it has finished.", {
+        cause: err,
+        details: { reason: "run_in_progress" },
+      });
     }
     throw err;
   }

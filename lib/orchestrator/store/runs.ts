@@ -8,7 +8,7 @@ import { recordTransition } from "./transition";
 export type { RunStatus, RunStep };
 
 export class RunStoreError extends Error {
-  constructor(readonly code: "conversation_not_found" | "lease_lost") {
+  constructor(readonly code: "conversation_not_found" | "conversation_busy" | "lease_lost") {
     super(code);
   }
 }
@@ -26,8 +26,13 @@ export async function createRun(
       let conversationId = input.conversationId;
       if (conversationId) {
         // A conversation id from a client must belong to the authenticated customer.
-        const owned = await tx.conversation.count({ where: { id: conversationId, customerId: input.customerId } });
-        if (!owned) throw new RunStoreError("conversation_not_found");
+        // Its row lock orders concurrent messages to one conversation, so of two sent
+        // at once only one starts a run while the other sees it as busy.
+        const owned = await tx.$queryRaw<unknown[]>`
+          SELECT 1 FROM conversations WHERE id = ${conversationId} AND "customerId" = ${input.customerId} FOR NO KEY UPDATE`;
+        if (owned.length === 0) throw new RunStoreError("conversation_not_found");
+        const active = await tx.run.count({ where: { conversationId, status: { in: ["queued", "running"] } } });
+        if (active > 0) throw new RunStoreError("conversation_busy");
       } else {
         conversationId = (await tx.conversation.create({ data: { customerId: input.customerId } })).id;
       }

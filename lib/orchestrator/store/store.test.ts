@@ -57,4 +57,18 @@ describe("run store", () => {
     await expect(createRun(db, { customerId: "C-1002", message: "hi", conversationId: a.run.conversationId })).rejects.toThrow("conversation_not_found");
     expect(await db.run.count()).toBe(1);
   });
+  it("refuses a second run in a conversation while one is queued or running, never two at once", async () => {
+    const first = await createRun(db, { customerId: "C-1001", message: "first" });
+    const conversationId = first.run.conversationId;
+    const tries = await Promise.allSettled([1, 2, 3].map((i) => createRun(db, { customerId: "C-1001", message: `again ${i}`, conversationId })));
+    expect(tries.every((t) => t.status === "rejected" && (t.reason as RunStoreError).code === "conversation_busy")).toBe(true);
+    // A retry of the first message still gets its run back.
+    await db.run.update({ where: { id: first.run.id }, data: { idempotencyKey: "C-1001:first-key" } });
+    expect((await createRun(db, { customerId: "C-1001", message: "first", conversationId, idempotencyKey: "C-1001:first-key" })).run.id).toBe(first.run.id);
+    // Once it waits for a person (or is done), the conversation takes the next message, and only one of two sent together.
+    await db.run.update({ where: { id: first.run.id }, data: { status: "awaiting_review" } });
+    const pair = await Promise.allSettled([createRun(db, { customerId: "C-1001", message: "a", conversationId }), createRun(db, { customerId: "C-1001", message: "b", conversationId })]);
+    expect(pair.map((p) => p.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect(await db.run.count({ where: { conversationId } })).toBe(2);
+  });
 });
