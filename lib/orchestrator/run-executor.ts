@@ -5,6 +5,7 @@ import type { EngineDeps } from "./deps";
 import { type NewRunEvent } from "./events";
 import { planSchema, type Plan } from "../contracts";
 import { advanceStep, appendEvent, claimRun, countPendingReviews, finishRun, getRun, releaseLease, renewLease, requestReviewItem, RunStoreError } from "./store";
+import { loadConversationContext } from "./conversation-context";
 import { planMessage } from "./supervisor";
 import { synthesize } from "./synthesis";
 import { runTask, type TaskOutcome } from "./workers-step";
@@ -58,7 +59,7 @@ export async function driveRun(deps: EngineDeps, runId: string): Promise<DriveRe
     const step = () => run.step;
 
     if (step() === "created") {
-      const { plan, usage } = await planMessage(deps, run.input, controller.signal);
+      const { plan, usage } = await planMessage(deps, run.input, controller.signal, await loadConversationContext(deps.db, run));
       if (usage) await deps.db.modelCall.create({ data: { runId, role: "supervisor", ...usage } });
       await advanceStep(deps.db, runId, deps.owner, "created", "planned", { plan: plan as object });
       await emit({ type: "plan", plan });

@@ -1,6 +1,7 @@
 import { generateText, Output } from "ai";
 import { plannerOutputSchema, type Plan } from "../contracts";
 import type { WorkerRegistry } from "../workers/registry";
+import { contextPrompt, type ConversationContext } from "./conversation-context";
 import type { EngineDeps } from "./deps";
 
 /** The supervisor's system prompt, built from each registered worker's scope. */
@@ -25,7 +26,7 @@ export interface PlanOutcome {
  * a registered worker, goes straight to that worker; everything else gets the
  * planning call.
  */
-export async function planMessage(deps: EngineDeps, message: string, signal?: AbortSignal): Promise<PlanOutcome> {
+export async function planMessage(deps: EngineDeps, message: string, signal?: AbortSignal, context?: ConversationContext | null): Promise<PlanOutcome> {
   const guess = deps.classifier?.classify(message) ?? { worker: null, confidence: 0 };
   if (guess.worker && Object.hasOwn(deps.workers, guess.worker) && guess.confidence >= deps.fastPathConfidence) {
     return {
@@ -36,7 +37,8 @@ export async function planMessage(deps: EngineDeps, message: string, signal?: Ab
   const started = Date.now();
   const res = await generateText({
     model: deps.models.supervisor,
-    system: supervisorSystem(deps.workers),
+    // A follow-up message is planned knowing the last exchange; the workers never see it.
+    system: context ? `${supervisorSystem(deps.workers)}\n\n${contextPrompt(context)}` : supervisorSystem(deps.workers),
     prompt: message,
     output: Output.object({ schema: plannerOutputSchema(Object.keys(deps.workers)) }),
     abortSignal: signal,

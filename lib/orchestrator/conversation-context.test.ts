@@ -1,0 +1,33 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { resetTestWorld, useTestDb } from "../../test/db";
+import { scriptedModel, textResult } from "../../test/mock-models";
+import { fixedClock } from "../clock";
+import { localModels } from "../models/registry";
+import { createEngine, submitMessage } from "./engine";
+
+const db = useTestDb();
+beforeEach(() => resetTestWorld(db));
+
+const system = (opts: { prompt: Array<{ role: string; content: unknown }> }) =>
+  opts.prompt.filter((m) => m.role === "system").map((m) => String(m.content)).join("\n");
+
+describe("a follow-up message in a conversation", () => {
+  it("is planned with the last exchange, truncated, in the supervisor's prompt only", async () => {
+    const supervisor = scriptedModel("supervisor", () => textResult(JSON.stringify({ kind: "small_talk", tasks: [], reply: "Happy to help with your bill!" })));
+    const deps = createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models: { ...localModels(0), supervisor: supervisor.model }, classifier: undefined });
+    const first = await submitMessage(deps, { customerId: "C-1001", message: `Hello! ${"very ".repeat(200)}long story about my bill.` });
+    expect(await first.done).toBe("completed");
+    const second = await submitMessage(deps, { customerId: "C-1001", message: "And what about the other one?", conversationId: first.run.conversationId });
+    expect(await second.done).toBe("completed");
+
+    expect(system(supervisor.calls[0] as never)).not.toContain("Earlier in this conversation");
+    const withContext = system(supervisor.calls[1] as never);
+    expect(withContext).toContain("Earlier in this conversation");
+    expect(withContext).toMatch(/Customer: Hello! very very .*…/);
+    expect(withContext).toContain("Team: Happy to help with your bill!");
+    expect(withContext.length).toBeLessThan(system(supervisor.calls[0] as never).length + 1000);
+    // The customer's new message is still the only user turn.
+    const users = (supervisor.calls[1] as never as { prompt: Array<{ role: string }> }).prompt.filter((m) => m.role === "user");
+    expect(users).toHaveLength(1);
+  });
+});
