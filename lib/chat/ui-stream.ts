@@ -374,9 +374,11 @@ export async function applyChunks(chunks: readonly ChatChunk[], message?: ChatMe
 export async function runMessageFromEvents(runId: string, events: readonly StoredRunEvent[], opts: { conversationId?: string; status?: RunStatus } = {}): Promise<ChatMessage> {
   const state = createRunStreamState(runId, opts);
   const chunks = [...openingChunks(state), ...mapRunEvents(state, events)];
-  // A run can end failed without its final event reaching the log (a crash while failing).
-  if (opts.status === "failed" && state.run.status !== "failed") {
-    state.run = { ...state.run, status: "failed" };
+  // The run's row has the last word when its log stops short of an ending (a crash
+  // while failing, or a run put in place without events).
+  const open = state.run.status === "queued" || state.run.status === "running";
+  if (opts.status && opts.status !== "queued" && opts.status !== "running" && open) {
+    state.run = { ...state.run, status: opts.status };
     chunks.push(runChunk(state));
   }
   const message = await applyChunks(chunks);
@@ -386,10 +388,20 @@ export async function runMessageFromEvents(runId: string, events: readonly Store
 
 /** The data parts of one type in a message, in order. */
 export function dataParts<K extends keyof ChatDataParts>(message: ChatMessage, type: K): ChatDataParts[K][] {
-  return message.parts.filter((p) => p.type === `data-${type}`).map((p) => (p as { data: ChatDataParts[K] }).data);
+  return message.parts.filter((p) => p.type === `data-${type}`).map((p) => (p as unknown as { data: ChatDataParts[K] }).data);
 }
 
 /** The message's reply text (its one text part). */
 export function replyText(message: ChatMessage): string {
   return message.parts.filter((p) => p.type === "text").map((p) => (p as { text: string }).text).join("");
+}
+
+/** A follow-up after a review decision, as a message of its own. */
+export function followUpMessage(f: FollowUpData): ChatMessage {
+  return {
+    id: f.messageId,
+    role: "assistant",
+    metadata: { followUpOf: f.runId, createdAt: f.at },
+    parts: [{ type: "text", text: f.text, state: "done" }],
+  };
 }
