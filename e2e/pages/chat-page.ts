@@ -8,8 +8,10 @@ export class ChatPage {
   readonly input: Locator;
   readonly send: Locator;
   readonly error: Locator;
+  readonly retry: Locator;
   readonly userMessages: Locator;
   readonly assistantMessages: Locator;
+  readonly followUps: Locator;
   readonly agentPanel: Locator;
   readonly plan: Locator;
   readonly reviews: Locator;
@@ -20,8 +22,10 @@ export class ChatPage {
     this.input = page.getByTestId("chat-input");
     this.send = page.getByTestId("chat-send");
     this.error = page.getByTestId("chat-error");
+    this.retry = page.getByTestId("chat-retry");
     this.userMessages = page.getByTestId("chat-message-user");
     this.assistantMessages = page.getByTestId("chat-message-assistant");
+    this.followUps = page.getByTestId("chat-message-followup");
     this.agentPanel = page.getByTestId("agent-panel");
     this.plan = this.agentPanel.getByTestId("agent-plan");
     this.reviews = this.agentPanel.getByTestId("agent-review");
@@ -52,6 +56,13 @@ export class ChatPage {
     const reply = this.assistantMessages.last();
     await expect(reply).toHaveAttribute("aria-busy", "false", { timeout });
     return reply;
+  }
+
+  /** The run id of the latest reply. */
+  async lastRunId(): Promise<string> {
+    const id = await this.assistantMessages.last().getAttribute("data-run-id");
+    if (!id) throw new Error("the latest reply has no run id");
+    return id;
   }
 
   worker(name: Worker): Locator {

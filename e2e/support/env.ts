@@ -15,7 +15,9 @@ function externalDatabaseUrl(): string | undefined {
 
 /** Environment for `node --import tsx scripts/start.ts` under test. */
 export function e2eServerEnv(): Record<string, string> {
-  const env: Record<string, string> = { PORT: String(E2E_PORT) };
+  // Each local model call takes a little while, as a hosted one would, so a run lasts
+  // a few seconds: long enough for the chat specs to reload or decide in the middle of one.
+  const env: Record<string, string> = { PORT: String(E2E_PORT), LOCAL_MODEL_LATENCY_MS: "300" };
   const external = externalDatabaseUrl();
   if (external) env.DATABASE_URL = external;
   else Object.assign(env, { SWITCHBOARD_DATA_DIR: ".data/e2e-pg", EMBEDDED_PG_PORT: String(EMBEDDED_PG_PORT) });

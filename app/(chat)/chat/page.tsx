@@ -4,7 +4,9 @@ import { ChatPanel } from "@/components/chat/chat-panel";
 import { CustomerPicker } from "@/components/chat/customer-picker";
 import { PageHeader } from "@/components/ui/page-header";
 import { readCustomerFromRequest } from "@/lib/auth/customer-session";
+import { loadChatHistory } from "@/lib/chat/history";
 import { listChatCustomers } from "@/lib/db/queries/customers";
+import { getEngine } from "@/lib/server/engine";
 
 export const metadata: Metadata = { title: "Customer chat" };
 
@@ -14,8 +16,12 @@ export default async function ChatPage() {
   // A token for a customer that no longer exists (after a reset) counts as no session.
   const current = session.ok ? (customers.find((c) => c.id === session.customerId) ?? null) : null;
   const expired = !session.ok && session.error !== "missing";
+  // The customer's latest conversation, read here on the server: a reload, a second tab
+  // or the next visit shows it at once, and a run still going is resumed from its cursor.
+  const history = current ? await loadChatHistory(getEngine().db, { customerId: current.id }) : { conversationId: null, messages: [] };
   return (
-    <>
+    // This page follows the system's dark mode (app/globals.css).
+    <div data-color-scheme="auto">
       <PageHeader
         title="Customer chat"
         description={
@@ -28,8 +34,8 @@ export default async function ChatPage() {
       />
       <div className="grid gap-6 lg:grid-cols-[17rem_minmax(0,1fr)] lg:items-start">
         <CustomerPicker customers={customers} currentId={current?.id ?? null} />
-        <ChatPanel customer={current} sessionExpired={expired} />
+        <ChatPanel customer={current} sessionExpired={expired} history={history} />
       </div>
-    </>
+    </div>
   );
 }
