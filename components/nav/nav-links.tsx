@@ -9,7 +9,7 @@ export type NavLink = { href: string; label: string; testId: string };
 export function NavLinks({ links }: { links: NavLink[] }) {
   const pathname = usePathname();
   return (
-    <ul className="flex items-center gap-1">
+    <ul className="flex min-w-0 items-center gap-1 overflow-x-auto">
       {links.map((l) => {
         const active = pathname === l.href || pathname.startsWith(`${l.href}/`);
         return (
@@ -18,8 +18,10 @@ export function NavLinks({ links }: { links: NavLink[] }) {
               href={l.href}
               data-testid={l.testId}
               aria-current={active ? "page" : undefined}
-              className={`rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors ${
-                active ? "bg-zinc-100 text-zinc-900" : "text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900"
+              className={`whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors ${
+                active
+                  ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100"
+                  : "text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
               }`}
             >
               {l.label}

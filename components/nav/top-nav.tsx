@@ -25,20 +25,21 @@ export async function TopNav() {
     staff ? areasFor(staff.role).map((a) => ({ href: a.href, label: a.label, testId: `nav-link-${a.area}` })) : [],
   );
   return (
-    <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur">
-      <nav aria-label="Main" className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-6">
-        <Link href="/" className="flex items-center gap-2 text-sm font-semibold tracking-tight text-zinc-900" data-testid="nav-home">
-          <span aria-hidden className="grid size-6 place-items-center rounded-md bg-zinc-900 text-[11px] font-bold text-white">
+    <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/90">
+      <nav aria-label="Main" className="mx-auto flex h-14 max-w-6xl items-center gap-3 px-4 sm:gap-6 sm:px-6">
+        <Link href="/" className="flex shrink-0 items-center gap-2 text-sm font-semibold tracking-tight text-zinc-900 dark:text-zinc-100" data-testid="nav-home">
+          <span aria-hidden className="grid size-6 place-items-center rounded-md bg-zinc-900 text-[11px] font-bold text-white dark:bg-zinc-100 dark:text-zinc-900">
             SB
           </span>
-          Switchboard
+          {/* On the narrowest phones the mark alone names the app. */}
+          <span className="max-[399px]:sr-only">Switchboard</span>
         </Link>
         <NavLinks links={links} />
         <div className="ml-auto">
           {staff ? (
             <UserMenu staff={staff} />
           ) : (
-            <Link href="/sign-in" className="text-sm font-medium text-zinc-700 hover:text-zinc-900" data-testid="nav-sign-in">
+            <Link href="/sign-in" className="whitespace-nowrap text-sm font-medium text-zinc-700 hover:text-zinc-900 dark:text-zinc-300 dark:hover:text-white" data-testid="nav-sign-in">
               Staff sign-in
             </Link>
           )}

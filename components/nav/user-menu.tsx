@@ -7,10 +7,10 @@ export function UserMenu({ staff }: { staff: StaffIdentity }) {
   return (
     <div className="flex items-center gap-3" data-testid="user-menu">
       <div className="text-right leading-tight">
-        <p className="text-sm font-medium text-zinc-900" data-testid="user-name">
+        <p className="text-sm font-medium text-zinc-900 dark:text-zinc-100" data-testid="user-name">
           {staff.name}
         </p>
-        <p className="text-xs text-zinc-500">
+        <p className="text-xs text-zinc-500 dark:text-zinc-400">
           <span data-testid="user-role">{ROLE_LABELS[staff.role]}</span> · {staff.email}
         </p>
       </div>
