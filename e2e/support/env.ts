@@ -1,7 +1,8 @@
 // Where the app under test runs and which database it uses. Shared by the Playwright
 // config (to start the server) and the specs (to put rows in place).
 
-export const E2E_PORT = 3100;
+// E2E_PORT lets two checkouts on one machine run their browser tests side by side.
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 
 // With no database given, the app starts its embedded PostgreSQL on this fixed port in
