@@ -241,6 +241,7 @@ test.describe("chatting with the agents", () => {
     // A double click sends one message and starts one run.
     await chat.input.fill("Thanks!");
     await chat.send.dblclick();
+    await expect(chat.assistantMessages).toHaveCount(2);
     await chat.lastReplyWhenDone();
     await expect(chat.userMessages).toHaveCount(2);
     expect(await countRuns("C-1006")).toBe(runsBefore + 2);
