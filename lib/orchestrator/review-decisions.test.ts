@@ -88,4 +88,24 @@ describe("review decisions", () => {
     const deps = engine();
     expect(await decideReview(deps, { reviewId: "00000000-0000-4000-8000-000000000000", decision: "approve", staffEmail: "r@x" })).toEqual({ ok: false, error: "not_found" });
   });
+
+  it("keeps both the run's reply and a follow-up decided while the run was still synthesizing", async () => {
+    let decided: unknown = null;
+    const deps = createEngine({
+      db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models: localModels(0), retryBackoffMs: 10,
+      async onBoundary(name, runId) {
+        if (name !== "synthesized") return;
+        const review = await db.reviewItem.findFirstOrThrow({ where: { runId } });
+        decided = await decideReview(deps, { reviewId: review.id, decision: "approve", staffEmail: "r@switchboard.local" });
+      },
+    });
+    const { run, done } = await submitMessage(deps, { customerId: "C-1002", message: ROAMING });
+    expect(await done).toBe("completed");
+    expect(decided).toEqual({ ok: true, status: "approved" });
+    const stored = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    const messages = await db.message.findMany({ where: { runId: run.id, role: "assistant" }, orderBy: { createdAt: "asc" } });
+    expect(messages.map((m) => m.content)).toContain(stored.reply);
+    expect(messages.filter((m) => m.content.startsWith("Update"))).toHaveLength(1);
+    expect(messages).toHaveLength(2);
+  });
 });

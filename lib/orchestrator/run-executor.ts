@@ -95,8 +95,10 @@ export async function driveRun(deps: EngineDeps, runId: string): Promise<DriveRe
       // is counted) or waits for this transaction (and then completes the run itself).
       await tx.$executeRaw`SELECT 1 FROM runs WHERE id = ${runId} FOR NO KEY UPDATE`;
       const status = (await countPendingReviews(tx, runId)) > 0 ? "awaiting_review" : "completed";
-      const hasMessage = await tx.message.count({ where: { runId, role: "assistant" } });
-      if (!hasMessage) await tx.message.create({ data: { conversationId: run.conversationId, role: "assistant", content: run.reply ?? "", runId } });
+      // The run's own reply, once (a resumed finish finds it). A reviewer's follow-up
+      // posted while the run was still synthesizing is another message of the run.
+      const hasReply = await tx.message.count({ where: { runId, role: "assistant", content: run.reply ?? "" } });
+      if (!hasReply) await tx.message.create({ data: { conversationId: run.conversationId, role: "assistant", content: run.reply ?? "", runId } });
       await advanceStep(tx, runId, deps.owner, "synthesized", "finished", { tokensIn, tokensOut, latencyMs, finishedAt: new Date() });
       await finishRun(tx, runId, deps.owner, status);
       return status;
