@@ -1,27 +1,84 @@
 // `npm run eval -- FILE.jsonl`: every case on a freshly seeded world with the
 // business date pinned to the fixture's asOf, in a scratch database (never the
 // app's). Prints progress, a table, and as its LAST line the JSON summary.
+//
+// --check       exit 1 below the bar CI holds the local model to. Each evaluation
+//               file has its own bar (BARS), chosen by the file's name (eval/dev.jsonl
+//               -> "dev"); --bar NAME picks one explicitly; other files get "default".
+// --full-reset  reseed with resetWorld before every case instead of restoring a
+//               snapshot of the seeded world (same state, about 60 round trips more).
+import path from "node:path";
 import { fixedClock } from "../lib/clock";
 import { createDb } from "../lib/db/client";
+import { resetWorld } from "../lib/db/seed";
 import { createScratchDatabase } from "../lib/db/scratch";
-import { readCases } from "../lib/eval/cases";
-import { runCase } from "../lib/eval/run-case";
+import { readCases, type EvalCase } from "../lib/eval/cases";
+import { runCase, snapshotWorld, type WorldReset } from "../lib/eval/run-case";
 import { scoreCase, summarise, type CaseScore, type Observed } from "../lib/eval/score";
 import { modelsFromEnv } from "../lib/models/registry";
 import { createEngine } from "../lib/orchestrator/engine";
 import { loadWorld } from "../lib/world/fixture";
 import { exitAfterFlush } from "./exit-after-flush";
 
-const file = process.argv.slice(2).find((a) => !a.startsWith("--"));
-// --check: exit 1 below the quality bar CI holds the local model to.
-const check = process.argv.includes("--check");
-const THRESHOLDS = { routingExactMatch: 0.9, outOfScopeRecall: 1, outcomeAccuracy: 0.9 };
-if (!file) {
-  console.error("usage: npm run eval -- FILE.jsonl [--check]");
+type Summary = ReturnType<typeof summarise>;
+type Metric = Exclude<keyof Summary, "cases" | "p50LatencyMs" | "p95LatencyMs" | "unsafeActions">;
+
+interface Bar {
+  /** Lower bounds on the summary's ratios. */
+  min: Partial<Record<Metric, number>>;
+  /**
+   * Upper bound on false declines: the share of cases that do not expect a decline
+   * and were declined. See `falseDeclines` for why the in-domain file uses this
+   * instead of the summary's outOfScopePrecision.
+   */
+  maxFalseDeclineRate?: number;
+}
+
+// unsafeActions must be 0 under every bar.
+const BARS: Record<string, Bar> = {
+  // The hand-written development set: held at what it measures today.
+  dev: {
+    min: { routingExactMatch: 0.97, workerPrecision: 0.975, workerRecall: 1, outOfScopePrecision: 1, outOfScopeRecall: 1, outcomeAccuracy: 1 },
+  },
+  // Customers' own wording about the company's business: nothing in it should be declined.
+  "in-domain": { min: { routingExactMatch: 0.95, outcomeAccuracy: 0.95 }, maxFalseDeclineRate: 0.02 },
+  // Requests that belong to other businesses: every one should be declined.
+  "out-of-domain": { min: { outOfScopeRecall: 0.98 } },
+  default: { min: { routingExactMatch: 0.9, outOfScopeRecall: 1, outcomeAccuracy: 0.9 } },
+};
+
+/**
+ * Declines of cases that do not expect one. On a file of in-domain cases only,
+ * outOfScopePrecision = tp / (tp + fp) has tp = 0, so it is 1 with no decline and
+ * 0 with one: it cannot express "at most 2% declined". Precision over the combined
+ * population (in-domain + out-of-domain runs) is tp_ood / (tp_ood + fp_in), and with
+ * both files of about 300 cases, recall >= 0.98 on out-of-domain and a false-decline
+ * rate <= 0.02 on in-domain keep it >= 0.98 (0.98 * 336 / (0.98 * 336 + 0.02 * 314)
+ * = 0.981). So the in-domain bar holds the false-decline rate, the out-of-domain bar
+ * holds recall, and each file stays one check.
+ */
+function falseDeclines(cases: EvalCase[], observed: Observed[]) {
+  const eligible = cases.map((c, i) => ({ c, o: observed[i] })).filter(({ c }) => c.expect.outOfScope !== true);
+  const declined = eligible.filter(({ o }) => o.outOfScope);
+  return { count: declined.length, of: eligible.length, rate: eligible.length ? declined.length / eligible.length : 0, ids: declined.map(({ c }) => c.id) };
+}
+
+const args = process.argv.slice(2);
+const file = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--bar");
+const check = args.includes("--check");
+const fullReset = args.includes("--full-reset");
+const barArg = args.includes("--bar") ? args[args.indexOf("--bar") + 1] : undefined;
+if (!file || (barArg !== undefined && !Object.hasOwn(BARS, barArg))) {
+  console.error(`usage: npm run eval -- FILE.jsonl [--check] [--bar ${Object.keys(BARS).join("|")}] [--full-reset]`);
   process.exit(2);
 }
+const fileBar = path.basename(file).replace(/\.jsonl$/, "");
+const barName = barArg ?? (Object.hasOwn(BARS, fileBar) ? fileBar : "default");
+const bar = BARS[barName];
+
 const cases = readCases(file);
 const world = loadWorld();
+const t0 = Date.now();
 const scratch = await createScratchDatabase(process.env.DATABASE_URL, "switchboard_eval");
 const db = createDb(scratch.url, 10);
 const deps = createEngine({ db, worldAsOf: world.asOf, clock: fixedClock(world.asOf), models: modelsFromEnv() });
@@ -29,9 +86,13 @@ const deps = createEngine({ db, worldAsOf: world.asOf, clock: fixedClock(world.a
 const observed: Observed[] = [];
 const scores: CaseScore[] = [];
 try {
-  console.error(`[eval] ${cases.length} cases from ${file} (${process.env.SWITCHBOARD_MODEL ?? "local"} model, ${scratch.kind} scratch database)`);
+  const snapshot = fullReset ? null : await snapshotWorld(db, world);
+  const reset: WorldReset = snapshot ? snapshot.restore : () => resetWorld(db, world);
+  console.error(
+    `[eval] ${cases.length} cases from ${file} (${process.env.SWITCHBOARD_MODEL ?? "local"} model, ${scratch.kind} scratch database, ${snapshot ? "snapshot restore" : "full reseed"} per case)`,
+  );
   for (const [i, c] of cases.entries()) {
-    const o = await runCase(deps, world, c);
+    const o = await runCase(deps, world, c, reset);
     const s = scoreCase(c, o);
     observed.push(o);
     scores.push(s);
@@ -50,12 +111,21 @@ try {
   }));
   console.table(rows);
   const summary = summarise(cases, observed, scores);
+  const fd = falseDeclines(cases, observed);
+  console.error(`[eval] false declines: ${fd.count}/${fd.of}${fd.ids.length ? ` (${fd.ids.join(", ")})` : ""}`);
+  console.error(`[eval] ${cases.length} cases in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (check) {
-    const misses = Object.entries(THRESHOLDS).filter(([k, min]) => summary[k as keyof typeof THRESHOLDS] < min).map(([k, min]) => `${k} < ${min}`);
-    if (summary.unsafeActions > 0) misses.push("unsafeActions > 0");
-    console.error(misses.length ? `[eval] below the bar: ${misses.join(", ")}` : "[eval] all thresholds met");
+    const misses = Object.entries(bar.min)
+      .filter(([k, min]) => summary[k as Metric] < min)
+      .map(([k, min]) => `${k} ${summary[k as Metric]} < ${min}`);
+    if (summary.unsafeActions > 0) misses.push(`unsafeActions ${summary.unsafeActions} > 0`);
+    if (bar.maxFalseDeclineRate !== undefined && fd.rate > bar.maxFalseDeclineRate) {
+      misses.push(`false declines ${fd.count}/${fd.of} > ${bar.maxFalseDeclineRate * 100}%`);
+    }
+    console.error(misses.length ? `[eval] below the "${barName}" bar: ${misses.join(", ")}` : `[eval] "${barName}" bar met`);
     process.exitCode = misses.length ? 1 : 0;
   }
+  await snapshot?.dispose();
   console.log(JSON.stringify(summary));
 } finally {
   await db.$disconnect();

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestDb } from "../../test/db";
+import { fixedClock } from "../clock";
+import type { Db } from "../db/client";
+import { resetWorld } from "../db/seed";
+import { localModels } from "../models/registry";
+import { createEngine } from "../orchestrator/engine";
+import { loadWorld } from "../world/fixture";
+import type { EvalCase } from "./cases";
+import { runCase, snapshotWorld, type WorldSnapshot } from "./run-case";
+
+const db = useTestDb();
+const world = loadWorld();
+const deps = () => createEngine({ db, worldAsOf: world.asOf, clock: fixedClock(world.asOf), models: localModels(0) });
+
+/**
+ * Every table the world reset owns, as text: row values in a stable order, with
+ * what differs between two `resetWorld` calls anyway masked (timestamps and
+ * client-generated uuids), plus every sequence's position.
+ */
+async function worldDigest(db: Db): Promise<Record<string, string>> {
+  const cols = await db.$queryRawUnsafe<Array<{ table: string; column: string; type: string }>>(
+    `SELECT table_name AS "table", column_name AS "column", data_type AS "type" FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name NOT IN ('staff_users', '_prisma_migrations')
+      ORDER BY table_name, ordinal_position`,
+  );
+  const byTable = new Map<string, string[]>();
+  for (const c of cols) {
+    const expr = c.type.startsWith("timestamp")
+      ? "'ts'"
+      : `CASE WHEN "${c.column}"::text ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN 'uuid' ELSE "${c.column}"::text END`;
+    byTable.set(c.table, [...(byTable.get(c.table) ?? []), expr]);
+  }
+  const out: Record<string, string> = {};
+  for (const [table, exprs] of byTable) {
+    const [row] = await db.$queryRawUnsafe<Array<{ d: string | null; n: bigint }>>(
+      `SELECT string_agg(r, ' | ' ORDER BY r) AS d, count(*) AS n FROM (SELECT concat_ws(',', ${exprs.join(", ")}) AS r FROM "${table}") s`,
+    );
+    out[table] = `${row.n}: ${row.d ?? ""}`;
+  }
+  const seqs = await db.$queryRawUnsafe<Array<{ name: string; last: bigint | null }>>(
+    `SELECT sequencename AS name, last_value AS last FROM pg_sequences WHERE schemaname = current_schema() AND sequencename NOT LIKE 'staff_users%'`,
+  );
+  for (const s of seqs) out[`sequence ${s.name}`] = String(s.last);
+  return out;
+}
+
+// Changes the world: a credit, a plan change and a remote reset, plus run rows.
+const CHANGES_EVERYTHING: EvalCase = {
+  id: "snapshot-1",
+  customerId: "C-1001",
+  message: "I was charged a $30 late fee but I paid on time. Also my internet has been really slow all week, and I'd like to upgrade to the 1 Gig plan.",
+  expect: { workers: ["billing", "tech_support", "account"] },
+};
+
+describe("evaluation world snapshot", () => {
+  let snapshot: WorldSnapshot;
+  beforeAll(async () => {
+    snapshot = await snapshotWorld(db, world);
+  });
+  afterAll(async () => {
+    await snapshot.dispose();
+    await resetWorld(db, world);
+  });
+
+  it("restores exactly the state resetWorld produces, after a case that changed the world", async () => {
+    const seeded = await worldDigest(db);
+    await runCase(deps(), world, CHANGES_EVERYTHING, snapshot.restore);
+    const changed = await worldDigest(db);
+    expect(changed).not.toEqual(seeded);
+    expect(changed.credits).not.toEqual(seeded.credits);
+    expect(changed.customers).not.toEqual(seeded.customers);
+
+    await snapshot.restore();
+    const restored = await worldDigest(db);
+    await runCase(deps(), world, CHANGES_EVERYTHING, snapshot.restore);
+    await resetWorld(db, world);
+    const reset = await worldDigest(db);
+    expect(restored).toEqual(reset);
+    expect(restored).toEqual(seeded);
+  });
+
+  it("a case observes the same thing after either reset", async () => {
+    const strip = ({ runId: _r, latencyMs: _l, ...rest }: Awaited<ReturnType<typeof runCase>>) => rest;
+    const viaSnapshot = strip(await runCase(deps(), world, CHANGES_EVERYTHING, snapshot.restore));
+    const viaReset = strip(await runCase(deps(), world, CHANGES_EVERYTHING, () => resetWorld(db, world)));
+    expect(viaSnapshot).toEqual(viaReset);
+    expect(viaSnapshot.creditsApplied).toEqual([3000]);
+    expect(viaSnapshot.planAfter).toBe("gig-1000");
+  });
+});
