@@ -82,6 +82,18 @@ describe("parsePlanTarget", () => {
     expect(t("move me down a tier")).toEqual({ direction: "down" });
     expect(parsePlanTarget("downgrade to the cheapest", [])).toEqual({ direction: "down", superlative: "cheapest" });
   });
+  it("reads a described current plan as the starting point, not the target", () => {
+    expect(t("the 300 plan is more than we use, downgrade us")).toEqual({ direction: "down" });
+    expect(t("gig is overkill, drop me a tier")).toEqual({ direction: "down" });
+    expect(t("500 is plenty, but the wifi is slow")).toEqual({});
+  });
+  it("understands tier words, typos and informal picks", () => {
+    expect(t("please put us on the basic tier")).toMatchObject({ planId: "basic-100", superlative: "cheapest" });
+    expect(t("downgrade my internet to the lowest speed")).toMatchObject({ planId: "basic-100", direction: "down" });
+    expect(t("I'd like the next plan up")).toEqual({ direction: "up" });
+    expect(t("upgarde me to 500")).toEqual({ planId: "fiber-500", direction: "up" });
+    expect(t("pls dowgrade me")).toEqual({ direction: "down" });
+  });
   it("ignores amounts, measured speeds and other numbers", () => {
     expect(t("refund me $100 for 300 days")).toEqual({});
     expect(t("speed tests show like 300 Mbps on wifi")).toEqual({});

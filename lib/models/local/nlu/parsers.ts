@@ -164,11 +164,18 @@ export interface PlanTarget {
   superlative?: "cheapest" | "fastest";
 }
 
+/** Common misspellings of the plan-change verbs: "uprgade", "upgarde", "dowgrade". */
+export function fixPlanVerbTypos(lower: string): string {
+  return lower
+    .replace(/\b(?:uprgade|upgarde|upgade|upgrde|upgradde|updgrade|ugprade|upgrage|upgraid)(s|d|ing)?\b/g, "upgrade$1")
+    .replace(/\b(?:downgarde|dowgrade|donwgrade|downgade|dwongrade|downgrde|downrade|downgrage)(s|d|ing)?\b/g, "downgrade$1");
+}
+
 const DOWN_RE =
-  /\b(?:downgrad\w*|move (?:me |us |it )?down|step (?:me |us )?down|go(?:ing)? down|drop (?:me |us )?(?:down|to)|take (?:me |us )?down|bump (?:me |us )?down|cheaper|less expensive|lower(?:[- ]priced)? (?:plan|tier|package|speed)|lower tier|smaller (?:plan|package|tier)|slower|reduce (?:my )?(?:plan|speed)|scale (?:me |it )?(?:back|down)|plan below|tier down|down a tier|down to)\b/gi;
+  /\b(?:downgrad\w*|move (?:me |us |it )?down|step (?:me |us )?down|go(?:ing)? down|drop (?:me |us )?(?:down|to)|take (?:me |us )?down|bump (?:me |us )?down|cheaper|less expensive|lower(?:[- ]priced)? (?:plan|tier|package|speed)|lower tier|smaller (?:plan|package|tier)|slower|reduce (?:my )?(?:plan|speed)|scale (?:me |it )?(?:back|down)|plan below|tier down|down a tier|down to|drop (?:me |us )?(?:a|one) (?:tier|level|plan)|(?:plan|tier|level|step|one) (?:down|lower|below))\b/gi;
 const UP_RE =
-  /\b(?:upgrad\w*|move (?:me |us |it )?up|step (?:me |us )?up|go(?:ing)? up|bump (?:me |us |it )?up|faster|quicker|more speed|higher(?:[- ]speed)? (?:plan|tier|package)|higher tier|bigger (?:plan|package)|plan above|tier up|up a tier|boost)\b/gi;
-const CHEAPEST_RE = /\b(?:cheapest|least expensive|lowest[- ]priced?|lowest (?:plan|tier|cost|price)|most affordable|basic plan|bottom tier|entry[- ]level|smallest (?:plan|package|tier))\b/i;
+  /\b(?:upgrad\w*|move (?:me |us |it )?up|step (?:me |us )?up|go(?:ing)? up|bump (?:me |us |it )?up|faster|quicker|more speed|higher(?:[- ]speed)? (?:plan|tier|package)|higher tier|bigger (?:plan|package)|plan above|tier up|up a tier|boost|(?:plan|tier|level|step|one) (?:up|higher|above))\b/gi;
+const CHEAPEST_RE = /\b(?:cheapest|least expensive|lowest[- ]priced?|lowest (?:plan|tier|cost|price)|lowest speed|most affordable|basic (?:plan|tier|package|one|speed)|bottom tier|entry[- ]level|smallest (?:plan|package|tier))\b/i;
 const FASTEST_RE = /\b(?:fastest|quickest|top (?:plan|tier|speed)|highest (?:plan|tier|speed)|maximum speed|max speed|biggest (?:plan|package)|the best (?:plan|speed) you have)\b/i;
 
 interface Mention {
@@ -228,7 +235,7 @@ function planMentions(text: string, plans: PlanInfo[]): Mention[] {
  * upgrade, faster ...) or, when absent, from a superlative.
  */
 export function parsePlanTarget(text: string, plans: PlanInfo[]): PlanTarget {
-  const lower = text.toLowerCase();
+  const lower = fixPlanVerbTypos(text.toLowerCase());
   const result: PlanTarget = {};
   const mentions = planMentions(text, plans);
   const scored = mentions.map((m) => {
@@ -237,6 +244,9 @@ export function parsePlanTarget(text: string, plans: PlanInfo[]): PlanTarget {
     if (/\b(?:to|onto|into|for|get|want|take|like|with|choose|pick|prefer)\s+(?:the\s+|a\s+|my\s+)?(?:new\s+)?(?:plan\s+)?$/.test(before)) score += 2;
     if (/\bfrom\s+(?:the\s+|my\s+)?$/.test(before)) score -= 3;
     if (/\b(?:i'm on|i am on|currently on|i'm currently|i have|i've got|i pay for|paying for|charges?|charged|billed|price|rate|still on|was on|on my)\s+(?:the\s+|a\s+|my\s+)?$/.test(before)) score -= 2;
+    // the plan the customer has, described: "300 is more than we use", "gig is overkill"
+    const after = lower.slice(m.end, m.end + 40);
+    if (/^\s*(?:mbps\s+|plan\s+|tier\s+|one\s+)?(?:is|'s|was)\s+(?:(?:way|much|far|a bit|a lot)\s+)?(?:more than|too (?:much|fast|expensive|slow)|overkill|plenty|enough|not enough)\b/.test(after)) score -= 3;
     return { ...m, score };
   });
   if (scored.length) {

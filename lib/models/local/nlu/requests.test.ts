@@ -30,6 +30,8 @@ cases(
     "Issue a $500 credit to my account.",
     "waive it please, I paid on time",
     "I'd like a partial refund until it's fixed",
+    "take the roaming pass off",
+    "get that late fee off my bill",
   ],
   ["What is this $12.99 charge on my bill?", "update the credit card on file", "I want to cancel my contract", "my wifi is slow", "I don't want a refund, just an explanation"],
 );
@@ -45,8 +47,28 @@ cases(
     "the price on my bill is wrong",
     "I was charged twice",
     "I paid on time, why the penalty?",
+    // the customer's own ways of saying a charge is not owed
+    "there's a late fee on my statement but my payment went out the day it was due",
+    "why are you charging me a late fee?",
+    "why r u charging me for roaming",
+    "I've never once been late paying you, so explain this late fee",
+    "the late charge makes no sense",
+    "how come my bill is bigger this month",
+    "the roaming add-on isn't something I ever chose",
+    "you're billing me for the old plan after I switched",
+    "my invoice shows the previous plan's price",
+    "I paid on the 19th, why a late fee",
   ],
-  ["My bill looks fine but I want faster internet.", "how do I pay my bill?", "upgrade me to gig", "what's my balance?"],
+  [
+    "My bill looks fine but I want faster internet.",
+    "how do I pay my bill?",
+    "upgrade me to gig",
+    "what's my balance?",
+    "how do I pay my bill before the due date?",
+    "I'll pay by the 20th",
+    "how come my internet is slow",
+    "explain my plan options",
+  ],
 );
 
 cases(
@@ -68,8 +90,16 @@ cases(
     "put me on the 500 plan",
     "I'll take the gig plan",
     "I'm on Fiber 500 and want to go down to 300",
+    "I'd really like the gigabit one",
+    "give me the top tier",
+    "swap my plan for the cheapest",
+    "go for the gig one",
+    "ok do the 500 one",
+    "pls uprgade me to gig",
   ],
   [
+    "what does the 500 plan cost",
+    "do the 500 plan and the gig plan have the same upload?",
     "How much would it cost me to switch to a cheaper plan?",
     "I'm thinking about cancelling",
     "I'm thinking about downgrading, what would it cost",
@@ -110,6 +140,12 @@ cases(
   "asksOutage",
   ["Is there an outage in my area?", "no internet at all. when will it be back?", "My internet is down. What's going on?", "any update on the repair?", "is it down for everyone or just me?"],
   ["my wifi is slow upstairs", "refund the late fee", "The outage has ruined my week."],
+);
+
+cases(
+  "reportsServiceDown",
+  ["my internet isnt working at all", "the wifi won't connect on any device", "i cant connect to anything", "the connection doesn't work since noon", "the line's been dead since Sunday", "we've been without internet for a day"],
+  ["my internet works fine", "my bill doesn't look right", "I don't want to change my plan"],
 );
 
 cases(

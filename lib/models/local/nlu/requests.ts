@@ -3,7 +3,7 @@
  * patterns plus the entity parsers. Deterministic; robust to casing, typos the
  * patterns anticipate, and chat-style abbreviations.
  */
-import { parseAmountsCents, parseCustomerIds, parseDates, parseInvoiceIds, parsePlanTarget, type DateRef, type PlanInfo, type PlanTarget } from "./parsers";
+import { fixPlanVerbTypos, parseAmountsCents, parseCustomerIds, parseDates, parseInvoiceIds, parsePlanTarget, type DateRef, type PlanInfo, type PlanTarget } from "./parsers";
 
 export interface RequestAnalysis {
   /** Asks for money back: refund, credit, compensation, remove / waive / cancel a fee or charge. */
@@ -50,7 +50,9 @@ const any = (text: string, res: RegExp[]) => res.some((re) => re.test(text));
 
 /** Lowercase, unify quotes and collapse whitespace, so patterns can stay simple. */
 function prep(text: string): string {
-  return ` ${text.toLowerCase().replace(/(?:us)?\$\s?\d[\d,]*(?:\.\d+)?/g, "$amt").replace(/[\u2018\u2019`]/g, "'").replace(/\s+/g, " ")} `
+  return ` ${fixPlanVerbTypos(text.toLowerCase()).replace(/(?:us)?\$\s?\d[\d,]*(?:\.\d+)?/g, "$amt").replace(/[\u2018\u2019`]/g, "'").replace(/\s+/g, " ")} `
+    // contractions typed without the apostrophe: isnt, doesnt, wont, cant, dont
+    .replace(/\b(is|was|are|were|do|does|did|has|have|had|could|would|should|wo|ca)nt\b/g, "$1n't")
     .replace(/\bpl[sz]\b/g, "please")
     .replace(/\bu\b/g, "you")
     .replace(/\bwi-?\s?fi\b/g, "wifi")
@@ -71,6 +73,8 @@ const CREDIT_RES: RegExp[] = [
   new RegExp(String.raw`\b(?:remove|take (?:off|away|out)|get rid of|waive|cancel|reverse|drop|delete|erase|wipe|strike|knock off|zero out)\b[^.?!]{0,30}\b${FEE}`),
   new RegExp(String.raw`\b${FEE}\b[^.?!]{0,30}\b(?:removed|waived|reversed|taken off|cancelled|canceled|dropped|refunded|credited)\b`),
   /\b(?:take|get) (?:it|that|this|them) (?:off|removed|back)\b/,
+  // "take the roaming pass off", "get that fee off my bill"
+  new RegExp(String.raw`\b(?:take|get|knock)\b[^.?!]{0,20}\b${FEE}\b[^.?!]{0,12}\boff\b`),
   /\b(?:remove|waive|reverse) (?:it|that|this|them)\b/,
   /\bsomething off my bill\b|\boff my (?:bill|invoice)\b|\bdiscount\b|\bpartial refund\b|\bmoney off\b/,
   /\b(?:shouldn't|should not|won't|will not|not going to|refuse to) (?:have to )?pay (?:for|full)\b|\bnot paying (?:full price|for)\b/,
@@ -89,7 +93,17 @@ const DISPUTE_RES: RegExp[] = [
   /\bstill (?:charg|bill|paying|shows?|has)\w*\b[^.?!]{0,40}\b(?:price|rate|plan|fee|old)\b/,
   /\bpaid (?:it )?(?:on time|early|before|on the due date|already|in time)\b|\balready paid\b/,
   /\bdispute\b|\bfraudulent\b|\bunauthori[sz]ed\b|\bshouldn't (?:be there|apply)\b|\bshould be \$?\d/,
-  /\b(?:bill|invoice|charges?|statement|total)\b[^.?!]{0,30}\b(?:high|off|wrong|higher|went up|jumped|doubled|increased)\b/,
+  /\b(?:bill|invoice|charges?|statement|total)\b[^.?!]{0,30}\b(?:high|off|wrong|higher|went up|jumped|doubled|increased|bigger|larger|more than (?:usual|normal|it should|last))\b/,
+  // "why are you charging me", "how come my bill ...", "explain this fee"
+  /\bwhy (?:are|r|do|did|would|have) (?:you|u|they)(?: guys)? (?:been )?(?:charg|bill|add)\w*/,
+  /\bhow come\b[^.?!]{0,40}\b(?:charg|fee|bill|invoice|pay|price|penalt)/,
+  /\bexplain\b[^.?!]{0,20}\b(?:this|that|the|these)\b[^.?!]{0,20}\b(?:fee|charge|penalty|line|amount)s?\b/,
+  // paid in time, in the customer's own words: "the day it was due", "before the deadline", "on the 19th"
+  /\b(?:paid|payment (?:went (?:out|through)|cleared|left my account|was made|posted|was sent))\b[^.?!]{0,40}\b(?:(?:the )?day it was due|(?:by|before|on) (?:the )?(?:due date|deadline|due day)|(?:on|by|before) the \d{1,2}(?:st|nd|rd|th)?\b)/,
+  /\b(?:never|not once|haven't ever|have never|not ever)\b[^.?!]{0,15}\b(?:been late|paid late|late (?:with|on) (?:a |my )?(?:payment|bill))|\bi always pay (?:on time|early|in full)\b/,
+  // an add-on or line the customer never chose, an old plan still billed
+  /\b(?:isn't|is not|wasn't|was not)\b[^.?!]{0,10}\bsomething i (?:ever )?(?:chose|ordered|signed up for|asked for|wanted|added)\b|\bnever (?:chose|wanted|picked|requested|selected)\b|\bmakes no sense\b|\bdoesn't make (?:any )?sense\b/,
+  /\b(?:still|keep|keeps|kept)\b[^.?!]{0,10}\b(?:charg|bill)\w*\b[^.?!]{0,25}\b(?:old|previous|former|higher|earlier)\b|\b(?:old|previous|former) (?:plan(?:'s)?|tier(?:'s)?) (?:price|rate)\b|\b(?:charg|bill)\w* (?:me )?(?:for |at )?(?:the |my )?(?:old|previous|former) (?:plan|tier|price|rate)\b/,
 ];
 const NOT_DISPUTE_RES: RegExp[] = [/\b(?:bill|invoice|charges?)\b (?:looks|is|seems|are) (?:fine|ok|okay|correct|right|good)\b|\bno problem with my bill\b/];
 
@@ -113,9 +127,11 @@ const OUTAGE_ASK_RES: RegExp[] = [
 
 const DOWN_RES: RegExp[] = [
   /\bno (?:internet|service|connection|signal|network|dial tone|lights?)\b|\bnothing (?:works|loads|connects)\b/,
-  /\b(?:internet|service|connection|line|network|net|wifi)(?:'s| is| has been| was| went| got| has gone| seems)? (?:completely |totally |still |all |just )?(?:down|off|out|dead|offline|gone|disconnected|cut(?: off)?|shut off|not working|stopped working)\b/,
+  /\b(?:internet|service|connection|line|network|net|wifi)(?:'s been|'s| is| has been| was| went| got| has gone| seems)? (?:completely |totally |still |all |just )?(?:down|off|out|dead|offline|gone|disconnected|cut(?: off)?|shut off|not working|stopped working)\b/,
+  /\bwithout (?:any |an? )?(?:internet|service|connection|wifi|signal)\b/,
   /\bit(?:'s| is| has been| was) (?:completely |totally |still |all )?(?:down|dead|offline|not working)\b|\bstill down\b|\bis dead\b/,
   /\b(?:cut off|disconnected|offline|not working|stopped working|won't connect|can't connect|cannot connect|can not connect)\b/,
+  /\b(?:internet|service|connection|line|network|wifi|net|it)\b[^.?!]{0,12}\b(?:isn't|aren't|doesn't|don't|won't|is not|does not|will not) (?:work|working|load|loading|connect|connecting)\b/,
 ];
 const SLOW_RES: RegExp[] = [
   /\bslow|\bsluggish\b|\bcrawl|\bbuffer|\blag|\bping\b|\blatency\b|\bfreez|\bstutter|\bchoppy\b|\bspeeds? (?:are |is )?(?:terrible|awful|bad|poor|horrible|low)\b|\bfraction of (?:my|the) speed\b/,
@@ -125,7 +141,7 @@ const LIGHTS_RES: RegExp[] = [/\blights?\b[^.?!]{0,30}\b(?:red|orange|amber|blin
 
 // ------------------------------------------------------------- account
 
-const CHANGE_VERB = String.raw`(?:upgrade|downgrade|switch|move|change|put|bump|drop|step|go|get|sign|take)`;
+const CHANGE_VERB = String.raw`(?:upgrade|downgrade|switch|swap|move|change|put|bump|drop|step|go|get|sign|take)`;
 const PLAN_CHANGE_RES: RegExp[] = [
   // imperatives: "upgrade me", "move me down to", "switch my plan to", "put me on"
   /(?:^\s*|[.!?;,]\s*|\b(?:please|pls|just|now|and|then|so|kindly|go ahead and)\s+)(?:upgrade|downgrade)\b(?! (?:options|fee|cost|price))/,
@@ -133,7 +149,11 @@ const PLAN_CHANGE_RES: RegExp[] = [
   /\b(?:switch|change|move) (?:over )?(?:to|into|onto) (?:the |a )?(?:fiber|gig|cheap|fast|basic|\d|plan|lower|higher|slower|smaller|bigger)/,
   // desire: "I want to downgrade", "I'd like to move to", "I need a cheaper plan"
   new RegExp(String.raw`\b(?:i|we|and|just|also)(?: (?:really|also|just|now|still|actually))? (?:want|would like|need|wish|wanna|am going|have decided|decided|'d like|would love) (?:to )?(?:please )?${CHANGE_VERB}\b(?! (?:know|a (?:copy|receipt|quote|refund|credit)|my (?:bill|invoice|money)|rid|back|help|out|through|in touch|someone))`),
-  /\bi(?: want| would like| need|'ll take| will take|'ll go with| will go with| choose| pick) (?:the |a |your )?(?:fiber ?\d+|\d{3,4} ?(?:mbps)?|gig|1 ?gig|gigabit|fastest|cheapest|basic|top)\b/,
+  /\bi(?: really| just| definitely| actually)?(?: want| would(?: really| just| definitely)? like| need|'ll take| will take|'ll go with| will go with| choose| pick) (?:the |a |your )?(?:fiber ?\d+|\d{3,4} ?(?:mbps)?|gig|1 ?gig|gigabit|fastest|cheapest|basic|top|next (?:plan|tier|level|one))\b/,
+  // "give me the top tier", "go for the gig one", "do the 500 one", "swap my plan for the cheapest"
+  /\b(?:give|get) (?:me|us) (?:the |a )?(?:fiber ?\d+|\d{3,4} ?(?:mbps)?|gig|1 ?gig|gigabit|fastest|cheapest|basic|top|next|faster|cheaper|quicker)\b/,
+  /(?:^\s*|[.!?;,]\s*|\b(?:please|just|ok|okay|then|so|yes|yeah|sure|let's)\s+)(?:go (?:for|with)|do|take) (?:the )?(?:fiber ?\d+|\d{3,4}(?: ?mbps)?|gig|gigabit|1 ?gig|fastest|cheapest|basic|top)(?: (?:one|plan|tier|package))?(?=\s*(?:$|[.!,;]|please\b|thanks\b|then\b))/,
+  /\bswap (?:my |the |our )?(?:plan|package|tier|internet|speed)\b/,
   /\bi(?: want| would like| need|'ll take| will take) (?:a |the )?(?:faster|cheaper|slower|smaller|bigger|lower|higher)(?: \w+)? (?:plan|tier|package)\b/,
   /\b(?:let's|lets) (?:do|go with|switch|upgrade|downgrade|move)\b/,
   /\bgo ahead (?:and )?(?:upgrade|downgrade|switch|change|move)\b/,
