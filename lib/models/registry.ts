@@ -48,7 +48,13 @@ export function localModels(latencyMs = 0, workerNames: readonly string[] = LOCA
   return Object.fromEntries(roles.map((r) => [r, createLocalModel(r, latencyMs)])) as unknown as Models;
 }
 
-/** The intent classifier for tiered delegation. */
+/**
+ * The intent classifier for tiered delegation, whichever model plans (local or
+ * openai): the local classifier behind its domain gate. It names a worker only for
+ * a message that is clearly in-domain and single-intent, and abstains on anything
+ * else, so with a hosted planner every scope decision the classifier is not sure
+ * of is the hosted model's (docs/ARCHITECTURE.md, "Out-of-domain requests").
+ */
 export function intentClassifierFromEnv(): IntentClassifier {
   return localIntentClassifier;
 }

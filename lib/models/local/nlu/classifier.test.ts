@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { INTENT_LABELS, classifyIntents, evaluateClassifier, loadCorpus, trainIntentModel, classifyWithModel, decideLabels } from "./index";
+import { correctedStem } from "./classifier";
 
 describe("intent classifier", () => {
   it("cross-validated exact match >= 0.85 and ECE <= 0.1 on the corpus", () => {
@@ -72,14 +73,67 @@ describe("intent classifier", () => {
     expect(classifyIntents(text).labels).toEqual(labels);
   });
 
+  it("reads a word one typo away from a known one as that word, and leaves short or unknown words alone", () => {
+    expect(correctedStem("refnud")).toBe("refund"); // swapped letters
+    expect(correctedStem("routr")).toBe("router"); // a letter missing
+    expect(correctedStem("upgrrade")).toBe("upgrad"); // a letter too many
+    expect(correctedStem("refund")).toBeUndefined(); // already known
+    expect(correctedStem("wiif")).toBeUndefined(); // too short to guess
+    expect(correctedStem("quinoa")).toBeUndefined(); // nothing known is that close
+    expect(classifyIntents("refnud the roaming charge").labels).toEqual(["billing"]);
+  });
+
   it("never mixes out_of_scope / small_talk with business labels", () => {
-    const d = decideLabels({ billing: 0.7, tech_support: 0.2, account: 0.1, out_of_scope: 0.9, small_talk: 0.6 });
-    expect(d.labels).toEqual(["billing"]);
-    expect(d.top).toEqual({ label: "billing", confidence: 0.7 });
+    // business wins over small talk (a greeting around a request) ...
+    const greeting = decideLabels({ billing: 0.7, tech_support: 0.2, account: 0.1, out_of_scope: 0.3, small_talk: 0.6 });
+    expect(greeting.labels).toEqual(["billing"]);
+    expect(greeting.top).toEqual({ label: "billing", confidence: 0.7 });
     const n = decideLabels({ billing: 0.1, tech_support: 0.2, account: 0.1, out_of_scope: 0.3, small_talk: 0.4 });
     expect(n.labels).toEqual(["small_talk"]);
     const both = decideLabels({ billing: 0.1, tech_support: 0.2, account: 0.1, out_of_scope: 0.8, small_talk: 0.6 });
     expect(both.labels).toEqual(["out_of_scope"]);
     expect(classifyIntents("hi, my internet is down").labels).toEqual(["tech_support"]);
+  });
+
+  it("domain gate: out_of_scope beats a weaker business label, and only then", () => {
+    // another business's charge: billing passes 0.5 but out_of_scope is stronger
+    const elsewhere = decideLabels({ billing: 0.7, tech_support: 0.1, account: 0.1, out_of_scope: 0.9, small_talk: 0.0 });
+    expect(elsewhere.labels).toEqual(["out_of_scope"]);
+    expect(elsewhere.top).toEqual({ label: "out_of_scope", confidence: 0.9 });
+    // our business, a stronger business label: kept, out_of_scope dropped
+    const ours = decideLabels({ billing: 0.95, tech_support: 0.1, account: 0.6, out_of_scope: 0.7, small_talk: 0.0 });
+    expect(ours.labels).toEqual(["billing", "account"]);
+    // out_of_scope below 0.5 never removes a business label
+    expect(decideLabels({ billing: 0.55, tech_support: 0, account: 0, out_of_scope: 0.45, small_talk: 0 }).labels).toEqual(["billing"]);
+  });
+
+  // Requests to other businesses that share the company's words (charged, bill, fee,
+  // cancel, upgrade, plan, wifi, technician, slow, down, contract, account).
+  it.each([
+    "the pharmacy charged my card twice for one prescription",
+    "my dentist's bill has a fee I don't understand",
+    "cancel the contract with my window cleaning company",
+    "upgrade my car rental to an SUV",
+    "what's the wifi password at the airport lounge",
+    "can you send a technician to fix my dishwasher",
+    "the laptop keyboard stopped working after a Windows update",
+    "the bank app is down again",
+    "my insurance plan renewal costs too much",
+    "how do I close my savings account",
+  ])("declines another business's request: %s", (text) => {
+    const c = classifyIntents(text);
+    expect(c.labels).toEqual(["out_of_scope"]);
+  });
+
+  // The same words about the company's own service stay in-domain.
+  it.each([
+    ["the card you charge for my internet bill expired, where do I update it", "billing"],
+    ["you billed my bank account twice this month", "billing"],
+    ["the wifi at home drops every evening", "tech_support"],
+    ["your technician never showed up for the fiber repair", "tech_support"],
+    ["I want to cancel my contract with you", "account"],
+    ["upgrade my fiber plan to the next tier", "account"],
+  ])("keeps the company's own request: %s", (text, label) => {
+    expect(classifyIntents(text).labels).toEqual([label]);
   });
 });

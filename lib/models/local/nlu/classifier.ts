@@ -21,13 +21,20 @@
  * that inside an outer cross-validation to measure accuracy and the expected
  * calibration error honestly.
  *
+ * Inference: a word stem the model has never seen is read as a known stem one typo
+ * away (Speller). Clause pooling only takes clauses that name something of ours.
+ * `decideLabels` holds the domain gate (out_of_scope beats a weaker business label),
+ * and `classifyWithModel` keeps a second or third business label only when it is
+ * strong or the wording backs it (`corroborate`).
+ *
  * The model is trained lazily from corpus/intents.jsonl at first use and memoised.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { analyseRequest, type RequestAnalysis } from "./requests";
 import { segmentMessage } from "./segment";
-import { featuresOf } from "./text";
+import { featuresOf, namesOurs, stem } from "./text";
 
 export const INTENT_LABELS = ["billing", "tech_support", "account", "out_of_scope", "small_talk"] as const;
 export type IntentLabel = (typeof INTENT_LABELS)[number];
@@ -87,6 +94,58 @@ interface LinearModel {
   /** weights[f * L + l] */
   weights: Float64Array;
   bias: Float64Array;
+  /** Corrects a misspelt word to one the model knows (inference only). */
+  speller: Speller;
+}
+
+/**
+ * Single-typo correction against the model's own vocabulary: a word stem the model
+ * has never seen ("uprgad", "intenet", "disconect") is read as the known stem one
+ * edit away (insertion, deletion, substitution or swap of neighbours) that at least
+ * three training texts use, preferring the most frequent. Only stems of 5+ letters,
+ * so short words are never rewritten. Without these limits the correction also
+ * turns rare words of other businesses into ours (cross-validation: more
+ * out-of-scope requests routed). A symmetric-deletion index keeps a lookup to a
+ * few map reads.
+ */
+class Speller {
+  private byDeletion = new Map<string, string[]>();
+  constructor(private df: Map<string, number>) {
+    for (const w of df.keys()) for (const d of Speller.deletions(w)) {
+      const list = this.byDeletion.get(d);
+      if (list) list.push(w);
+      else this.byDeletion.set(d, [w]);
+    }
+  }
+  private static deletions(w: string): string[] {
+    const out = [w];
+    for (let i = 0; i < w.length; i++) out.push(w.slice(0, i) + w.slice(i + 1));
+    return out;
+  }
+  correct(w: string): string | undefined {
+    if (w.length < 5 || w.startsWith("<") || this.df.has(w)) return undefined;
+    let best: string | undefined;
+    for (const d of Speller.deletions(w)) {
+      for (const c of this.byDeletion.get(d) ?? []) {
+        if (c.length < 5 || (this.df.get(c) ?? 0) < 3 || !withinOneEdit(w, c)) continue;
+        if (!best || (this.df.get(c) ?? 0) > (this.df.get(best) ?? 0) || ((this.df.get(c) ?? 0) === (this.df.get(best) ?? 0) && c < best)) best = c;
+      }
+    }
+    return best;
+  }
+}
+
+/** Damerau-Levenshtein distance <= 1 (one insertion, deletion, substitution or adjacent swap). */
+function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // swap
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /** Logits of a message, optionally max-pooled over its clauses for business labels. */
@@ -96,6 +155,10 @@ function messageLogits(model: LinearModel, text: string, pooling: boolean): Floa
   const segs = segmentMessage(text);
   if (segs.length < 2) return z;
   for (const seg of segs) {
+    // A clause that names nothing of ours ("I want a refund", "please fix it") carries
+    // the subject of the clause it continues: after "the gym charged my card twice"
+    // it is a refund from the gym, so it does not vote on its own.
+    if (!namesOurs(seg.text)) continue;
     const zs = logits(model, seg.text);
     for (let l = 0; l < L; l++) if (isWorkerLabel(INTENT_LABELS[l]) && zs[l] > z[l]) z[l] = zs[l];
   }
@@ -157,8 +220,16 @@ export function loadCorpus(): CorpusExample[] {
 
 interface SparseDoc {
   idx: Int32Array;
-  val: number;
+  /** Feature values: words 1, concept features CONCEPT_WEIGHT, then L2-normalised. */
+  val: Float64Array;
 }
+
+/**
+ * Value of a concept feature ("c:money", "c:elsewhere", ...) relative to a word
+ * feature. Concepts stand for whole word families, so they should not be drowned
+ * out by the many word and bigram features of a long message.
+ */
+const CONCEPT_WEIGHT = 2;
 
 /**
  * Map a text's raw features onto the model vocabulary. Unigrams the model has
@@ -166,17 +237,25 @@ interface SparseDoc {
  * share of rare words are features themselves (off-domain requests such as
  * recipes or trivia are mostly made of words the business corpus never uses).
  */
-function vectorise(features: string[], vocab: Map<string, number>): SparseDoc {
+function vectorise(features: string[], vocab: Map<string, number>, speller?: Speller): SparseDoc {
   const idx: number[] = [];
+  const raw: number[] = [];
   let unigrams = 0;
   let rare = 0;
-  for (const f of features) {
+  const seen = new Set<number>();
+  for (const feature of features) {
+    const f = speller ? spellFeature(feature, vocab, speller) : feature;
     const i = vocab.get(f);
+    if (i !== undefined && seen.has(i)) continue;
+    if (i !== undefined) seen.add(i);
     if (f.startsWith("u:")) {
       unigrams++;
       if (i === undefined) rare++;
     }
-    if (i !== undefined) idx.push(i);
+    if (i !== undefined) {
+      idx.push(i);
+      raw.push(f.startsWith("c:") ? CONCEPT_WEIGHT : 1);
+    }
   }
   const extra: string[] = [];
   if (rare >= 1) extra.push("rare:1");
@@ -185,9 +264,27 @@ function vectorise(features: string[], vocab: Map<string, number>): SparseDoc {
   if (unigrams > 0 && rare / unigrams >= 0.5) extra.push("rare:half");
   for (const f of extra) {
     const i = vocab.get(f);
-    if (i !== undefined) idx.push(i);
+    if (i !== undefined) {
+      idx.push(i);
+      raw.push(1);
+    }
   }
-  return { idx: Int32Array.from(idx), val: idx.length ? 1 / Math.sqrt(idx.length) : 0 };
+  let norm = 0;
+  for (const v of raw) norm += v * v;
+  const val = Float64Array.from(raw, (v) => v / Math.sqrt(norm));
+  return { idx: Int32Array.from(idx), val };
+}
+
+/** A word or bigram feature with a misspelt word, rewritten with the word the model knows. */
+function spellFeature(f: string, vocab: Map<string, number>, speller: Speller): string {
+  if (vocab.has(f)) return f;
+  const fix = (w: string) => speller.correct(w) ?? w;
+  if (f.startsWith("u:")) return `u:${fix(f.slice(2))}`;
+  if (f.startsWith("b:")) {
+    const [a, b] = f.slice(2).split("_");
+    return b === undefined ? f : `b:${fix(a)}_${fix(b)}`;
+  }
+  return f;
 }
 
 /** Features kept in the vocabulary must occur in at least this many training texts. */
@@ -242,7 +339,7 @@ function trainLinear(examples: CorpusExample[], opts: Required<TrainOptions>): L
       const { idx, val } = docs[n];
       for (let l = 0; l < L; l++) {
         let z = b[l];
-        for (let j = 0; j < idx.length; j++) z += w[idx[j] * L + l] * val;
+        for (let j = 0; j < idx.length; j++) z += w[idx[j] * L + l] * val[j];
         resid[l] = sigmoid(z) - targets[n * L + l];
         gb[l] += resid[l] * resid[l];
         b[l] -= (lr * resid[l]) / Math.sqrt(gb[l]);
@@ -252,14 +349,16 @@ function trainLinear(examples: CorpusExample[], opts: Required<TrainOptions>): L
         for (let l = 0; l < L; l++) {
           const k = base + l;
           // L2 applied to the weights of the active features ("lazy" regularisation)
-          const g = resid[l] * val + l2 * w[k];
+          const g = resid[l] * val[j] + l2 * w[k];
           gw[k] += g * g;
           w[k] -= (lr * g) / Math.sqrt(gw[k]);
         }
       }
     }
   }
-  return { vocab, weights: w, bias: b };
+  const wordDf = new Map<string, number>();
+  for (const fs_ of feats) for (const f of fs_) if (f.startsWith("u:") && vocab.has(f)) wordDf.set(f.slice(2), (wordDf.get(f.slice(2)) ?? 0) + 1);
+  return { vocab, weights: w, bias: b, speller: new Speller(wordDf) };
 }
 
 // Features of recently seen texts (training and cross-validation read the corpus many
@@ -280,11 +379,11 @@ function cachedFeatures(text: string): string[] {
 }
 
 function logits(model: LinearModel, text: string): Float64Array {
-  const { idx, val } = vectorise(cachedFeatures(text), model.vocab);
+  const { idx, val } = vectorise(cachedFeatures(text), model.vocab, model.speller);
   const z = Float64Array.from(model.bias);
   for (let j = 0; j < idx.length; j++) {
     const base = idx[j] * L;
-    for (let l = 0; l < L; l++) z[l] += model.weights[base + l] * val;
+    for (let l = 0; l < L; l++) z[l] += model.weights[base + l] * val[j];
   }
   return z;
 }
@@ -411,17 +510,65 @@ export function decideLabels(scores: Record<IntentLabel, number>): Omit<IntentCl
   const ranked = [...INTENT_LABELS].sort((x, y) => scores[y] - scores[x] || INTENT_LABELS.indexOf(x) - INTENT_LABELS.indexOf(y));
   let labels = ranked.filter((l) => scores[l] >= 0.5);
   if (labels.length === 0) labels = [ranked[0]];
-  const business = labels.filter(isWorkerLabel);
-  // business wins over out_of_scope / small_talk; two non-business labels never mix either
+  let business = labels.filter(isWorkerLabel);
+  // The domain gate: a confidently out-of-scope message ("my card was charged twice at
+  // the restaurant") is declined even when a business label also passes 0.5, unless
+  // that business label is the stronger of the two. Business otherwise wins over
+  // small_talk (a greeting around a request), and two non-business labels never mix.
+  if (business.length > 0 && scores.out_of_scope >= Math.max(0.5, ...business.map((l) => scores[l]))) {
+    business = [];
+    labels = ["out_of_scope"];
+  }
   labels = business.length > 0 ? business : [labels[0]];
   labels = INTENT_LABELS.filter((l) => labels.includes(l));
   const topLabel = ranked.find((l) => labels.includes(l))!;
   return { labels, top: { label: topLabel, confidence: scores[topLabel] } };
 }
 
+/**
+ * What in a message's wording backs each business label, beyond the classifier's
+ * words: the request analysis's flags (requests.ts).
+ */
+export const EVIDENCE: Record<WorkerLabel, Array<keyof RequestAnalysis>> = {
+  billing: ["wantsCredit", "disputesCharge"],
+  tech_support: ["reportsServiceDown", "reportsSlowOrUnstable", "asksOutage", "wantsTechnician", "mentionsWifi", "mentionsEquipmentLights", "mentionsOutage"],
+  account: ["wantsPlanChange", "asksOptions", "asksQuote", "asksContractEnd", "wantsCancel", "considersCancel"],
+};
+
+/** The things each worker is asked for by name: an invoice, a plan, the wifi. */
+const NAMED: Record<WorkerLabel, RegExp> = {
+  billing: /\b(?:invoices?|receipts?|statements?|refunds?|credits?|autopay|late fee|overcharg\w*|double charg\w*)\b/i,
+  tech_support: /\b(?:internet|wi-?fi|connection|router|modem|outages?|technician|signal|speeds? (?:are|is))\b/i,
+  account: /\b(?:(?:faster|cheaper|slower|bigger|smaller|new|different) (?:plan|package|tier)|contract|upgrade|downgrade|email address|phone number)\b/i,
+};
+
+/** Whether a text backs a business label: the request analysis's flags, or the thing named. */
+export function backedBy(req: RequestAnalysis, label: WorkerLabel, text?: string): boolean {
+  return EVIDENCE[label].some((f) => req[f] === true) || (text !== undefined && NAMED[label].test(text));
+}
+
+/** A second or third business label needs this score, or a flag of EVIDENCE. */
+export const SECONDARY_LABEL_SCORE = 0.8;
+
+/**
+ * Keeps a message's strongest business label, and each further one only when it
+ * is strong on its own (SECONDARY_LABEL_SCORE) or the wording backs it: "I'm
+ * paying too much for speed I don't use, I want a cheaper plan" scores billing
+ * 0.7 from its money words, but nothing in it disputes a charge or asks for money
+ * back, so it is an account request only.
+ */
+function corroborate(text: string, d: Omit<IntentClassification, "scores">, scores: Record<IntentLabel, number>): Omit<IntentClassification, "scores"> {
+  const business = d.labels.filter(isWorkerLabel);
+  if (business.length < 2) return d;
+  const req = analyseRequest(text);
+  const [first, ...rest] = [...business].sort((x, y) => scores[y] - scores[x]);
+  const kept = [first, ...rest.filter((l) => scores[l] >= SECONDARY_LABEL_SCORE || backedBy(req, l, text))];
+  return { ...d, labels: INTENT_LABELS.filter((l) => kept.includes(l as WorkerLabel)) };
+}
+
 export function classifyWithModel(model: IntentModel, text: string): IntentClassification {
   const scores = scoreWithModel(model, text);
-  return { scores, ...decideLabels(scores) };
+  return { scores, ...corroborate(text, decideLabels(scores), scores) };
 }
 
 let defaultModel: IntentModel | undefined;
@@ -430,6 +577,11 @@ let defaultModel: IntentModel | undefined;
 export function getIntentModel(): IntentModel {
   defaultModel ??= trainIntentModel(loadCorpus());
   return defaultModel;
+}
+
+/** The known word stem the default model reads a misspelt word as (undefined: none, or already known). */
+export function correctedStem(word: string): string | undefined {
+  return getIntentModel().linear.speller.correct(stem(word.toLowerCase()));
 }
 
 /** Classify a customer message into intent labels with calibrated confidence. */

@@ -16,7 +16,7 @@
  *   sub-tasks (the supervisor declines or answers itself).
  * At most one entry per worker, in order of first appearance.
  */
-import { classifyIntents, isWorkerLabel, type IntentClassification, type WorkerLabel } from "./classifier";
+import { backedBy, classifyIntents, isWorkerLabel, type IntentClassification, type WorkerLabel } from "./classifier";
 import { analyseRequest } from "./requests";
 import { segmentMessage, type Segment } from "./segment";
 
@@ -47,6 +47,13 @@ export interface SubtaskPlan {
 
 /** Confidence above which a stand-alone out-of-scope clause is left out rather than attached. */
 const DROP_OUT_OF_SCOPE = 0.6;
+
+/**
+ * Score at which a clause supports a worker other than the message's strongest one
+ * without the request analysis backing it (a plea, a complaint or a reason around a
+ * request scores its words' worker, but asks nothing of it).
+ */
+const CLAUSE_SUPPORT = 0.9;
 
 /** Confidence each side of a comma or "and" needs before the clause is cut there. */
 const SPLIT_CONFIDENCE = 0.6;
@@ -114,6 +121,23 @@ export function planSubtasks(text: string): SubtaskPlan {
 
   if (messageWorkers.length === 0) {
     return { message, clauses, subtasks: [], outOfScopeParts: [] };
+  }
+
+  // Beyond the message's strongest worker, a worker needs a clause that asks it for
+  // something (the request analysis backs it) or is strongly about it: "Been without
+  // service for two days. I pay for this. Unacceptable." is one technical request
+  // whose middle sentence only says why it matters.
+  if (clauses.length > 1) {
+    const lead = [...messageWorkers].sort((x, y) => asks.scores[y] - asks.scores[x])[0];
+    const supported = (w: Worker) =>
+      w === lead ||
+      clauses.some((c) => c.workers.includes(w) && (c.classification.scores[w] >= CLAUSE_SUPPORT || backedBy(analyseRequest(c.text), w)));
+    for (const c of clauses) {
+      if (c.role !== "business") continue;
+      c.workers = c.workers.filter(supported);
+      if (c.workers.length === 0) c.role = "attached";
+    }
+    for (let i = messageWorkers.length - 1; i >= 0; i--) if (!supported(messageWorkers[i]) && !clauses.some((c) => c.workers.includes(messageWorkers[i]))) messageWorkers.splice(i, 1);
   }
 
   // a worker wanted by the whole message but claimed by no clause takes its best clause

@@ -30,6 +30,20 @@ describe("intent corpus", () => {
     expect(corpus.filter((e) => e.labels.length === 3).length).toBeGreaterThanOrEqual(10);
   });
 
+  it("matches the counts its README states", () => {
+    const readme = fs.readFileSync(path.join(process.cwd(), "lib", "models", "local", "nlu", "corpus", "README.md"), "utf8");
+    const row = (name: string) => Number(readme.match(new RegExp(`^\\|\\s*\\**${name}\\**\\s*\\|\\s*\\**(\\d+)\\**\\s*\\|`, "m"))?.[1]);
+    const only = (l: string) => corpus.filter((e) => e.labels.length === 1 && e.labels[0] === l).length;
+    expect(row("billing")).toBe(only("billing"));
+    expect(row("tech_support")).toBe(only("tech_support"));
+    expect(row("account")).toBe(only("account"));
+    expect(row("out_of_scope")).toBe(only("out_of_scope"));
+    expect(row("small_talk")).toBe(only("small_talk"));
+    expect(row("two business labels")).toBe(corpus.filter((e) => e.labels.length === 2).length);
+    expect(row("three business labels")).toBe(corpus.filter((e) => e.labels.length === 3).length);
+    expect(row("total")).toBe(corpus.length);
+  });
+
   it("never mixes out_of_scope / small_talk with other labels", () => {
     for (const e of corpus) {
       const business = e.labels.filter(isWorkerLabel);

@@ -20,6 +20,8 @@ export {
 } from "./classifier";
 export { splitIntoSubtasks, planSubtasks, type Subtask, type SubtaskPlan, type ClauseInfo, type Worker } from "./clauses";
 export { segmentMessage, type Segment } from "./segment";
+export { judgeDomain, type DomainJudgement, type DomainVerdict } from "./domain";
+export { namesAnotherBusiness } from "./text";
 export {
   parseAmountsCents,
   parseInvoiceIds,

@@ -167,11 +167,98 @@ const CONCEPTS: Array<[string, RegExp]> = [
   ["profile", /^(?:profil|address|email|phone|password|login|username|name|detail|contact|owner|account)/],
 ];
 
+/**
+ * Other businesses' things, places and people: nouns that name another industry
+ * (banks, restaurants, travel, shops and deliveries, cars, employers, health,
+ * insurance, schools, landlords, family law, sports, media, weather, kitchens, other
+ * devices and software, pets, gardens, homework, code, gyms, other utilities,
+ * appliances and trades) and other companies' brands. A word from this list adds
+ * "c:elsewhere", one feature shared by every such request, so the out-of-scope
+ * weight sits on "this is about another business" instead of being spread over
+ * words the company's own customers use too ("charged", "cancel", "upgrade",
+ * "account", "card"). Words a customer of an internet provider also uses about the
+ * service are left out on purpose, e.g. rental (router rental), storm, rain, power,
+ * microwave, room, kitchen, garage, game and console names, phone, printer, tv,
+ * movies, camera, school, homework, exam, job, boss, teams, menu, lawyer, sue,
+ * languages (a bill in Spanish), vacation, dinner, book, order, ticket, policy,
+ * promotion, package, lock, plan, PayPal and Apple Pay (ways to pay us). Streaming
+ * brands are in: "Netflix buffers" keeps its net words, and the corpus teaches the
+ * model that a brand next to a connection problem is still ours.
+ */
+const ELSEWHERE = new RegExp(
+  "^(?:" +
+    [
+      // banks, cards and loans
+      "banks?|banking|atms?|overdrafts?|savings|mortgages?|loans?|cheques?|chequebooks?|checkbooks?|zelle",
+      // restaurants, food and cooking
+      "restaurants?|waiters?|waitress|pizzas?|burgers?|sushi|tacos?|meals?|foods?|recipes?|cook|cooking|bake|baking|chefs?|cafes?|coffee|brunch|buffet|reservations?|bistro|bakery|takeout|catering|grocer(?:y|ies)",
+      "oven|roast|boil|eggs?|chicken|steak|pasta|rice|tofu|salmon|flour|sugar|dessert|soup|sauce|spices?|marinade|fridge|freezer|vegan|vegetarian|gluten",
+      // travel and hotels
+      "flights?|airlines?|airports?|planes?|boarding|luggage|baggage|suitcases?|passports?|cruises?|layovers?|hotels?|motels?|resorts?|airbnb|itinerary|trains?|taxis?|seats?|flyer|checkout|check-?in",
+      // shops, orders and deliveries
+      "amazon|parcels?|couriers?|shipping|shipped|shipment|tracking|coupons?|warehouse|deliver|delivery|deliveries|delivered|shoes|jackets?|dress|sofa|couch|furniture|mattress|stroller|gifts?",
+      // smart home, other devices, apps and software
+      "thermostats?|bulbs?|vacuums?|doorbells?|alexa|sprinklers?|blinds|detectors?|bluetooth|batter(?:y|ies)|keyboards?|airpods|kindle|pdf|instagram|facebook|tiktok|whatsapp|gmail|outlook|excel|virus",
+      // cars
+      "cars?|engines?|tires?|tyres?|brakes?|mechanics?|dealerships?|dealers?|oil|windshield|transmission|vehicles?|trucks?|suvs?|mileage|dmv",
+      // employers and payroll
+      "paychecks?|payroll|salary|w-?2|401k|pto|timesheets?|overtime|resign|hiring",
+      // health and insurance
+      "doctors?|dentists?|dental|hospitals?|clinics?|pharmac(?:y|ies)|prescriptions?|medicines?|medications?|symptoms?|fever|vaccines?|therapists?|surgery|patients?|nurses?|ibuprofen|rash|allerg(?:y|ies)|mri|insurance|insurer|deductible",
+      // schools, housing, family law
+      "tuition|semester|teachers?|professors?|university|college|essays?|scholarships?|transcripts?|gpa|landlords?|tenants?|lease|realtor|hoa|condo|townhouse|escrow|divorce|notary|custody",
+      // sports, media, weather
+      "league|nba|nfl|football|soccer|basketball|baseball|tennis|golf|hockey|olympics|stadium|marathon|songs?|albums?|concerts?|podcasts?|novels?|actors?|singers?",
+      "weather|forecast|sunny|umbrella|humidity|frost|hurricane|pollen|fog",
+      // pets and gardens
+      "dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|vets?|rabbits?|hamsters?|parrots?|fleas?|groomers?|litter",
+      "gardens?|gardening|plants?|tomato(?:es)?|basil|cactus|succulents?|roses?|lawn|compost|fertili[sz]er|seeds?|prune|orchids?|tulips?|soil|aphids?",
+      // maths, code, fitness, other utilities, investing, writing
+      "derivative|integral|equations?|fractions?|algebra|theorem|python|javascript|java|react|sql|git|docker|kubernetes|css|html|npm|regex|bash",
+      "gym|workouts?|yoga|pilates|trainers?|exercises?|protein|calories|electricity|electric|gas|water|sewer|solar|heating|trash|recycling",
+      // other companies' brands: streaming, apps, shops, rides, games
+      "netflix|hulu|spotify|disney|hbo|youtube|audible|peloton|duolingo|uber|lyft|doordash|grubhub|venmo|icloud|dropbox|costco|walmart|ikea|ebay|etsy",
+      // appliances and trades
+      "dishwashers?|washers?|dryers?|ovens?|furnaces?|appliances?|plumbers?|plumbing|electricians?|contractors?|handyman|repairman|roof|elevators?|accountant",
+      "stocks?|invest|investing|investment|bitcoin|crypto|ira|retirement|translate|poems?|haiku|sonnet",
+    ].join("|") +
+    ")$",
+);
+
+/**
+ * Things of ours a clause can be about: the bill and its lines, the connection and
+ * its equipment, the plan and contract, the account and its details. Not the asks
+ * ("refund", "credit", "fix", "cancel"), which take their subject from elsewhere.
+ */
+const OURS = /^(?:bill|invoic|statement|fee|charg|overcharg|payment|paid|pay|balanc|price|cost|autopay|overdue|late|roaming|stream|rental|internet|wifi|connect|router|box|ont|speed|slow|lag|buffer|line|outag|signal|fiber|gig|mbps|download|upload|network|technician|engineer|light|plan|contract|tier|package|upgrad|downgrad|faster|cheaper|account|email|address|phone|password|service|<money>|<invoice>)/;
+
+/** Whether a text names something of the company's own (OURS). */
+export function namesOurs(text: string): boolean {
+  return words(text).some((w) => OURS.test(w));
+}
+
+/** Whether the text names another industry's things, places or people (ELSEWHERE). */
+export function namesAnotherBusiness(text: string): boolean {
+  return words(text).some((w) => ELSEWHERE.test(w));
+}
+
 function conceptsOf(ws: string[]): string[] {
   const found: string[] = [];
   for (const [name, re] of CONCEPTS) if (ws.some((w) => re.test(w))) found.push(`c:${name}`);
   if (found.length === 0) found.push("c:none");
-  return found;
+  // Each concept is also seen together with whether another business is named:
+  // "fee" + "bank" is a bank's fee, "fee" alone is ours. A linear model cannot
+  // form that conjunction itself.
+  const elsewhere = ws.some((w) => ELSEWHERE.test(w));
+  const own = found.map((c) => `${c}${elsewhere ? "&elsewhere" : "&ours"}`);
+  if (elsewhere) found.push("c:elsewhere");
+  // Addressed to the provider ("you charged me", "your network"): money, network and
+  // plan words said to us are about us more often than when said about a third party.
+  if (ws.some((w) => w === "you" || w === "your")) {
+    const you = found.filter((c) => c !== "c:none" && c !== "c:elsewhere").map((c) => `${c}&you`);
+    own.push("c:you", ...you);
+  }
+  return [...found, ...own];
 }
 
 const OK_NOUNS: Record<string, string> = Object.assign(Object.create(null), {
