@@ -1,14 +1,17 @@
 import { formatCents } from "../../../money";
 import type { WorkerResult } from "../../../contracts";
 import type { Brain } from "../local-model";
-import { analyseRequest, classifyIntents, parsePlanTarget } from "../nlu";
+import { analyseRequest, classifyIntents, namesAnotherBusiness, parsePlanTarget } from "../nlu";
 import { allOf, call, calls, combineConfidence, finish, latest, refuseOutOfScope } from "./common";
 
 interface PlanInfo { id: string; name: string; downMbps: number; upMbps?: number; monthlyCents: number }
 
 function resolveTarget(text: string, plans: PlanInfo[], current: PlanInfo | undefined): PlanInfo | undefined {
   const t = parsePlanTarget(text, plans);
-  if (t.planId) return plans.find((p) => p.id === t.planId);
+  // "downgrade, 300 is more than I need" on Fiber 300: the named plan is where the
+  // customer is, the direction says where to go.
+  const named = t.planId && !(t.direction && current && t.planId === current.id) ? t.planId : undefined;
+  if (named) return plans.find((p) => p.id === named);
   const bySpeed = [...plans].sort((a, b) => a.downMbps - b.downMbps);
   if (t.superlative === "cheapest") return [...plans].sort((a, b) => a.monthlyCents - b.monthlyCents)[0];
   if (t.superlative === "fastest") return bySpeed.at(-1);
@@ -45,7 +48,8 @@ export const accountBrain: Brain = (input) => {
   const quotes = allOf(input.results, "quote_plan_change");
   const quoted = (id: string) => quotes.find((q) => (q.value?.toPlan?.id ?? q.value?.toPlanId) === id);
 
-  if (req.wantsPlanChange) {
+  // A plan of another business ("switch my insurance to a cheaper plan") is not ours to change.
+  if (req.wantsPlanChange && !namesAnotherBusiness(text)) {
     const target = resolveTarget(text, plans, current);
     if (!target) {
       sentences.push(`I couldn't tell which plan you'd like. ${current ? `You're on ${current.name}. ` : ""}Our plans are ${plans.map((x) => `${x.name} (${formatCents(x.monthlyCents)}/month)`).join(", ")}.`);

@@ -1,12 +1,42 @@
 import { formatCents } from "../../../money";
 import type { WorkerResult } from "../../../contracts";
 import type { Brain } from "../local-model";
-import { analyseRequest, classifyIntents, parseAmountsCents } from "../nlu";
+import { analyseRequest, classifyIntents, namesAnotherBusiness, parseAmountsCents, parseInvoiceIds } from "../nlu";
 import { allOf, call, calls, combineConfidence, finish, latest, refuseOutOfScope } from "./common";
 
 interface Discrepancy { invoiceId: string; lineRef: string; kind: string; description: string; amountCents: number; credited?: boolean }
 
 const capitalise = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
+/** How a customer names each kind of wrong charge. */
+const KIND_WORDS: Record<string, RegExp> = {
+  late_fee_not_owed: /\blate\b|\bpenalt|\bpaid (?:it |that |the bill )?(?:on time|early|before|in time)\b/i,
+  addon_not_on_account: /\broaming\b|\bstream(?:\+| ?plus)|\badd-?ons?\b|\brouter rental\b|\brental\b|\bpass\b/i,
+  plan_price_mismatch: /\bplan\b|\bprice\b|\brate\b|\btier\b|\bfiber ?\d|\bold\b|\bprevious\b|\bswitched\b|\bmoved\b|\bdowngrad|\bupgrad/i,
+};
+/** The bill, or a charge on it, in general: "check my bill", "remove that charge". */
+const OUR_BILL = /\b(?:bills?|invoices?|statements?|billing|billed|overcharg\w*|charges?|fees?|penalt(?:y|ies)|line items?)\b/i;
+
+/**
+ * The confirmed discrepancies a message asks about: those whose amount or invoice it
+ * names, else those of the kind of charge it names (a late fee, the roaming pass, the
+ * plan price), else, when it only speaks of its bill in general, all of them. A
+ * message that names a charge of ours that is correct ("what's the router rental?")
+ * or none at all ("raise the credit limit on my card") points at none: money is
+ * never credited for a charge the customer did not ask about.
+ */
+function pointedAt(text: string, discrepancies: Discrepancy[]): Discrepancy[] {
+  const amounts = parseAmountsCents(text);
+  const byAmount = discrepancies.filter((d) => amounts.includes(d.amountCents));
+  if (byAmount.length) return byAmount;
+  const invoices = parseInvoiceIds(text);
+  const byInvoice = discrepancies.filter((d) => invoices.includes(d.invoiceId));
+  if (byInvoice.length) return byInvoice;
+  const byKind = discrepancies.filter((d) => KIND_WORDS[d.kind]?.test(text));
+  if (byKind.length) return byKind;
+  if (Object.values(KIND_WORDS).some((re) => re.test(text))) return [];
+  return OUR_BILL.test(text) ? discrepancies : [];
+}
 
 /** The billing worker's decisions: overview, discrepancy check, credit what is confirmed. */
 export const billingBrain: Brain = (input) => {
@@ -30,8 +60,10 @@ export const billingBrain: Brain = (input) => {
   const explanations: Array<{ invoiceId: string; lineRef: string; description: string }> = check.value?.explanations ?? [];
   const wantsFix = req.wantsCredit || req.disputesCharge;
   const mentioned = parseAmountsCents(text);
-  const matching = discrepancies.filter((d) => mentioned.includes(d.amountCents));
-  const targets = wantsFix ? (matching.length ? matching : discrepancies) : [];
+  // No money moves for a task about another business's charges. The customer's own
+  // bank is how our bill gets paid ("my bank shows you took it twice"), not another business.
+  const elsewhere = namesAnotherBusiness(text.replace(/\bbank(?:ing)?\b/gi, ""));
+  const targets = wantsFix && !elsewhere ? pointedAt(text, discrepancies) : [];
 
   const attempts = allOf(input.results, "issue_credit");
   const attempted = (d: Discrepancy) =>
@@ -72,8 +104,11 @@ export const billingBrain: Brain = (input) => {
   }
 
   for (const d of settled) sentences.push(`The ${formatCents(d.amountCents)} correction on invoice ${d.invoiceId} has already been credited to your account.`);
-  if (!wantsFix && discrepancies.length > 0) {
-    for (const d of discrepancies) sentences.push(`I noticed a problem on invoice ${d.invoiceId}: ${d.description} Just ask and I can credit it.`);
+  for (const d of discrepancies.filter((x) => !targets.includes(x))) {
+    sentences.push(`I noticed a problem on invoice ${d.invoiceId}: ${d.description} Just ask and I can credit it.`);
+  }
+  if (wantsFix && targets.length === 0 && discrepancies.length > 0) {
+    for (const e of explanations.slice(0, 3)) sentences.push(e.description);
   }
   if (discrepancies.length === 0 && settled.length === 0) {
     const total = overview.value?.invoices?.at?.(-1);

@@ -1,6 +1,6 @@
 import type { WorkerResult } from "../../../contracts";
 import type { Brain } from "../local-model";
-import { analyseRequest, classifyIntents } from "../nlu";
+import { analyseRequest, classifyIntents, namesAnotherBusiness } from "../nlu";
 import { call, calls, combineConfidence, finish, latest, refuseOutOfScope } from "./common";
 
 const WIFI_STEPS =
@@ -49,6 +49,16 @@ export const techSupportBrain: Brain = (input) => {
   }
 
   const unhealthy = line.status === "degraded" || line.status === "down";
+  // A reset or a visit only for a task that reports trouble with the service (or asks
+  // for a visit or about an outage), and never for one about another business's
+  // things: "my car won't start" misread as ours must not send a technician.
+  const troubleReported =
+    req.reportsServiceDown || req.reportsSlowOrUnstable || req.wantsTechnician || req.asksOutage || req.mentionsEquipmentLights || req.mentionsWifi || req.mentionsOutage || scope >= 0.7;
+  if (unhealthy && (!troubleReported || namesAnotherBusiness(text))) {
+    result.summary = `Your line currently tests ${line.status} (${line.packetLossPct ?? 0}% packet loss). I haven't changed anything; tell me if your internet isn't working and I'll try a remote reset and, if needed, book a technician.`;
+    result.confidence = combineConfidence(scopeScore, 0.6);
+    return finish(result);
+  }
   if (!unhealthy) {
     result.summary = `Your fiber line tests healthy (${line.downMbps} Mbps down, ${line.packetLossPct}% packet loss, ${line.latencyMs ?? "?"} ms), so the slowdown is most likely in your home Wi-Fi. ${WIFI_STEPS}`;
     if (req.wantsTechnician) result.summary += " Because the line itself is fine, a technician visit wouldn't help here.";
