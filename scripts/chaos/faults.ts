@@ -1,0 +1,103 @@
+// Faults injected from outside the app, without touching its code:
+// - pg_terminate_backend on the app's own sessions (they carry application_name
+//   chaos-app-*, so the checker's and the reviewer's sessions survive);
+// - tools that fail or hang: BEFORE triggers on the world tables the side-effecting
+//   tools write (credits, plan_changes, dispatches, line_states), armed per round.
+//   The trigger only fires for the app's sessions, so the world reset and the
+//   reviewer's approvals (application_name chaos) are never faulted.
+import type pg from "pg";
+
+/** Terminates every backend of the app processes on `database`; returns how many. */
+export async function terminateAppConnections(admin: pg.ClientBase | pg.Pool, database: string): Promise<number> {
+  const r = await admin.query<{ n: string }>(
+    `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+      WHERE datname = $1 AND pid <> pg_backend_pid() AND application_name LIKE 'chaos-app-%'`,
+    [database],
+  );
+  return Number(r.rows[0].n);
+}
+
+export interface ToolFaultConfig {
+  /** Probability per write of a non-transient error (SQLSTATE P0001: the tool answers "internal"). */
+  fail: number;
+  /** Probability of a transient one (57P01, as if the server shut the session down: the tool retries). */
+  transient: number;
+  /** Probability of a hang of hangMinS..hangMaxS seconds (slow tool, inside the worker's 20 s timeout). */
+  hang: number;
+  hangMinS: number;
+  hangMaxS: number;
+  /** Probability of a hang of longHangS seconds (past the worker's timeout). */
+  longHang: number;
+  longHangS: number;
+}
+
+export const OFF: ToolFaultConfig = { fail: 0, transient: 0, hang: 0, hangMinS: 0, hangMaxS: 0, longHang: 0, longHangS: 0 };
+const TABLES = ["credits", "plan_changes", "dispatches", "line_states"];
+const COUNTERS = ["fail", "transient", "hang", "long_hang"] as const;
+export type FaultCounts = Record<(typeof COUNTERS)[number], number>;
+
+export async function installToolFaults(admin: pg.ClientBase | pg.Pool): Promise<void> {
+  // Sequences count injected faults: nextval survives the rollback the error causes.
+  for (const c of COUNTERS) await admin.query(`CREATE SEQUENCE IF NOT EXISTS chaos_fault_${c}`);
+  await admin.query(`CREATE TABLE IF NOT EXISTS chaos_fault_config (
+    id int PRIMARY KEY, fail float8, transient float8, hang float8, hang_min_s float8, hang_max_s float8, long_hang float8, long_hang_s float8)`);
+  await admin.query(`
+    CREATE OR REPLACE FUNCTION chaos_tool_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE cfg chaos_fault_config%ROWTYPE; r float8 := random();
+    BEGIN
+      IF current_setting('application_name', true) NOT LIKE 'chaos-app-%' THEN RETURN NEW; END IF;
+      SELECT * INTO cfg FROM chaos_fault_config WHERE id = 1;
+      IF NOT FOUND THEN RETURN NEW; END IF;
+      IF r < cfg.fail THEN
+        PERFORM nextval('chaos_fault_fail');
+        RAISE EXCEPTION 'chaos: % write failed', TG_TABLE_NAME USING ERRCODE = 'P0001';
+      END IF;
+      r := r - cfg.fail;
+      IF r < cfg.transient THEN
+        PERFORM nextval('chaos_fault_transient');
+        RAISE EXCEPTION 'chaos: terminating connection due to administrator command (%)', TG_TABLE_NAME USING ERRCODE = '57P01';
+      END IF;
+      r := r - cfg.transient;
+      IF r < cfg.hang THEN
+        PERFORM nextval('chaos_fault_hang');
+        PERFORM pg_sleep(cfg.hang_min_s + random() * (cfg.hang_max_s - cfg.hang_min_s));
+        RETURN NEW;
+      END IF;
+      r := r - cfg.hang;
+      IF r < cfg.long_hang THEN
+        PERFORM nextval('chaos_fault_long_hang');
+        PERFORM pg_sleep(cfg.long_hang_s);
+      END IF;
+      RETURN NEW;
+    END $$`);
+  for (const t of TABLES) {
+    await admin.query(`DROP TRIGGER IF EXISTS chaos_tool_fault ON ${t}`);
+    await admin.query(`CREATE TRIGGER chaos_tool_fault BEFORE INSERT OR UPDATE ON ${t} FOR EACH ROW EXECUTE FUNCTION chaos_tool_fault()`);
+  }
+  await setToolFaults(admin, OFF);
+}
+
+export async function setToolFaults(admin: pg.ClientBase | pg.Pool, c: ToolFaultConfig): Promise<void> {
+  await admin.query(
+    `INSERT INTO chaos_fault_config VALUES (1, $1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (id) DO UPDATE SET fail = $1, transient = $2, hang = $3, hang_min_s = $4, hang_max_s = $5, long_hang = $6, long_hang_s = $7`,
+    [c.fail, c.transient, c.hang, c.hangMinS, c.hangMaxS, c.longHang, c.longHangS],
+  );
+}
+
+/** How many faults the triggers injected so far (cumulative). */
+export async function readFaultCounts(admin: pg.ClientBase | pg.Pool): Promise<FaultCounts> {
+  const out = {} as FaultCounts;
+  for (const c of COUNTERS) {
+    const r = await admin.query<{ last_value: string; is_called: boolean }>(`SELECT last_value, is_called FROM chaos_fault_${c}`);
+    out[c] = r.rows[0].is_called ? Number(r.rows[0].last_value) : 0;
+  }
+  return out;
+}
+
+export async function dropToolFaults(admin: pg.ClientBase | pg.Pool): Promise<void> {
+  for (const t of TABLES) await admin.query(`DROP TRIGGER IF EXISTS chaos_tool_fault ON ${t}`);
+  await admin.query(`DROP FUNCTION IF EXISTS chaos_tool_fault()`);
+  await admin.query(`DROP TABLE IF EXISTS chaos_fault_config`);
+  for (const c of COUNTERS) await admin.query(`DROP SEQUENCE IF EXISTS chaos_fault_${c}`);
+}

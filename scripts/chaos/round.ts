@@ -1,0 +1,152 @@
+// One round: a fresh world, a burst of concurrent runs (one per customer), the
+// mode's fault at a random moment, a reviewer deciding review items while runs are
+// still going (sometimes two reviewers racing on one item), then the checker.
+import type pg from "pg";
+import type { Db } from "../../lib/db/client";
+import { resetWorld } from "../../lib/db/seed";
+import { decideReview, type ReviewDeps } from "../../lib/orchestrator/review-decisions";
+import { loadWorld } from "../../lib/world/fixture";
+import { checkRound, type Counts, type Finding } from "./check";
+import { sleep, type AppProcess } from "./cluster";
+import { pickCases, submitRun, type SubmittedRun } from "./workload";
+
+export interface RoundContext {
+  pool: pg.Pool; // the chaos process's own sessions (application_name chaos)
+  db: Db; // the same, through Prisma, for the world reset and review decisions
+  reviews: ReviewDeps;
+  apps: () => AppProcess[];
+}
+
+export interface RoundResult {
+  runs: SubmittedRun[];
+  counts: Counts;
+  findings: Finding[];
+  /** When the last run of the round was finished or awaiting review (epoch ms). */
+  settledAt: number;
+  decisions: number;
+  racedDecisions: number;
+}
+
+const TERMINAL = new Set(["completed", "awaiting_review", "failed"]);
+const world = loadWorld();
+
+export async function resetRoundWorld(ctx: RoundContext) {
+  await resetWorld(ctx.db, world);
+}
+
+/** Statuses of the given runs, by id. */
+export async function runStates(pool: pg.Pool, ids: string[]) {
+  const r = await pool.query<{ id: string; status: string; leaseOwner: string | null }>(
+    `SELECT id, status::text, "leaseOwner" FROM runs WHERE id = ANY($1)`, [ids]);
+  return r.rows;
+}
+
+/**
+ * Decides one review item as a reviewer would: approve (mostly) or reject. One time in
+ * three a second reviewer decides the same item at the same moment: exactly one of
+ * the two may win, and the customer must get one follow-up.
+ */
+async function decide(ctx: RoundContext, reviewId: string, findings: Finding[]): Promise<{ raced: boolean }> {
+  const decision = Math.random() < 0.75 ? "approve" : "reject";
+  const raced = Math.random() < 1 / 3;
+  const calls = [decideReview(ctx.reviews, { reviewId, decision, staffEmail: "reviewer@switchboard.local" })];
+  if (raced) {
+    const other = Math.random() < 0.5 ? decision : decision === "approve" ? "reject" : "approve";
+    calls.push(decideReview(ctx.reviews, { reviewId, decision: other, staffEmail: "admin@switchboard.local" }));
+  }
+  const results = await Promise.allSettled(calls);
+  const wins = results.filter((r) => r.status === "fulfilled" && r.value.ok).length;
+  if (wins > 1) findings.push({ kind: "duplicate_followups", runId: null, customerId: null, detail: `review ${reviewId} was decided ${wins} times` });
+  for (const r of results) if (r.status === "rejected") throw r.reason;
+  return { raced };
+}
+
+async function pendingReviews(pool: pg.Pool, runIds: string[]) {
+  const r = await pool.query<{ id: string }>(`SELECT id FROM review_items WHERE status = 'pending' AND "runId" = ANY($1)`, [runIds]);
+  return r.rows.map((x) => x.id);
+}
+
+/**
+ * Runs a round. `fault` is started together with the submissions and receives the
+ * round's run ids as they become known; the round settles when every run is
+ * finished or waits for review and the fault has returned.
+ */
+/**
+ * Waits until none of the app's sessions has been busy for `quietMs` in a row (nothing
+ * in a transaction, no statement running longer than 250 ms). A tool call whose
+ * worker gave up on it (timeout) can still be running, or retrying, inside the app:
+ * whatever it does must be checked with this round, not land in the next one's world.
+ */
+async function waitAppQuiet(pool: pg.Pool, quietMs: number, timeoutMs: number): Promise<number> {
+  const start = Date.now();
+  let quietSince = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    const r = await pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'chaos-app-%'
+         AND (state LIKE 'idle in transaction%' OR (state = 'active' AND now() - query_start > interval '250 milliseconds'))`);
+    if (Number(r.rows[0].n) > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= quietMs) return Date.now() - start;
+    await sleep(100);
+  }
+  return NaN;
+}
+
+export async function runRound(
+  ctx: RoundContext,
+  opts: { minCases: number; settleTimeoutMs: number; quiesce?: boolean; fault: (runs: SubmittedRun[]) => Promise<void> },
+): Promise<RoundResult> {
+  await resetRoundWorld(ctx);
+  const findings: Finding[] = [];
+  const runs: SubmittedRun[] = [];
+  const deadline = Date.now() + opts.settleTimeoutMs;
+  // Staggered by up to 600 ms, so the fault finds runs at different steps.
+  const submissions = pickCases(opts.minCases).map(async (c, i) => {
+    await sleep(Math.random() * 600);
+    runs.push(await submitRun(ctx.apps, c, { repeat: i % 4 === 0, deadline }));
+  });
+  let faultDone = false;
+  const fault = opts.fault(runs).finally(() => {
+    faultDone = true;
+  });
+  const submitted = Promise.all(submissions);
+
+  // While runs are going, a reviewer picks up items as they appear (about half of them
+  // at once, the rest after the round has settled).
+  const seen = new Set<string>();
+  let decisions = 0;
+  let racedDecisions = 0;
+  let settledAt = 0;
+  let allSubmitted = false;
+  void submitted.then(() => (allSubmitted = true), () => (allSubmitted = true));
+  while (Date.now() < deadline) {
+    const ids = runs.map((r) => r.runId);
+    for (const id of await pendingReviews(ctx.pool, ids)) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (Math.random() < 0.5) {
+        decisions++;
+        if ((await decide(ctx, id, findings)).raced) racedDecisions++;
+      }
+    }
+    const states = await runStates(ctx.pool, ids);
+    if (allSubmitted && faultDone && states.length === ids.length && states.every((s) => TERMINAL.has(s.status))) {
+      settledAt = Date.now();
+      break;
+    }
+    await sleep(100);
+  }
+  await submitted; // rejects if a run could not even be started
+  await fault;
+  if (opts.quiesce) await waitAppQuiet(ctx.pool, 2_500, 90_000);
+
+  // The rest of the reviews, all at once.
+  const ids = runs.map((r) => r.runId);
+  const rest = await pendingReviews(ctx.pool, ids);
+  const outcomes = await Promise.all(rest.filter(() => Math.random() < 0.8).map((id) => decide(ctx, id, findings)));
+  decisions += outcomes.length;
+  racedDecisions += outcomes.filter((o) => o.raced).length;
+
+  const checked = await checkRound(ctx.pool, ids);
+  for (const f of findings) checked.counts[f.kind]++; // the reviewers' own (a review won twice)
+  return { runs, counts: checked.counts, findings: [...findings, ...checked.findings], settledAt, decisions, racedDecisions };
+}
