@@ -71,7 +71,7 @@ function layerZones({ tests }) {
     { target: CORE, from: FEATURES.filter((f) => f !== "lib/auth"), message: "lib/workers, lib/tools and lib/policy must not import the features above them." },
     {
       // The MCP client signs the customer token that HTTP MCP servers verify. The
-      // token module is a leaf (node:crypto and zod only), so it is the one exception;
+      // token module is a leaf (jose and zod only), so it is the one exception;
       // it would sit better in a lower layer of its own.
       target: CORE,
       from: "lib/auth",

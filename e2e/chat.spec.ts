@@ -3,6 +3,7 @@ import { ChatPage } from "./pages/chat-page";
 import { ReviewQueuePage } from "./pages/review-queue-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { countRuns, dbQuery } from "./support/db";
+import { customerToken } from "./support/tokens";
 
 // The article's example: three parts for three workers in one message.
 const THREE_PARTS = "I was charged a $30 late fee but I paid on time. Also my internet has been really slow all week. And what's your fastest plan?";
@@ -44,8 +45,8 @@ test.describe("customer chat", () => {
     expect(missing.status()).toBe(401);
     expect(await missing.json()).toMatchObject({ error: { code: "unauthorized:session", details: { reason: "customer_token_missing" } } });
 
-    const forgedPayload = Buffer.from(JSON.stringify({ sub: "C-1002", exp: 4_102_444_800 })).toString("base64url");
-    const forged = await request.get("/api/customer/session", { headers: { authorization: `Bearer ${forgedPayload}.c2lnbmF0dXJl` } });
+    const forgedToken = await customerToken({ customerId: "C-1002", secret: "not-the-shared-secret-but-long-enough-000" });
+    const forged = await request.get("/api/customer/session", { headers: { authorization: `Bearer ${forgedToken}` } });
     expect(forged.status()).toBe(401);
     expect(await forged.json()).toMatchObject({ error: { code: "unauthorized:session", details: { reason: "customer_token_bad_signature" } } });
   });

@@ -327,7 +327,7 @@ async function heapSnapshot(label: string) {
 
 const cases = readCases(cfg.casesFile);
 const customers = [...new Set(cases.map((c) => c.customerId))];
-const tokens = new Map(customers.map((c) => [c, issueCustomerToken(c, { secret: SECRET, ttlSeconds: 6 * 3600 })]));
+const tokens = new Map(await Promise.all(customers.map(async (c) => [c, await issueCustomerToken(c, { secret: SECRET, ttlSeconds: 6 * 3600 })] as const)));
 
 let scratch: ScratchDatabase | undefined;
 let app: ChildProcess | undefined;

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { customerTokenConfig } from "../lib/auth/customer-token";
 import { ensureAuthSecret } from "../lib/auth/secrets";
 import { prepareDatabase } from "../lib/db/prepare";
 
@@ -16,6 +17,15 @@ const nextBin = path.resolve("node_modules/next/dist/bin/next");
 // Before the build and the server: both inherit the secrets through the environment.
 for (const s of ensureAuthSecret()) {
   if (s.source !== "environment") console.log(`[auth] ${s.name} not set: using the secret ${s.source === "created" ? "created in" : "stored in"} ${s.file}`);
+}
+
+// Bad token keys stop the start here, with the reason, rather than failing every request later.
+try {
+  const tokens = customerTokenConfig();
+  console.log(`[auth] customer tokens: signing key "${tokens.current.kid}"${tokens.verifyOnly.length ? `, also verifying ${tokens.verifyOnly.map((k) => `"${k.kid}"`).join(", ")}` : ""}`);
+} catch (err) {
+  console.error(`[start] ${(err as Error).message}`);
+  process.exit(1);
 }
 
 const db = await prepareDatabase({ log: (m) => console.log(m) });

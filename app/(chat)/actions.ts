@@ -26,7 +26,7 @@ const fail = (error: SendMessageError, message: string): SendMessageResult => ({
  */
 export async function sendMessage(input: { message: string; conversationId?: string | null; idempotencyKey: string }): Promise<SendMessageResult> {
   // Identity comes from the signed chat cookie only, never from the input.
-  const who = readCustomerFromRequest({ cookies: await cookies() });
+  const who = await readCustomerFromRequest({ cookies: await cookies() });
   if (!who.ok) return fail("session_expired", "Your chat session has ended. Pick the customer again to continue.");
 
   const parsed = sendMessageInputSchema.safeParse({ ...input, conversationId: input?.conversationId ?? undefined });

@@ -14,11 +14,19 @@ function externalDatabaseUrl(): string | undefined {
   return process.env.E2E_DATABASE_URL ?? process.env.DATABASE_URL;
 }
 
+// The secret the app and the demo host's backend share (a host's backend signs the
+// customer tokens that Switchboard verifies).
+export const E2E_CUSTOMER_TOKEN_SECRET = "e2e-customer-token-secret-0123456789abcdef";
+
 /** Environment for `node --import tsx scripts/start.ts` under test. */
 export function e2eServerEnv(): Record<string, string> {
   // Each local model call takes a little while, as a hosted one would, so a run lasts
   // a few seconds: long enough for the chat specs to reload or decide in the middle of one.
-  const env: Record<string, string> = { PORT: String(E2E_PORT), LOCAL_MODEL_LATENCY_MS: "300" };
+  const env: Record<string, string> = {
+    PORT: String(E2E_PORT),
+    LOCAL_MODEL_LATENCY_MS: "300",
+    CUSTOMER_TOKEN_SECRET: E2E_CUSTOMER_TOKEN_SECRET,
+  };
   const external = externalDatabaseUrl();
   if (external) env.DATABASE_URL = external;
   else Object.assign(env, { SWITCHBOARD_DATA_DIR: ".data/e2e-pg", EMBEDDED_PG_PORT: String(EMBEDDED_PG_PORT) });

@@ -1,4 +1,4 @@
-import { verifyCustomerToken, type VerifyResult } from "./customer-token";
+import { verifyCustomerToken, type TokenOptions, type VerifyResult } from "./customer-token";
 
 // How a chat request says which customer it is: `Authorization: Bearer <token>` (a
 // host site's backend or a script) or the httpOnly `sb_customer` cookie (the demo chat
@@ -32,7 +32,7 @@ export function customerTokenFrom(source: CustomerRequestSource): string | null 
 }
 
 /** Verifies the customer token a request carries; never throws. */
-export function readCustomerFromRequest(source: CustomerRequestSource, opts: { secret?: string; now?: Date } = {}): VerifyResult {
+export async function readCustomerFromRequest(source: CustomerRequestSource, opts: TokenOptions = {}): Promise<VerifyResult> {
   const token = customerTokenFrom(source);
   if (token === "") return { ok: false, error: "malformed" };
   return verifyCustomerToken(token, opts);

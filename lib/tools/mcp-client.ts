@@ -25,9 +25,9 @@ export function externalMcpFromEnv(server: ToolServerName, env: Record<string, s
  * Headers that tell an HTTP MCP server who the customer is (a short-lived signed
  * customer token) and which run and task the calls belong to (for idempotency keys).
  */
-export function identityHeaders(ctx: ToolContext): Record<string, string> {
+export async function identityHeaders(ctx: ToolContext): Promise<Record<string, string>> {
   return {
-    "x-customer-token": issueCustomerToken(ctx.customerId, { ttlSeconds: 600, now: new Date() }),
+    "x-customer-token": await issueCustomerToken(ctx.customerId, { ttlSeconds: 600, now: new Date() }),
     ...(ctx.runId ? { "x-switchboard-run-id": ctx.runId } : {}),
     ...(ctx.taskId ? { "x-switchboard-task-id": ctx.taskId } : {}),
   };
@@ -50,7 +50,7 @@ export async function connectWorkerTools(opts: {
   const external = opts.external ?? externalMcpFromEnv(opts.server, opts.env);
   if (external) {
     const client = await createMCPClient({
-      transport: { type: "http", url: external.url, headers: { ...identityHeaders(opts.ctx), ...external.headers } },
+      transport: { type: "http", url: external.url, headers: { ...(await identityHeaders(opts.ctx)), ...external.headers } },
       clientName: `switchboard-${opts.server}-worker`,
     });
     try {

@@ -24,7 +24,7 @@ export async function selectCustomerAction(_prev: SelectCustomerResult | null, f
   if (!parsed.success) return { ok: false, error: "invalid_input" };
   const customer = await getChatCustomer({ id: parsed.data.customerId });
   if (!customer) return { ok: false, error: "not_found" };
-  const token = issueCustomerToken(customer.id, { ttlSeconds: SESSION_SECONDS });
+  const token = await issueCustomerToken(customer.id, { ttlSeconds: SESSION_SECONDS });
   const secure = (await headers()).get("x-forwarded-proto") === "https";
   (await cookies()).set(CUSTOMER_COOKIE, token, { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: SESSION_SECONDS });
   revalidatePath("/chat");

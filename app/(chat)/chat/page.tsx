@@ -11,7 +11,7 @@ import { getEngine } from "@/lib/server/engine";
 export const metadata: Metadata = { title: "Customer chat" };
 
 export default async function ChatPage() {
-  const session = readCustomerFromRequest({ headers: await headers(), cookies: await cookies() });
+  const session = await readCustomerFromRequest({ headers: await headers(), cookies: await cookies() });
   const customers = await listChatCustomers();
   // A token for a customer that no longer exists (after a reset) counts as no session.
   const current = session.ok ? (customers.find((c) => c.id === session.customerId) ?? null) : null;

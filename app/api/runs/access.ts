@@ -20,7 +20,7 @@ export async function authorizeRunRead(req: Request, { db, runId }: { db: Db; ru
   const run = await getRunOwner({ db, runId });
   const staff = await getStaffSession();
   if (staff && run) return "staff";
-  const who = readCustomerFromRequest(req);
+  const who = await readCustomerFromRequest(req);
   if (!who.ok && !staff) throw customerTokenError(who, "run");
   if (!run || !who.ok || who.customerId !== run.customerId) throw notFound();
   return "customer";

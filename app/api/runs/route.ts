@@ -19,7 +19,7 @@ const bodySchema = z.object({
  * caller follows its events. An Idempotency-Key header makes retries safe.
  */
 export const POST = withApiErrors("run", async (req: Request) => {
-  const who = readCustomerFromRequest(req);
+  const who = await readCustomerFromRequest(req);
   if (!who.ok) throw customerTokenError(who, "run");
   const json: unknown = await req.json().catch(() => {
     throw new ApiError("bad_request:message", "Body must be JSON: { message, conversationId? }");

@@ -22,7 +22,7 @@ function rpcRequest(server: string, body: unknown, headers: Record<string, strin
   });
 }
 
-const auth = (customerId = "C-1001") => ({ authorization: `Bearer ${SERVICE}`, "x-customer-token": issueCustomerToken(customerId) });
+const auth = async (customerId = "C-1001") => ({ authorization: `Bearer ${SERVICE}`, "x-customer-token": await issueCustomerToken(customerId) });
 const initialize = {
   jsonrpc: "2.0",
   id: 1,
@@ -44,16 +44,16 @@ describe("MCP over Streamable HTTP", () => {
   });
 
   it("initializes, lists and calls tools for the customer of the token", async () => {
-    const init = await POST(rpcRequest("billing", initialize, auth()), route("billing"));
+    const init = await POST(rpcRequest("billing", initialize, await auth()), route("billing"));
     expect(init.status).toBe(200);
     expect((await init.json()).result.serverInfo.name).toBe("switchboard-billing");
 
-    const list = await POST(rpcRequest("billing", { jsonrpc: "2.0", id: 2, method: "tools/list" }, auth()), route("billing"));
+    const list = await POST(rpcRequest("billing", { jsonrpc: "2.0", id: 2, method: "tools/list" }, await auth()), route("billing"));
     const names = (await list.json()).result.tools.map((t: { name: string }) => t.name);
     expect(names).toContain("issue_credit");
 
     const call = await POST(
-      rpcRequest("billing", { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "find_discrepancies", arguments: {} } }, auth()),
+      rpcRequest("billing", { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "find_discrepancies", arguments: {} } }, await auth()),
       route("billing"),
     );
     const result = (await call.json()).result;
@@ -62,10 +62,10 @@ describe("MCP over Streamable HTTP", () => {
 
   it("requires an idempotency key for side effects outside a run, and honours run headers", async () => {
     const credit = { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "issue_credit", arguments: { invoiceId: "INV-1009-2611", amountCents: 1500, reason: "plan price" } } };
-    const noKey = await (await POST(rpcRequest("billing", credit, auth("C-1009")), route("billing"))).json();
+    const noKey = await (await POST(rpcRequest("billing", credit, await auth("C-1009")), route("billing"))).json();
     expect(noKey.result.isError).toBe(true);
     expect(JSON.parse(noKey.result.content[0].text).error).toBe("idempotency_key_required");
-    const inRun = { ...auth("C-1009"), "x-switchboard-run-id": "run-http", "x-switchboard-task-id": "t1" };
+    const inRun = { ...(await auth("C-1009")), "x-switchboard-run-id": "run-http", "x-switchboard-task-id": "t1" };
     const applied = await (await POST(rpcRequest("billing", credit, inRun), route("billing"))).json();
     expect(applied.result.structuredContent).toMatchObject({ status: "applied", replayed: false });
     const replayed = await (await POST(rpcRequest("billing", credit, inRun), route("billing"))).json();
@@ -75,22 +75,22 @@ describe("MCP over Streamable HTTP", () => {
 
   it("answers 503 when MCP_SERVICE_TOKEN is unset", async () => {
     delete process.env.MCP_SERVICE_TOKEN;
-    const res = await POST(rpcRequest("billing", initialize, auth()), route("billing"));
+    const res = await POST(rpcRequest("billing", initialize, await auth()), route("billing"));
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ error: { code: "unavailable:mcp", message: "MCP over HTTP is disabled: set MCP_SERVICE_TOKEN" } });
   });
 
   it("answers 401 without a valid service token or customer token", async () => {
-    const noService = await POST(rpcRequest("billing", initialize, { "x-customer-token": issueCustomerToken("C-1001") }), route("billing"));
+    const noService = await POST(rpcRequest("billing", initialize, { "x-customer-token": await issueCustomerToken("C-1001") }), route("billing"));
     expect(noService.status).toBe(401);
     expect(noService.headers.get("www-authenticate")).toBe("Bearer");
     expect((await noService.json()).error).toMatchObject({ code: "unauthorized:mcp", details: { reason: "service_token" } });
-    const wrongService = await POST(rpcRequest("billing", initialize, { ...auth(), authorization: "Bearer nope" }), route("billing"));
+    const wrongService = await POST(rpcRequest("billing", initialize, { ...(await auth()), authorization: "Bearer nope" }), route("billing"));
     expect(wrongService.status).toBe(401);
     const cases: Array<[string, string | undefined]> = [
       ["customer_token_missing", undefined],
-      ["customer_token_bad_signature", issueCustomerToken("C-1001", { secret: "forged" })],
-      ["customer_token_expired", issueCustomerToken("C-1001", { now: new Date("2020-01-01T00:00:00Z") })],
+      ["customer_token_bad_signature", await issueCustomerToken("C-1001", { secret: "forged-secret-of-a-sufficient-length-00" })],
+      ["customer_token_expired", await issueCustomerToken("C-1001", { now: new Date("2020-01-01T00:00:00Z") })],
     ];
     for (const [error, token] of cases) {
       const headers: Record<string, string> = { authorization: `Bearer ${SERVICE}` };
@@ -102,18 +102,18 @@ describe("MCP over Streamable HTTP", () => {
   });
 
   it("answers 404 for an unknown server, 400 for a malformed run header and 405 for GET/DELETE (stateless)", async () => {
-    const unknown = await POST(rpcRequest("payroll", initialize, auth()), route("payroll"));
+    const unknown = await POST(rpcRequest("payroll", initialize, await auth()), route("payroll"));
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).error.code).toBe("not_found:mcp");
-    const badHeader = await POST(rpcRequest("billing", initialize, { ...auth(), "x-switchboard-run-id": "no spaces allowed" }), route("billing"));
+    const badHeader = await POST(rpcRequest("billing", initialize, { ...(await auth()), "x-switchboard-run-id": "no spaces allowed" }), route("billing"));
     expect(badHeader.status).toBe(400);
     expect((await badHeader.json()).error.code).toBe("bad_request:mcp");
-    const get = new Request("http://localhost/api/mcp/billing", { headers: { ...auth(), accept: "text/event-stream" } });
+    const get = new Request("http://localhost/api/mcp/billing", { headers: { ...(await auth()), accept: "text/event-stream" } });
     const refused = await GET(get, route("billing"));
     expect(refused.status).toBe(405);
     expect(refused.headers.get("allow")).toBe("POST");
     expect((await refused.json()).error.code).toBe("method_not_allowed:mcp");
-    expect((await DELETE(new Request("http://localhost/api/mcp/billing", { method: "DELETE", headers: auth() }), route("billing"))).status).toBe(405);
+    expect((await DELETE(new Request("http://localhost/api/mcp/billing", { method: "DELETE", headers: await auth() }), route("billing"))).status).toBe(405);
   });
 
   it("serves an AI SDK MCP client over real HTTP (a worker configured with MCP_NETWORK_URL)", async () => {

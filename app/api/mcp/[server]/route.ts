@@ -47,7 +47,7 @@ async function authorize(req: Request, { params }: RouteContext): Promise<Author
   }
   const { server } = await params;
   if (!isToolServerName(server)) throw new ApiError("not_found:mcp", `No MCP server named ${server}`);
-  const identity = verifyCustomerToken(req.headers.get("x-customer-token"));
+  const identity = await verifyCustomerToken(req.headers.get("x-customer-token"));
   if (!identity.ok) {
     throw new ApiError("unauthorized:mcp", "A valid x-customer-token header is required", {
       details: { reason: `customer_token_${identity.error}` },
