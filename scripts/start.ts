@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { customerTokenConfig } from "../lib/auth/customer-token";
+import { demoModeForStart } from "../lib/auth/demo-mode";
 import { ensureAuthSecret } from "../lib/auth/secrets";
 import { prepareDatabase } from "../lib/db/prepare";
 
@@ -29,7 +30,9 @@ try {
 }
 
 const db = await prepareDatabase({ log: (m) => console.log(m) });
-const env = { ...process.env, DATABASE_URL: db.url, SWITCHBOARD_DB_KIND: db.kind };
+const demo = demoModeForStart(process.env, db.kind);
+console.log(`[demo] demo mode ${demo.on ? "on: /chat lets anyone pick a seeded customer" : "off: /chat needs a customer session from a host site"} (${demo.why})`);
+const env = { ...process.env, DATABASE_URL: db.url, SWITCHBOARD_DB_KIND: db.kind, SWITCHBOARD_DEMO: demo.on ? "1" : "0" };
 
 if (!dev && (!fs.existsSync(".next/BUILD_ID") || process.env.SWITCHBOARD_REBUILD === "1")) {
   console.log("[start] no production build yet: running next build (about a minute)");

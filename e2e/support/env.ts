@@ -25,6 +25,8 @@ export function e2eServerEnv(): Record<string, string> {
   const env: Record<string, string> = {
     PORT: String(E2E_PORT),
     LOCAL_MODEL_LATENCY_MS: "300",
+    // The journeys pick demo customers on /chat.
+    SWITCHBOARD_DEMO: "1",
     CUSTOMER_TOKEN_SECRET: E2E_CUSTOMER_TOKEN_SECRET,
   };
   const external = externalDatabaseUrl();

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { demoModeForStart, isDemoMode } from "./demo-mode";
+
+describe("demo mode", () => {
+  it("is on only for SWITCHBOARD_DEMO=1", () => {
+    expect(isDemoMode({ SWITCHBOARD_DEMO: "1" })).toBe(true);
+    for (const value of [undefined, "", "0", "true", "yes"]) expect(isDemoMode({ SWITCHBOARD_DEMO: value }), String(value)).toBe(false);
+    expect(isDemoMode({ NODE_ENV: "production" })).toBe(false);
+  });
+
+  it("npm start turns it on for the embedded database unless told otherwise", () => {
+    expect(demoModeForStart({}, "embedded").on).toBe(true);
+    expect(demoModeForStart({ SWITCHBOARD_DEMO: "0" }, "embedded").on).toBe(false);
+  });
+
+  it("npm start leaves it off with a real database unless asked", () => {
+    expect(demoModeForStart({}, "external").on).toBe(false);
+    expect(demoModeForStart({ SWITCHBOARD_DEMO: "1" }, "external").on).toBe(true);
+  });
+});
