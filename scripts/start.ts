@@ -9,6 +9,7 @@ import path from "node:path";
 import { customerTokenConfig } from "../lib/auth/customer-token";
 import { demoModeForStart } from "../lib/auth/demo-mode";
 import { ensureAuthSecret } from "../lib/auth/secrets";
+import { widgetAllowedOrigins } from "../lib/http/origins";
 import { prepareDatabase } from "../lib/db/prepare";
 
 const dev = process.argv.includes("--dev");
@@ -20,10 +21,13 @@ for (const s of ensureAuthSecret()) {
   if (s.source !== "environment") console.log(`[auth] ${s.name} not set: using the secret ${s.source === "created" ? "created in" : "stored in"} ${s.file}`);
 }
 
-// Bad token keys stop the start here, with the reason, rather than failing every request later.
+// Bad token keys or widget origins stop the start here, with the reason, rather than
+// failing every request later.
 try {
   const tokens = customerTokenConfig();
   console.log(`[auth] customer tokens: signing key "${tokens.current.kid}"${tokens.verifyOnly.length ? `, also verifying ${tokens.verifyOnly.map((k) => `"${k.kid}"`).join(", ")}` : ""}`);
+  const origins = widgetAllowedOrigins();
+  console.log(`[widget] allowed host origins: ${origins.length ? origins.join(", ") : "none (set WIDGET_ALLOWED_ORIGINS to embed the widget)"}`);
 } catch (err) {
   console.error(`[start] ${(err as Error).message}`);
   process.exit(1);
