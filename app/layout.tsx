@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { TopNav } from "@/components/nav/top-nav";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -12,8 +11,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen bg-zinc-50 font-sans text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
-        <TopNav />
-        <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">{children}</main>
+        {/* The top bar and page column come from SiteFrame in each route group's layout: the widget has neither. */}
+        {children}
       </body>
     </html>
   );

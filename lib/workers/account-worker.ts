@@ -3,6 +3,7 @@ import { defineWorker } from "./worker";
 export const accountWorker = defineWorker({
   name: "account",
   title: "Account management",
+  progress: "Looking at your plan…",
   toolServer: "crm",
   scope: "profile, current plan, plan catalogue and comparison, upgrades and downgrades, contract end, quotes for plan changes, plan changes and cancellation.",
   role: "You are the account management worker of a fiber internet provider.",

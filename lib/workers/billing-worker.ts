@@ -3,6 +3,7 @@ import { defineWorker } from "./worker";
 export const billingWorker = defineWorker({
   name: "billing",
   title: "Billing",
+  progress: "Checking your bill…",
   toolServer: "billing",
   scope: "charges, invoices and their lines, payments, balance, fees, billing discrepancies, credits, refunds and compensation.",
   role: "You are the billing worker of a fiber internet provider's support team.",

@@ -3,6 +3,7 @@ import { defineWorker } from "./worker";
 export const techSupportWorker = defineWorker({
   name: "tech_support",
   title: "Technical support",
+  progress: "Testing your line…",
   toolServer: "network",
   scope: "connectivity: slow or dropping internet, outages, line problems, equipment and resets, Wi-Fi advice, technician visits.",
   role: "You are the technical support worker of a fiber internet provider.",

@@ -6,6 +6,8 @@ export interface WorkerDefinition {
   name: WorkerName;
   /** How people see it (chat agent panel, review queue, synthesis). */
   title: string;
+  /** What a customer sees while it works, in their words, not ours (the chat widget): "Checking your bill…". */
+  progress: string;
   /** What this worker handles, anything else it refuses. The supervisor's prompt is built from these. */
   scope: string;
   /** The system prompt (kept short: policy is enforced by the tools, not by this text). */
@@ -26,11 +28,12 @@ export const RESULT_CONTRACT = `When you are done, answer with JSON only, matchi
  * supervisor routes by), the worker's own guidance, and the result contract.
  */
 export function defineWorker(
-  def: Omit<WorkerDefinition, "instructions" | "confidenceThreshold" | "timeoutMs" | "maxSteps"> &
-    Partial<Pick<WorkerDefinition, "confidenceThreshold" | "timeoutMs" | "maxSteps">> & { role: string; guidance: string },
+  def: Omit<WorkerDefinition, "instructions" | "progress" | "confidenceThreshold" | "timeoutMs" | "maxSteps"> &
+    Partial<Pick<WorkerDefinition, "progress" | "confidenceThreshold" | "timeoutMs" | "maxSteps">> & { role: string; guidance: string },
 ): WorkerDefinition {
   const { role, guidance, ...rest } = def;
   return {
+    progress: "Looking into it…",
     confidenceThreshold: 0.7,
     timeoutMs: 20_000,
     maxSteps: 8,
