@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { E2E_BASE_URL, e2eServerEnv } from "./e2e/support/env";
+import { E2E_BASE_URL, e2eServerEnv, HOST_PORT } from "./e2e/support/env";
 
 // Chromium comes from the system package (apt-get install chromium): browsers cannot
 // be downloaded here, so `npx playwright install` is never needed.
@@ -18,15 +18,25 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
-  webServer: {
-    // start.ts migrates and seeds the database and builds the app if there is no build.
-    command: "node --import tsx scripts/start.ts",
-    url: `${E2E_BASE_URL}/api/health`,
-    env: e2eServerEnv(),
-    reuseExistingServer: false,
-    timeout: 180_000,
-    stdout: "pipe",
-    // SIGTERM lets start.ts stop the embedded database cleanly before it exits.
-    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
-  },
+  webServer: [
+    {
+      // start.ts migrates and seeds the database and builds the app if there is no build.
+      command: "node --import tsx scripts/start.ts",
+      url: `${E2E_BASE_URL}/api/health`,
+      env: e2eServerEnv(),
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: "pipe",
+      // SIGTERM lets start.ts stop the embedded database cleanly before it exits.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    },
+    {
+      // The demo host site that embeds the widget, on other origins (e2e/support/host-server.ts).
+      command: "node --import tsx e2e/support/host-server.ts",
+      url: `http://127.0.0.1:${HOST_PORT}/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+    },
+  ],
 });

@@ -14,6 +14,14 @@ function externalDatabaseUrl(): string | undefined {
   return process.env.E2E_DATABASE_URL ?? process.env.DATABASE_URL;
 }
 
+// The demo host site for the widget journeys: a second origin, on another site than the
+// app (localhost vs 127.0.0.1), so the widget really runs in a cross-site iframe. The
+// same server on a second port is a host that is not allowed to embed the widget.
+export const HOST_PORT = 3101;
+export const HOST_URL = `http://localhost:${HOST_PORT}`;
+export const OTHER_HOST_PORT = 3102;
+export const OTHER_HOST_URL = `http://localhost:${OTHER_HOST_PORT}`;
+
 // The secret the app and the demo host's backend share (a host's backend signs the
 // customer tokens that Switchboard verifies).
 export const E2E_CUSTOMER_TOKEN_SECRET = "e2e-customer-token-secret-0123456789abcdef";
@@ -28,6 +36,7 @@ export function e2eServerEnv(): Record<string, string> {
     // The journeys pick demo customers on /chat.
     SWITCHBOARD_DEMO: "1",
     CUSTOMER_TOKEN_SECRET: E2E_CUSTOMER_TOKEN_SECRET,
+    WIDGET_ALLOWED_ORIGINS: HOST_URL,
   };
   const external = externalDatabaseUrl();
   if (external) env.DATABASE_URL = external;
