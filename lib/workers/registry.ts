@@ -25,8 +25,3 @@ export function findWorker(registry: WorkerRegistry, name: string): WorkerDefini
 export function workerTitle(name: string, registry: WorkerRegistry = workers): string {
   return findWorker(registry, name)?.title ?? name;
 }
-
-/** What a customer sees while a worker works (the chat widget); a neutral phrase for one the registry does not know. */
-export function workerProgress(name: string, registry: WorkerRegistry = workers): string {
-  return findWorker(registry, name)?.progress ?? "Looking into it…";
-}
