@@ -17,9 +17,9 @@ function externalDatabaseUrl(): string | undefined {
 // The demo host site for the widget journeys: a second origin, on another site than the
 // app (localhost vs 127.0.0.1), so the widget really runs in a cross-site iframe. The
 // same server on a second port is a host that is not allowed to embed the widget.
-export const HOST_PORT = 3101;
+export const HOST_PORT = E2E_PORT + 1;
 export const HOST_URL = `http://localhost:${HOST_PORT}`;
-export const OTHER_HOST_PORT = 3102;
+export const OTHER_HOST_PORT = E2E_PORT + 2;
 export const OTHER_HOST_URL = `http://localhost:${OTHER_HOST_PORT}`;
 
 // The secret the app and the demo host's backend share (a host's backend signs the
