@@ -2,7 +2,9 @@ import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { HostPage } from "./pages/host-page";
-import { E2E_BASE_URL, e2eDatabaseUrl, HOST_URL, OTHER_HOST_URL } from "./support/env";
+import { ReviewQueuePage } from "./pages/review-queue-page";
+import { SignInPage } from "./pages/sign-in-page";
+import { E2E_BASE_URL, e2eDatabaseUrl, HOST_URL, OTHER_HOST_URL, SAME_ORIGIN } from "./support/env";
 import { badTokens, customerToken } from "./support/tokens";
 
 async function countRuns(): Promise<number> {
@@ -59,6 +61,42 @@ test.describe("the chat widget on a host site", () => {
     await expect(host.launcher).toBeFocused();
   });
 
+  test("a credit that waits for a person: the open widget shows the reviewer's follow-up live, and the next visit shows the conversation", async ({ page, browser }) => {
+    const host = new HostPage(page);
+    // C-1011's late fee is wrong, but she had $40 of automatic credit this month: a person decides.
+    await host.goto(`${HOST_URL}/?customer=C-1011`);
+    await host.open();
+    const reply = await host.ask("I paid early this month and still got a late fee. Please take it off.");
+    await expect(reply).toHaveAttribute("data-state", "followup");
+    await expect(reply.getByTestId("widget-followup")).toBeVisible();
+
+    const client = new pg.Client({ connectionString: e2eDatabaseUrl() });
+    await client.connect();
+    const item = await client
+      .query(`SELECT id FROM review_items WHERE "customerId" = 'C-1011' AND status = 'pending' ORDER BY "createdAt" DESC LIMIT 1`)
+      .finally(() => client.end());
+    expect(item.rows).toHaveLength(1);
+
+    const reviewerContext = await browser.newContext();
+    const reviewerPage = await reviewerContext.newPage();
+    await new SignInPage(reviewerPage).signInAs("reviewer", "/reviews");
+    await new ReviewQueuePage(reviewerPage).decide(item.rows[0].id, "approve", "Paid early: the fee was wrong");
+    await reviewerContext.close();
+
+    // No reload: the widget was still following the run.
+    const followUp = host.chat.getByTestId("widget-message-followup");
+    await expect(followUp).toHaveCount(1, { timeout: 15_000 });
+    await expect(followUp).toContainText("$25.00");
+    await expect(reply).toHaveAttribute("data-state", "done");
+
+    // The next visit opens on the same conversation: the message, the reply, the follow-up.
+    await host.goto(`${HOST_URL}/?customer=C-1011`);
+    await host.open();
+    await expect(host.chat.getByTestId("widget-message-user").last()).toContainText("Please take it off.");
+    await expect(host.chat.getByTestId("widget-message-followup")).toHaveCount(1);
+    await expect(host.input).toBeEnabled();
+  });
+
   test("a host that is not allowed: the browser refuses the frame and the customer is told the chat is unavailable", async ({ page }) => {
     const host = new HostPage(page);
     let tokenRequested = false;
@@ -87,18 +125,18 @@ test.describe("the chat widget on a host site", () => {
 test.describe("what the server refuses", () => {
   test("the token exchange refuses a host origin that is not allowed, and a bad token, with 403 and 401", async ({ request }) => {
     const token = await customerToken();
-    const wrongHost = await request.post("/api/widget/session", { data: { token, hostOrigin: OTHER_HOST_URL } });
+    const wrongHost = await request.post("/api/widget/session", { headers: SAME_ORIGIN, data: { token, hostOrigin: OTHER_HOST_URL } });
     expect(wrongHost.status()).toBe(403);
     expect((await wrongHost.json()).error).toMatchObject({ code: "forbidden:origin" });
 
     for (const bad of await badTokens()) {
-      const res = await request.post("/api/widget/session", { data: { token: bad.token, hostOrigin: HOST_URL } });
+      const res = await request.post("/api/widget/session", { headers: SAME_ORIGIN, data: { token: bad.token, hostOrigin: HOST_URL } });
       expect(res.status(), bad.label).toBe(401);
       expect((await res.json()).error, bad.label).toMatchObject({ code: "unauthorized:session", details: { reason: bad.reason } });
       expect(res.headers()["set-cookie"], bad.label).toBeUndefined();
     }
 
-    const ok = await request.post("/api/widget/session", { data: { token, hostOrigin: HOST_URL } });
+    const ok = await request.post("/api/widget/session", { headers: SAME_ORIGIN, data: { token, hostOrigin: HOST_URL } });
     expect(ok.status()).toBe(200);
     expect(await ok.json()).toMatchObject({ customerId: "C-1001" });
     // A cookie a cross-site iframe can use, kept in the host site's partition.

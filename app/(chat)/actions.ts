@@ -2,6 +2,7 @@
 
 import { cookies } from "next/headers";
 import { readCustomerFromRequest } from "@/lib/auth/customer-session";
+import { loadChatHistory, type ChatHistory } from "@/lib/chat/history";
 import { scopedIdempotencyKey, sendMessageInputSchema } from "@/lib/chat/message-input";
 import { customerExists } from "@/lib/db/queries/runs";
 import { log } from "@/lib/log";
@@ -57,5 +58,21 @@ export async function sendMessage(input: { message: string; conversationId?: str
     }
     log.error({ err, customerId: who.customerId }, "sendMessage failed");
     return fail("internal", "Switchboard could not start working on your message. Try again in a moment.");
+  }
+}
+
+/**
+ * The chat customer's latest conversation, for the widget: its page learns who the
+ * customer is only after the host page's token arrives, so it asks here once the
+ * cookie is set (/chat reads the same history on the server while rendering).
+ */
+export async function loadConversation(): Promise<{ ok: true; history: ChatHistory } | { ok: false }> {
+  const who = await readCustomerFromRequest({ cookies: await cookies() });
+  if (!who.ok) return { ok: false };
+  try {
+    return { ok: true, history: await loadChatHistory(getEngine().db, { customerId: who.customerId }) };
+  } catch (err) {
+    log.error({ err, customerId: who.customerId }, "loadConversation failed");
+    return { ok: false };
   }
 }

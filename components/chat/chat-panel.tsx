@@ -1,18 +1,14 @@
 "use client";
 
-import { Chat, useChat } from "@ai-sdk/react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { leaveChatAction } from "@/app/(chat)/chat/actions";
-import type { ChatMessage } from "@/lib/chat/ui-stream";
 import type { ChatCustomer } from "@/lib/db/queries/customers";
 import { buttonStyles, cardStyles } from "@/components/ui/styles";
 import { AgentPanel } from "./agent-panel";
-import { ChatError, isRunActive, messageText, RunChatTransport } from "./chat-transport";
+import type { ChatHistoryProps } from "./chat-session";
 import { Composer } from "./composer";
 import { MessageList } from "./message-list";
-import { addFollowUp, useReviewWatchers } from "./use-review-watchers";
-
-export type ChatHistoryProps = { conversationId: string | null; messages: ChatMessage[] };
+import { useCustomerChat } from "./use-customer-chat";
 
 /** The chat as the signed-in demo customer, or a prompt to pick one. */
 export function ChatPanel({ customer, sessionExpired, history }: { customer: ChatCustomer | null; sessionExpired: boolean; history: ChatHistoryProps }) {
@@ -32,110 +28,19 @@ export function ChatPanel({ customer, sessionExpired, history }: { customer: Cha
   return <CustomerChat key={`${customer.id}:${history.conversationId ?? "new"}`} customer={customer} history={history} />;
 }
 
-/** A v4 UUID (message ids double as idempotency keys); crypto.randomUUID exists only in secure contexts. */
-function newId(): string {
-  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/** Refusals that leave no run behind: the message goes back into the box to be fixed or sent later. */
-const GIVE_BACK = new Set(["invalid_input", "conversation_busy", "session_expired", "conversation_not_found", "internal"]);
-
-type ChatHandlers = { onError(e: Error): void; onData(part: { type: string; data: unknown }): void };
-
-/**
- * One Chat per customer conversation, made outside React's render: its transport
- * starts runs with the server action and follows them on each run's UI message
- * stream. It keeps the conversation id and the latest callbacks the page gives it.
- */
-class CustomerChatSession {
-  conversationId: string | null;
-  handlers: ChatHandlers = { onError() {}, onData() {} };
-  readonly chat: Chat<ChatMessage>;
-
-  constructor(customerId: string, history: ChatHistoryProps) {
-    this.conversationId = history.conversationId;
-    const chat: Chat<ChatMessage> = new Chat<ChatMessage>({
-      id: `chat-${customerId}-${history.conversationId ?? "new"}`,
-      messages: history.messages,
-      generateId: newId,
-      transport: new RunChatTransport({
-        conversationId: () => this.conversationId,
-        onConversation: (id) => this.setConversation(id),
-        messages: () => chat.messages,
-      }),
-      onError: (e) => this.handlers.onError(e),
-      onData: (part) => this.handlers.onData(part as { type: string; data: unknown }),
-    });
-    this.chat = chat;
-  }
-
-  setConversation(id: string | null) {
-    this.conversationId = id;
-  }
-
-  setHandlers(handlers: ChatHandlers) {
-    this.handlers = handlers;
-  }
-}
-
 function CustomerChat({ customer, history }: { customer: ChatCustomer; history: ChatHistoryProps }) {
-  const [draft, setDraft] = useState("");
-  const [reconnecting, setReconnecting] = useState(false);
   const [selectedRunId, setSelectedRunId] = useState<string | null>(null);
-  const [session] = useState(() => new CustomerChatSession(customer.id, history));
-  const chat = session.chat;
-  // After a reload or in a second tab, a run still going is picked up from its cursor.
-  const { messages, status, error, sendMessage, setMessages, regenerate, resumeStream, clearError } = useChat<ChatMessage>({ chat, resume: true });
-  useEffect(() => () => void chat.stop(), [chat]);
-
-  useEffect(() => {
-    session.setHandlers({
-      onError(e) {
-        setReconnecting(false);
-        if (!(e instanceof ChatError) || !GIVE_BACK.has(e.kind)) return;
-        // Nothing was started: take the message out of the conversation and give it back.
-        const last = chat.messages.at(-1);
-        if (last?.role === "user") {
-          setMessages(chat.messages.slice(0, -1));
-          setDraft((d) => d || messageText(last));
-        }
-        if (e.kind === "conversation_not_found") session.setConversation(null);
-      },
-      onData(part) {
-        if (part.type === "data-connection") setReconnecting((part.data as { state: string }).state === "reconnecting");
-        if (part.type === "data-followup") addFollowUp(setMessages, part.data as never);
-      },
-    });
-  });
-
-  const sending = status === "submitted" || status === "streaming";
-  const lastRun = messages.findLast((m) => m.role === "assistant" && m.metadata?.runId);
-  const busy = sending || isRunActive(lastRun);
-  useReviewWatchers(messages, setMessages, !sending);
-
-  const chatError = error instanceof ChatError ? error : error ? new ChatError("network", "Something went wrong. Try again.") : null;
+  const { messages, status, lastRun, busy, reconnecting, chatError, retry, draft, setDraft, send: sendText, startOver: clear } = useCustomerChat(customer.id, history);
   const expired = chatError?.kind === "session_expired";
-  // A message whose sending failed on the way stays in the conversation, to be retried
-  // with the same id, so the server never starts it twice; a lost live stream resumes from its cursor.
-  const retry = chatError && !GIVE_BACK.has(chatError.kind) ? (messages.at(-1)?.role === "user" ? () => void regenerate() : () => void resumeStream()) : null;
 
   function send(text: string) {
-    clearError();
     setSelectedRunId(null); // follow the new run in the agent panel
-    setDraft("");
-    void sendMessage({ text: text.trim() });
+    sendText(text);
   }
 
   function startOver() {
-    session.setConversation(null);
     setSelectedRunId(null);
-    clearError();
-    setMessages([]);
+    clear();
   }
 
   const shown = messages.find((m) => m.metadata?.runId && m.metadata.runId === selectedRunId) ?? lastRun ?? null;

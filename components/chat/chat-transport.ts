@@ -105,22 +105,28 @@ export class RunChatTransport implements ChatTransport<ChatMessage> {
       conversationId(): string | null;
       onConversation(conversationId: string): void;
       messages(): ChatMessage[];
+      /** Called when the session has ended (the widget asks its host page for a fresh token); true to send once more. */
+      renewSession?(): Promise<boolean>;
     },
   ) {}
 
   async sendMessages({ messages, abortSignal }: Parameters<ChatTransport<ChatMessage>["sendMessages"]>[0]): Promise<ReadableStream<ChatChunk>> {
     const last = messages.findLast((m) => m.role === "user");
     if (!last) throw new ChatError("invalid_input", "There is no message to send.");
-    let res: Awaited<ReturnType<typeof sendMessage>>;
-    try {
-      // The message id is the idempotency key: a retry of the same message never starts a second run.
-      res = await sendMessage({ message: messageText(last), conversationId: this.chat.conversationId(), idempotencyKey: last.id });
-    } catch {
-      throw new ChatError("network", "Could not reach Switchboard. Check your connection, then retry.");
-    }
+    let res = await this.send(last);
+    if (!res.ok && res.error === "session_expired" && (await this.chat.renewSession?.())) res = await this.send(last);
     if (!res.ok) throw new ChatError(res.error, res.message);
     this.chat.onConversation(res.conversationId);
     return followRun({ runId: res.runId, cursor: 0, until: "finished", signal: abortSignal });
+  }
+
+  private async send(last: ChatMessage): Promise<Awaited<ReturnType<typeof sendMessage>>> {
+    try {
+      // The message id is the idempotency key: a retry of the same message never starts a second run.
+      return await sendMessage({ message: messageText(last), conversationId: this.chat.conversationId(), idempotencyKey: last.id });
+    } catch {
+      throw new ChatError("network", "Could not reach Switchboard. Check your connection, then retry.");
+    }
   }
 
   /** After a reload or in a second tab: continues the last run's message from its cursor, if it is still running. */

@@ -59,6 +59,7 @@ function RunMessage(props: { message: ChatMessage; selectable: boolean; selected
         data-testid="chat-message-assistant"
         data-run-id={message.metadata?.runId}
         data-phase={status}
+        data-has-text={text ? "true" : "false"}
         // Screen readers hear the reply once it is complete, not token by token.
         aria-busy={streaming}
       >

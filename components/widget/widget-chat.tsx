@@ -1,21 +1,30 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
+import { loadConversation } from "@/app/(chat)/actions";
+import type { ChatHistoryProps } from "@/components/chat/chat-session";
+import { Markdown } from "@/components/chat/markdown";
+import { useCustomerChat } from "@/components/chat/use-customer-chat";
+import type { ChatMessage } from "@/lib/chat/ui-stream";
 import { WIDGET_MESSAGE } from "@/lib/widget/protocol";
-import { applyEvent, FAILED_REPLY, startTurn, type ProgressLabels, type WidgetTurn } from "@/lib/widget/turn";
-import { exchangeToken, followRun, newIdempotencyKey, startRun } from "./widget-api";
+import { widgetTurn, type ProgressLabels, type WidgetTurn } from "@/lib/widget/turn";
+import { exchangeToken } from "./widget-api";
 
 // The chat inside a host site's iframe. It waits for the host page's widget.js to post
 // a customer token (only from the expected parent window and origin), trades it for the
-// chat cookie, then talks to the public run API.
-//
-// A minimal client of its own: /chat's chat component is being rebuilt on useChat, and
-// the widget should move onto it once that lands.
+// chat cookie, loads the customer's latest conversation, then chats on the same useChat
+// transport as /chat (server action to start a run, the run's UI message stream to
+// follow it), showing each run in the customer's words (lib/widget/turn.ts).
 
-type Phase = { kind: "connecting" } | { kind: "ready" } | { kind: "refused" } | { kind: "denied"; reason: string };
-type Exchange = { id: string; message: string; turn: WidgetTurn | null; error: string | null };
+type Phase =
+  | { kind: "connecting" }
+  | { kind: "ready"; customerId: string; history: ChatHistoryProps }
+  | { kind: "refused" }
+  | { kind: "denied"; reason: string };
 
 const noSubscribe = () => () => {};
+/** How long a send waits for the host page to hand over a fresh token. */
+const RENEWAL_TIMEOUT_MS = 15_000;
 
 /** Whether this page is framed by `hostOrigin`: where the browser says who the parent is, that must agree. */
 function framing(hostOrigin: string | null): "ok" | "refused" {
@@ -28,9 +37,6 @@ function framing(hostOrigin: string | null): "ok" | "refused" {
 export function WidgetChat({ hostOrigin, labels }: { hostOrigin: string | null; labels: ProgressLabels }) {
   const framed = useSyncExternalStore(noSubscribe, () => framing(hostOrigin), () => "ok" as const);
   const [phase, setPhase] = useState<Phase>({ kind: "connecting" });
-  const [exchanges, setExchanges] = useState<Exchange[]>([]);
-  const [busy, setBusy] = useState(false);
-  const conversationId = useRef<string | null>(null);
   // Resolved by the next token exchange, when a send found the session expired.
   const renewal = useRef<((ok: boolean) => void) | null>(null);
 
@@ -50,49 +56,40 @@ export function WidgetChat({ hostOrigin, labels }: { hostOrigin: string | null; 
       if (data?.type !== WIDGET_MESSAGE.token || typeof data.token !== "string") return;
       const result = await exchangeToken(data.token, hostOrigin!);
       post(result.ok ? { type: WIDGET_MESSAGE.session, ok: true } : { type: WIDGET_MESSAGE.session, ok: false, reason: result.reason });
-      renewal.current?.(result.ok);
-      renewal.current = null;
-      if (result.ok) setPhase({ kind: "ready" });
-      else setPhase(result.reason === "forbidden:origin" ? { kind: "refused" } : { kind: "denied", reason: result.reason });
+      if (renewal.current) {
+        // A renewal for a send in flight: the conversation stays as it is.
+        renewal.current(result.ok);
+        renewal.current = null;
+        return;
+      }
+      if (!result.ok) {
+        setPhase(result.reason === "forbidden:origin" ? { kind: "refused" } : { kind: "denied", reason: result.reason });
+        return;
+      }
+      const loaded = await loadConversation().catch(() => ({ ok: false as const }));
+      setPhase({ kind: "ready", customerId: result.customerId, history: loaded.ok ? loaded.history : { conversationId: null, messages: [] } });
     }
     window.addEventListener("message", onMessage);
     post({ type: WIDGET_MESSAGE.ready });
     return () => window.removeEventListener("message", onMessage);
   }, [hostOrigin, post]);
 
-  const update = useCallback((id: string, change: (x: Exchange) => Exchange) => {
-    setExchanges((all) => all.map((x) => (x.id === id ? change(x) : x)));
-  }, []);
-
-  async function send(message: string): Promise<boolean> {
-    const id = newIdempotencyKey();
-    setBusy(true);
-    setExchanges((all) => [...all, { id, message, turn: null, error: null }]);
-    let started = await startRun(message, conversationId.current, id);
-    if (!started.ok && started.error === "unauthorized") {
-      // The session ran out: ask the host page for a fresh token, then try once more.
-      const renewed = new Promise<boolean>((resolve) => (renewal.current = resolve));
-      post({ type: WIDGET_MESSAGE.tokenNeeded });
-      if (await renewed) started = await startRun(message, conversationId.current, id);
-    }
-    if (!started.ok) {
-      update(id, (x) => ({ ...x, error: started.ok ? null : started.error === "unauthorized" ? "Your session has ended. Reload the page to chat again." : FAILED_REPLY }));
-      setBusy(false);
-      return false;
-    }
-    conversationId.current = started.conversationId;
-    const runId = started.runId;
-    update(id, (x) => ({ ...x, turn: startTurn(runId) }));
-    followRun(runId, {
-      event: (e) => update(id, (x) => (x.turn ? { ...x, turn: applyEvent(x.turn, e, labels) } : x)),
-      end: () => setBusy(false),
-      broken: () => {
-        update(id, (x) => ({ ...x, error: "Lost the connection. Your message was received; reload to see the answer." }));
-        setBusy(false);
-      },
-    });
-    return true;
-  }
+  /** Asks the host page for a fresh token; true once it was exchanged. */
+  const renewSession = useCallback(
+    () =>
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          renewal.current = null;
+          resolve(false);
+        }, RENEWAL_TIMEOUT_MS);
+        renewal.current = (ok) => {
+          clearTimeout(timer);
+          resolve(ok);
+        };
+        post({ type: WIDGET_MESSAGE.tokenNeeded });
+      }),
+    [post],
+  );
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     if (e.key === "Escape") post({ type: WIDGET_MESSAGE.close });
@@ -101,16 +98,81 @@ export function WidgetChat({ hostOrigin, labels }: { hostOrigin: string | null; 
   const shown: Phase = framed === "refused" ? { kind: "refused" } : phase;
   return (
     <div className="flex h-dvh flex-col bg-white text-zinc-900 dark:bg-zinc-900 dark:text-zinc-100" onKeyDown={onKeyDown} data-testid="widget-chat" data-phase={shown.kind}>
-      <Conversation exchanges={exchanges} />
       {shown.kind === "ready" ? (
-        <WidgetComposer busy={busy} onSend={send} />
+        <WidgetConversation customerId={shown.customerId} history={shown.history} labels={labels} renewSession={renewSession} />
       ) : (
-        <p role="status" className="border-t border-zinc-200 px-4 py-3 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-300" data-testid="widget-status">
-          {statusText(shown)}
-        </p>
+        <>
+          <Conversation>{null}</Conversation>
+          <p role="status" className="border-t border-zinc-200 px-4 py-3 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-300" data-testid="widget-status">
+            {statusText(shown)}
+          </p>
+        </>
       )}
     </div>
   );
+}
+
+/** The conversation once the customer is known: useChat on the shared transport. */
+function WidgetConversation({
+  customerId,
+  history,
+  labels,
+  renewSession,
+}: {
+  customerId: string;
+  history: ChatHistoryProps;
+  labels: ProgressLabels;
+  renewSession(): Promise<boolean>;
+}) {
+  const { messages, status, busy, chatError, retry, draft, setDraft, send } = useCustomerChat(customerId, history, { renewSession });
+  const waiting = status === "submitted" && messages.at(-1)?.role === "user";
+  const error = chatError
+    ? chatError.kind === "session_expired"
+      ? "Your session has ended. Reload the page to chat again."
+      : chatError.message
+    : null;
+  return (
+    <>
+      <Conversation>
+        {messages.map((m) => (
+          <WidgetMessage key={m.id} message={m} labels={labels} />
+        ))}
+        {waiting ? <Reply turn={{ runId: "", steps: [], text: "", state: "working" }} /> : null}
+        {error ? (
+          <div role="alert" className="flex flex-wrap items-center gap-2 text-sm text-red-700 dark:text-red-400" data-testid="widget-error">
+            <span>{error}</span>
+            {retry ? (
+              <button type="button" onClick={retry} className="rounded-md px-2 py-1 font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300" data-testid="widget-retry">
+                Try again
+              </button>
+            ) : null}
+          </div>
+        ) : null}
+      </Conversation>
+      <WidgetComposer busy={busy} value={draft} onChange={setDraft} onSend={send} />
+    </>
+  );
+}
+
+function WidgetMessage({ message, labels }: { message: ChatMessage; labels: ProgressLabels }) {
+  if (message.role === "user") {
+    const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
+    return (
+      <Bubble from="user" testId="widget-message-user">
+        {text}
+      </Bubble>
+    );
+  }
+  if (message.metadata?.followUpOf || !message.metadata?.runId) {
+    // A person's follow-up after a review.
+    const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
+    return (
+      <Bubble from="assistant" testId="widget-message-followup">
+        <Markdown text={text} />
+      </Bubble>
+    );
+  }
+  return <Reply turn={widgetTurn(message, labels)} />;
 }
 
 function statusText(phase: Phase): string {
@@ -128,27 +190,15 @@ function statusText(phase: Phase): string {
   }
 }
 
-function Conversation({ exchanges }: { exchanges: Exchange[] }) {
+function Conversation({ children }: { children: ReactNode }) {
   const end = useRef<HTMLDivElement>(null);
   useEffect(() => {
     end.current?.scrollIntoView({ block: "end" });
-  }, [exchanges]);
+  });
   return (
     <div role="log" aria-live="polite" aria-label="Conversation" className="flex-1 space-y-4 overflow-y-auto px-4 py-4">
       <Bubble from="assistant">Hi! I can help with your bill, your connection or your plan. What can I do for you?</Bubble>
-      {exchanges.map((x) => (
-        <div key={x.id} className="space-y-3">
-          <Bubble from="user" testId="widget-message-user">
-            {x.message}
-          </Bubble>
-          {x.turn ? <Reply turn={x.turn} /> : null}
-          {x.error ? (
-            <p role="alert" className="text-sm text-red-700 dark:text-red-400" data-testid="widget-error">
-              {x.error}
-            </p>
-          ) : null}
-        </div>
-      ))}
+      {children}
       <div ref={end} />
     </div>
   );
@@ -173,7 +223,7 @@ function Reply({ turn }: { turn: WidgetTurn }) {
       ) : null}
       {turn.text ? (
         <Bubble from="assistant" testId="widget-message-assistant">
-          {turn.text}
+          <Markdown text={turn.text} />
         </Bubble>
       ) : null}
       {turn.state === "followup" ? (
@@ -200,28 +250,24 @@ function Bubble({ from, children, testId }: { from: "user" | "assistant"; childr
   const user = from === "user";
   return (
     <div className={`flex ${user ? "justify-end" : "justify-start"}`}>
-      <p
-        className={`max-w-[85%] whitespace-pre-wrap rounded-2xl px-3.5 py-2 text-sm leading-6 ${
+      <div
+        className={`max-w-[85%] whitespace-pre-wrap [&_p]:whitespace-normal rounded-2xl px-3.5 py-2 text-sm leading-6 ${
           user ? "rounded-br-sm bg-indigo-600 text-white" : "rounded-bl-sm bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100"
         }`}
         data-testid={testId}
       >
         {children}
-      </p>
+      </div>
     </div>
   );
 }
 
-function WidgetComposer({ busy, onSend }: { busy: boolean; onSend(message: string): Promise<boolean> }) {
-  const [text, setText] = useState("");
-  const canSend = !busy && text.trim().length > 0;
+function WidgetComposer({ busy, value, onChange, onSend }: { busy: boolean; value: string; onChange(text: string): void; onSend(message: string): void }) {
+  const canSend = !busy && value.trim().length > 0;
 
-  async function submit(e?: FormEvent) {
+  function submit(e?: FormEvent) {
     e?.preventDefault();
-    if (!canSend) return;
-    const sent = text;
-    setText("");
-    if (!(await onSend(sent))) setText((current) => current || sent);
+    if (canSend) onSend(value);
   }
 
   return (
@@ -233,12 +279,12 @@ function WidgetComposer({ busy, onSend }: { busy: boolean; onSend(message: strin
         id="widget-message"
         rows={2}
         maxLength={4000}
-        value={text}
-        onChange={(e) => setText(e.target.value)}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
             e.preventDefault();
-            void submit();
+            submit();
           }
         }}
         placeholder="Type your message…"

@@ -39,9 +39,14 @@ export class HostPage {
 
   /** Sends a message and waits for the finished reply. */
   async ask(message: string, timeout = 60_000): Promise<Locator> {
+    // The conversation may already hold earlier replies (shown once the chat is ready): wait for this message's own.
+    await expect(this.input).toBeEditable({ timeout });
+    const replies = this.chat.getByTestId("widget-reply");
+    const before = await replies.count();
     await this.input.fill(message);
     await this.chat.getByTestId("widget-send").click();
-    const reply = this.chat.getByTestId("widget-reply").last();
+    await expect(replies).toHaveCount(before + 1, { timeout });
+    const reply = replies.last();
     await expect(reply).toHaveAttribute("aria-busy", "false", { timeout });
     return reply;
   }

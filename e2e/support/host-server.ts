@@ -1,6 +1,6 @@
 // The demo host site for the widget journeys: a page with the widget's script tag and
-// the host backend's token endpoint, which vouches for its signed-in customer (always
-// C-1001 here) by minting a Switchboard customer token with the shared secret, exactly
+// the host backend's token endpoint, which vouches for its signed-in customer (C-1001,
+// or the one named by ?customer= on the page) by minting a Switchboard customer token with the shared secret, exactly
 // as the README's example does. Listens on HOST_PORT (allowed) and OTHER_HOST_PORT
 // (not in WIDGET_ALLOWED_ORIGINS).
 import fs from "node:fs";
@@ -29,11 +29,12 @@ async function mintToken(customerId: string, variant: string | null): Promise<st
 
 const server = (req: http.IncomingMessage, res: http.ServerResponse) => {
   const url = new URL(req.url ?? "/", "http://host");
+  const customer = /^C-\d{4}$/.test(url.searchParams.get("customer") ?? "") ? url.searchParams.get("customer")! : "C-1001";
   if (req.method === "GET" && (url.pathname === "/" || url.pathname === "/expired")) {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
-    res.end(page(url.pathname === "/expired" ? "/switchboard-token?variant=expired" : "/switchboard-token"));
+    res.end(page(url.pathname === "/expired" ? "/switchboard-token?variant=expired" : `/switchboard-token?customer=${customer}`));
   } else if (req.method === "POST" && url.pathname === "/switchboard-token") {
-    void mintToken("C-1001", url.searchParams.get("variant")).then((token) => {
+    void mintToken(customer, url.searchParams.get("variant")).then((token) => {
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
       res.end(JSON.stringify({ token }));
     });
