@@ -1,5 +1,7 @@
 import { isoDay } from "../clock";
+import type { PolicyNumbers } from "../contracts";
 import type { Tx } from "../db/client";
+import { policyInForce } from "../db/settings-versions";
 import { creditsInWindow } from "../policy/credit-limit";
 import { notFound } from "./errors";
 
@@ -56,6 +58,12 @@ export interface AccountFacts {
   plan: PlanView;
   planChangedOn: string | null;
   previousPlanId: string | null;
+  /**
+   * The plan record as the invoices on the account were issued: before any plan change
+   * made here (this service issues no invoices, so every invoice predates its own changes).
+   * Another worker of the same run may change the plan while billing reads the invoices.
+   */
+  billedPlan: { planId: string; previousPlanId: string | null; changedOn: string | null };
   plans: PlanView[];
   addOns: Array<{ id: string; name: string; monthlyCents: number; since: string | null }>;
   invoices: InvoiceView[];
@@ -66,8 +74,12 @@ export interface AccountFacts {
 
 const day = (d: Date) => isoDay(d);
 
-/** Loads everything the account holds about the customer; not_found when there is no such customer. */
-export async function loadAccount(db: Tx, customerId: string, today: string): Promise<AccountFacts> {
+/**
+ * Loads everything the account holds about the customer; not_found when there is no
+ * such customer. `policy` is the run's settings version; without one (a tool called
+ * outside a run, e.g. over HTTP MCP) the version in force applies.
+ */
+export async function loadAccount(db: Tx, customerId: string, today: string, policy?: PolicyNumbers): Promise<AccountFacts> {
   // One relation per query, in sequence: inside a transaction every query shares one
   // connection, and Prisma would otherwise fetch sibling relations concurrently on it.
   const where = { customerId };
@@ -79,8 +91,8 @@ export async function loadAccount(db: Tx, customerId: string, today: string): Pr
   const paymentRows = await db.payment.findMany({ where, orderBy: [{ paidOn: "asc" }, { id: "asc" }] });
   const creditRows = await db.credit.findMany({ where, orderBy: [{ issuedOn: "asc" }, { createdAt: "asc" }] });
   const plans = await db.plan.findMany({ orderBy: { monthlyCents: "asc" } });
-  const policy = await db.policySetting.findUnique({ where: { id: "default" } });
-  if (!policy) throw new Error("policy_settings has no default row: seed the world");
+  const firstChange = await db.planChange.findFirst({ where, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  policy ??= await policyInForce(db);
 
   const payments = paymentRows.map((p) => ({ invoiceId: p.invoiceId, paidOn: day(p.paidOn), amountCents: p.amountCents }));
   const credits: CreditView[] = creditRows.map((c) => ({
@@ -125,6 +137,9 @@ export async function loadAccount(db: Tx, customerId: string, today: string): Pr
     plan: toPlan(customer.plan),
     planChangedOn: customer.planChangedOn ? day(customer.planChangedOn) : null,
     previousPlanId: customer.previousPlanId,
+    billedPlan: firstChange
+      ? { planId: firstChange.fromPlanId, previousPlanId: firstChange.priorPlanId, changedOn: firstChange.priorChangedOn ? day(firstChange.priorChangedOn) : null }
+      : { planId: customer.planId, previousPlanId: customer.previousPlanId, changedOn: customer.planChangedOn ? day(customer.planChangedOn) : null },
     plans: plans.map(toPlan),
     addOns: addOns.map((a) => ({
       id: a.addOnId,

@@ -1,4 +1,5 @@
 import { isoDay, type Clock } from "../clock";
+import type { PolicyNumbers } from "../contracts";
 import type { Db, Tx } from "../db/client";
 
 /**
@@ -13,6 +14,8 @@ export interface ToolContext {
   /** The run and sub-task this call belongs to; they scope idempotency keys. */
   runId?: string;
   taskId?: string;
+  /** The run's settings version's policy numbers; without them the version in force applies. */
+  policy?: PolicyNumbers;
 }
 
 /** The business date (YYYY-MM-DD) of the context's clock. */

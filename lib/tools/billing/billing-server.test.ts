@@ -66,6 +66,21 @@ describe("billing MCP server", () => {
     }
   });
 
+  it("checks invoices against the plans they billed, even after a plan change made here (C-1009 upgrades in the same run)", async () => {
+    // The account worker may change the plan while billing reads the invoices: twice, even.
+    for (const toPlanId of ["fiber-500", "gig-1000"]) {
+      const crm = await connectTestClient("crm", testContext(db, "C-1009", { runId: "run-C-1009", taskId: `t-${toPlanId}` }));
+      clients.push(crm);
+      expect((await crm.call("change_plan", { toPlanId })).data).toMatchObject({ status: "applied" });
+    }
+    expect((await db.customer.findUniqueOrThrow({ where: { id: "C-1009" } })).planId).toBe("gig-1000");
+    const { data } = await (await billing("C-1009")).call("find_discrepancies");
+    expect(data.discrepancies).toEqual([
+      expect.objectContaining({ invoiceId: "INV-1009-2611", lineRef: "fiber-500", kind: "plan_price_mismatch", amountCents: 1500 }),
+    ]);
+    expect(data.discrepancies[0].description).toContain("Fiber 300");
+  });
+
   it("explains valid charges: C-1007's Stream+ add-on and C-1008's owed late fee", async () => {
     const c1007 = (await (await billing("C-1007")).call("find_discrepancies", { invoiceId: "INV-1007-2611" })).data;
     expect(c1007.explanations).toContainEqual(expect.objectContaining({ lineRef: "stream-plus", amountCents: 1299 }));

@@ -41,9 +41,11 @@ type LineVerdict = { kind: DiscrepancyKind; amountCents: number; description: st
 
 function checkPlanLine(account: AccountFacts, inv: InvoiceView, amountCents: number): LineVerdict {
   const { start, end } = periodBounds(inv.period);
-  const current = account.plan;
-  const previous = account.plans.find((p) => p.id === account.previousPlanId);
-  const changed = account.planChangedOn;
+  // The plans as billed: a change made by another part of this run is not on any invoice.
+  const { billedPlan } = account;
+  const current = account.plans.find((p) => p.id === billedPlan.planId) ?? account.plan;
+  const previous = account.plans.find((p) => p.id === billedPlan.previousPlanId);
+  const changed = billedPlan.changedOn;
   // The plan in force for the period: a change dated after the period still bills the
   // old plan; a change inside the period may bill either price (the change month).
   const valid = !changed || changed <= start || !previous ? [current] : changed > end ? [previous] : [previous, current];

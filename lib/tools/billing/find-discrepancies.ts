@@ -14,7 +14,7 @@ export const findDiscrepanciesTool = defineTool({
   inputSchema: { invoiceId: z.string().min(1).max(64).optional().describe("Limit the check to this invoice") },
   outputSchema: { discrepancies: z.array(discrepancySchema), explanations: z.array(explanationSchema) },
   async run(ctx, { invoiceId }) {
-    const account = await loadAccount(ctx.db, ctx.customerId, today(ctx));
+    const account = await loadAccount(ctx.db, ctx.customerId, today(ctx), ctx.policy);
     if (invoiceId) findInvoice(account, invoiceId);
     return findDiscrepancies(account, invoiceId ? [invoiceId] : undefined);
   },

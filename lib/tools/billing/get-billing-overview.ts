@@ -22,7 +22,7 @@ export const getBillingOverview = defineTool({
     creditWindow: creditWindowSchema,
   },
   async run(ctx) {
-    const account = await loadAccount(ctx.db, ctx.customerId, today(ctx));
+    const account = await loadAccount(ctx.db, ctx.customerId, today(ctx), ctx.policy);
     const { credits, ...window } = creditWindow(account);
     return {
       accountStatus: account.status,

@@ -16,7 +16,7 @@ export const getInvoice = defineTool({
     credits: z.array(creditSchema),
   },
   async run(ctx, { invoiceId }) {
-    const account = await loadAccount(ctx.db, ctx.customerId, today(ctx));
+    const account = await loadAccount(ctx.db, ctx.customerId, today(ctx), ctx.policy);
     const invoice = findInvoice(account, invoiceId);
     return {
       invoice,

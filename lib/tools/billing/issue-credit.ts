@@ -72,7 +72,7 @@ export const issueCredit = defineTool({
       { key, tool: "issue_credit", customerId: ctx.customerId, runId: ctx.runId, args: { invoiceId, amountCents, reason } },
       async (tx) => {
         if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
-        const account = await loadAccount(tx, ctx.customerId, today(ctx));
+        const account = await loadAccount(tx, ctx.customerId, today(ctx), ctx.policy);
         const { match, refusal } = matchDiscrepancy(account, invoiceId, amountCents);
         if (!match) return { status: "refused", reason: refusal!, invoiceId, amountCents };
         const { credits: _credits, ...window } = creditWindow(account);
@@ -118,7 +118,7 @@ export async function applyApprovedCredit(
     { key: `review:${input.reviewId}`, tool: "issue_credit", customerId: ctx.customerId, runId: ctx.runId, args: input },
     async (tx) => {
       if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
-      const account = await loadAccount(tx, ctx.customerId, today(ctx));
+      const account = await loadAccount(tx, ctx.customerId, today(ctx), ctx.policy);
       const { match, refusal } = matchDiscrepancy(account, invoiceId, amountCents);
       if (!match) return { status: "refused" as const, reason: refusal!, invoiceId, amountCents };
       const credit = await createCredit(tx, ctx, { invoiceId, amountCents, reason, source: "approved" });

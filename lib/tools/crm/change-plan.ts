@@ -25,10 +25,17 @@ const outputSchema = {
 };
 type ChangePlanResult = Omit<z.infer<z.ZodObject<typeof outputSchema>>, "replayed">;
 
-/** Moves the customer to the plan: a PlanChange row and the customer's plan fields, one version bump. */
+/**
+ * Moves the customer to the plan: a PlanChange row and the customer's plan fields, one
+ * version bump. The row keeps the account's earlier change record, which the customer's
+ * fields no longer hold afterwards: the invoices already issued billed by it.
+ */
 async function applyPlanChange(tx: Tx, ctx: ToolContext, change: { fromPlanId: string; toPlanId: string; feeCents: number; source: string }) {
   const effectiveOn = dateOnly(today(ctx));
-  const row = await tx.planChange.create({ data: { customerId: ctx.customerId, ...change, effectiveOn, runId: ctx.runId ?? null } });
+  const prior = await tx.customer.findUniqueOrThrow({ where: { id: ctx.customerId }, select: { previousPlanId: true, planChangedOn: true } });
+  const row = await tx.planChange.create({
+    data: { customerId: ctx.customerId, ...change, effectiveOn, runId: ctx.runId ?? null, priorPlanId: prior.previousPlanId, priorChangedOn: prior.planChangedOn },
+  });
   await tx.customer.update({
     where: { id: ctx.customerId },
     data: { planId: change.toPlanId, previousPlanId: change.fromPlanId, planChangedOn: effectiveOn, dataVersion: { increment: 1 } },
@@ -51,7 +58,7 @@ export const changePlan = defineTool({
       { key, tool: "change_plan", customerId: ctx.customerId, runId: ctx.runId, args: { toPlanId } },
       async (tx) => {
         if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
-        const q = quotePlanChange(await loadAccount(tx, ctx.customerId, today(ctx)), toPlanId);
+        const q = quotePlanChange(await loadAccount(tx, ctx.customerId, today(ctx), ctx.policy), toPlanId);
         const base = { reason: q.reason, fromPlanId: q.fromPlan.id, toPlanId: q.toPlan.id, feeCents: q.feeCents };
         if (q.decision === "refused") return { status: "refused", ...base };
         if (q.decision === "needs_approval") {
@@ -78,7 +85,7 @@ export async function applyApprovedPlanChange(
     { key: `review:${input.reviewId}`, tool: "change_plan", customerId: ctx.customerId, runId: ctx.runId, args: input },
     async (tx) => {
       if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
-      const q = quotePlanChange(await loadAccount(tx, ctx.customerId, today(ctx)), input.toPlanId);
+      const q = quotePlanChange(await loadAccount(tx, ctx.customerId, today(ctx), ctx.policy), input.toPlanId);
       const base = { fromPlanId: q.fromPlan.id, toPlanId: q.toPlan.id, feeCents: input.feeCents };
       if (q.decision === "refused") return { status: "refused", reason: q.reason, ...base };
       const applied = await applyPlanChange(tx, ctx, { ...base, source: "approved" });

@@ -26,7 +26,7 @@ export const getProfile = defineTool({
     balanceCents: z.number().int(),
   },
   async run(ctx) {
-    const a = await loadAccount(ctx.db, ctx.customerId, today(ctx));
+    const a = await loadAccount(ctx.db, ctx.customerId, today(ctx), ctx.policy);
     return {
       name: a.name,
       email: a.email,

@@ -12,7 +12,7 @@ export const listPlans = defineTool({
   inputSchema: {},
   outputSchema: { currentPlanId: z.string(), plans: z.array(planSchema.extend({ current: z.boolean() })) },
   async run(ctx) {
-    const a = await loadAccount(ctx.db, ctx.customerId, today(ctx));
+    const a = await loadAccount(ctx.db, ctx.customerId, today(ctx), ctx.policy);
     return { currentPlanId: a.plan.id, plans: a.plans.map((p) => ({ ...p, current: p.id === a.plan.id })) };
   },
 });

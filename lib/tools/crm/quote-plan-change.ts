@@ -13,6 +13,6 @@ export const quotePlanChangeTool = defineTool({
   inputSchema: { toPlanId: z.string().min(1).max(64).describe("A plan id from list_plans, e.g. fiber-300") },
   outputSchema: quoteSchema,
   async run(ctx, { toPlanId }) {
-    return quotePlanChange(await loadAccount(ctx.db, ctx.customerId, today(ctx)), toPlanId);
+    return quotePlanChange(await loadAccount(ctx.db, ctx.customerId, today(ctx), ctx.policy), toPlanId);
   },
 });

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "plan_changes" ADD COLUMN     "priorChangedOn" DATE,
+ADD COLUMN     "priorPlanId" TEXT;
