@@ -4,6 +4,7 @@ import { signInUrlFor } from "@/lib/auth/callback-url";
 import { authConfig } from "@/lib/auth/config";
 import { ApiError } from "@/lib/http/errors";
 import { corsHeaders, widgetAllowedOrigins, widgetFrameAncestors } from "@/lib/http/origins";
+import { ownOrigins } from "@/lib/http/request-guard";
 
 // Runs at request time (Node runtime), so WIDGET_ALLOWED_ORIGINS is read from the
 // running server's environment, not baked in at build time as next.config headers are.
@@ -33,7 +34,9 @@ function widgetPage(): NextResponse {
 
 function customerApi(req: NextRequest): NextResponse | Response {
   const origin = req.headers.get("origin");
-  if (!origin || origin === req.nextUrl.origin || req.headers.get("sec-fetch-site") === "same-origin") return NextResponse.next();
+  // The app's own origin by the Host header (nextUrl names the server's bound hostname,
+  // which is not always the one the browser used).
+  if (!origin || ownOrigins(req).includes(origin.toLowerCase()) || req.headers.get("sec-fetch-site") === "same-origin") return NextResponse.next();
   const cors = corsHeaders(origin, widgetAllowedOrigins());
   if (!cors) {
     return new ApiError("forbidden:origin", "This origin may not call Switchboard: it is not in WIDGET_ALLOWED_ORIGINS.", {

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { ReviewQueuePage } from "./pages/review-queue-page";
 import { SignInPage } from "./pages/sign-in-page";
+import { SAME_ORIGIN } from "./support/env";
 
 const someReviewId = "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b";
 
@@ -14,7 +15,7 @@ test.describe("role checks", () => {
     await expect(queue.items).toHaveCount(0);
 
     // The same session, straight at the route handler: refused by the handler itself.
-    const res = await page.request.post(`/api/reviews/${someReviewId}/decision`, { data: { decision: "approve" } });
+    const res = await page.request.post(`/api/reviews/${someReviewId}/decision`, { headers: SAME_ORIGIN, data: { decision: "approve" } });
     expect(res.status()).toBe(403);
     expect(await res.json()).toEqual({ error: { code: "forbidden:review", message: "Your role may not do this." } });
   });
@@ -33,7 +34,7 @@ test.describe("role checks", () => {
   });
 
   test("the decision API answers 401 to an anonymous caller", async ({ request }) => {
-    const res = await request.post(`/api/reviews/${someReviewId}/decision`, { data: { decision: "approve" } });
+    const res = await request.post(`/api/reviews/${someReviewId}/decision`, { headers: SAME_ORIGIN, data: { decision: "approve" } });
     expect(res.status()).toBe(401);
     expect(await res.json()).toEqual({ error: { code: "unauthorized:review", message: "Sign in as a staff member first." } });
   });

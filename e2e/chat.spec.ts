@@ -3,6 +3,7 @@ import { ChatPage } from "./pages/chat-page";
 import { ReviewQueuePage } from "./pages/review-queue-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { countRuns, dbQuery } from "./support/db";
+import { SAME_ORIGIN } from "./support/env";
 import { customerToken } from "./support/tokens";
 
 // The article's example: three parts for three workers in one message.
@@ -214,7 +215,7 @@ test.describe("chatting with the agents", () => {
       ["x".repeat(4001), "message is longer than 4000 characters"],
       ["hello\u0000there", "message contains a NUL character"],
     ] as const) {
-      const res = await page.request.post("/api/runs", { data: { message } });
+      const res = await page.request.post("/api/runs", { headers: SAME_ORIGIN, data: { message } });
       expect(res.status()).toBe(400);
       const body = await res.json();
       expect(body.error.code).toBe("invalid_input:message");
@@ -235,7 +236,7 @@ test.describe("chatting with the agents", () => {
     await expect(chat.assistantMessages.last()).toHaveAttribute("data-run-id", /.+/);
     const runId = await chat.lastRunId();
     const run = await (await page.request.get(`/api/runs/${runId}`)).json();
-    const busy = await page.request.post("/api/runs", { data: { message: "And another thing", conversationId: run.run.conversationId } });
+    const busy = await page.request.post("/api/runs", { headers: SAME_ORIGIN, data: { message: "And another thing", conversationId: run.run.conversationId } });
     expect(busy.status()).toBe(409);
     expect(await busy.json()).toMatchObject({ error: { code: "conflict:conversation", details: { reason: "run_in_progress" } } });
     await chat.lastReplyWhenDone();

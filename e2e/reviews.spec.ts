@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { ReviewQueuePage } from "./pages/review-queue-page";
 import { SignInPage } from "./pages/sign-in-page";
+import { SAME_ORIGIN } from "./support/env";
 import { deleteSeededReview, insertPendingReview, readReview, type SeededReview } from "./support/review-fixtures";
 
 test.describe("review decisions", () => {
@@ -33,21 +34,21 @@ test.describe("review decisions", () => {
     await new SignInPage(page).signInAs("admin");
     const url = `/api/reviews/${seeded.reviewId}/decision`;
 
-    const invalid = await page.request.post(url, { data: { decision: "maybe" } });
+    const invalid = await page.request.post(url, { headers: SAME_ORIGIN, data: { decision: "maybe" } });
     expect(invalid.status()).toBe(400);
     expect(await invalid.json()).toMatchObject({ error: { code: "invalid_input:review", details: { issues: [{ path: "decision" }] } } });
 
-    const badId = await page.request.post("/api/reviews/not-a-uuid/decision", { data: { decision: "approve" } });
+    const badId = await page.request.post("/api/reviews/not-a-uuid/decision", { headers: SAME_ORIGIN, data: { decision: "approve" } });
     expect(badId.status()).toBe(400);
 
-    const missing = await page.request.post("/api/reviews/00000000-0000-4000-8000-000000000000/decision", { data: { decision: "approve" } });
+    const missing = await page.request.post("/api/reviews/00000000-0000-4000-8000-000000000000/decision", { headers: SAME_ORIGIN, data: { decision: "approve" } });
     expect(missing.status()).toBe(404);
 
-    const first = await page.request.post(url, { data: { decision: "reject", note: "Not a duplicate" } });
+    const first = await page.request.post(url, { headers: SAME_ORIGIN, data: { decision: "reject", note: "Not a duplicate" } });
     expect(first.status()).toBe(200);
     expect(await first.json()).toEqual({ ok: true, status: "rejected" });
 
-    const second = await page.request.post(url, { data: { decision: "approve" } });
+    const second = await page.request.post(url, { headers: SAME_ORIGIN, data: { decision: "approve" } });
     expect(second.status()).toBe(409);
     expect(await second.json()).toMatchObject({ error: { code: "conflict:review", details: { reason: "already_decided" } } });
     expect(await readReview(seeded.reviewId)).toMatchObject({ status: "rejected", decidedBy: "admin@switchboard.local" });

@@ -13,7 +13,8 @@ import { log } from "../log";
  * nothing more. bad_request is a request that cannot be read at all (not JSON, a
  * malformed header); invalid_input one that was read but failed validation.
  * method_not_allowed exists for the MCP endpoint, which the MCP spec has answer 405
- * to GET and DELETE when it is stateless.
+ * to GET and DELETE when it is stateless. unsupported_media_type is a state-changing
+ * request whose body is not declared application/json (lib/http/request-guard.ts).
  */
 export const ERROR_STATUS = {
   bad_request: 400,
@@ -23,6 +24,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

@@ -4,6 +4,7 @@ import { chatMessageSchema, idempotencyKeySchema, scopedIdempotencyKey } from "@
 import { customerExists } from "@/lib/db/queries/runs";
 import { customerTokenError } from "@/lib/http/auth-errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
+import { readGuardedJson } from "@/lib/http/request-guard";
 import { submitMessage } from "@/lib/orchestrator/engine";
 import { RunStoreError } from "@/lib/orchestrator/store";
 import { getEngine } from "@/lib/server/engine";
@@ -19,11 +20,10 @@ const bodySchema = z.object({
  * caller follows its events. An Idempotency-Key header makes retries safe.
  */
 export const POST = withApiErrors("run", async (req: Request) => {
+  // Before the token is even read: a cross-site form post carrying the chat cookie stops here.
+  const json = await readGuardedJson(req, { surface: "message", bearer: true, expected: "{ message, conversationId? }" });
   const who = await readCustomerFromRequest(req);
   if (!who.ok) throw customerTokenError(who, "run");
-  const json: unknown = await req.json().catch(() => {
-    throw new ApiError("bad_request:message", "Body must be JSON: { message, conversationId? }");
-  });
   const body = bodySchema.safeParse(json);
   if (!body.success) throw invalidInput("message", body.error.issues);
   const rawKey = req.headers.get("idempotency-key");

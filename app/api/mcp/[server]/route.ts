@@ -4,6 +4,7 @@ import { verifyCustomerToken } from "@/lib/auth/customer-token";
 import { clockFromEnv } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { ApiError, withApiErrors } from "@/lib/http/errors";
+import { requireJsonContentType, requireTrustedOrigin } from "@/lib/http/request-guard";
 import type { ToolContext } from "@/lib/tools/context";
 import { isToolServerName, toolServers, type ToolServerName } from "@/lib/tools/registry";
 import { loadWorld } from "@/lib/world/fixture";
@@ -68,6 +69,11 @@ async function handle(req: Request, route: RouteContext): Promise<Response> {
   if (req.method !== "POST") {
     throw new ApiError("method_not_allowed:mcp", "This MCP endpoint is stateless: use POST", { headers: { allow: "POST" } });
   }
+  // The state-changing request guard (lib/http/request-guard): the service token is the
+  // Bearer, and JSON-RPC over Streamable HTTP is always application/json. The transport
+  // reads the body itself, so only the headers are checked here.
+  requireTrustedOrigin(req, { surface: "mcp", bearer: true });
+  requireJsonContentType(req, "mcp");
 
   const ctx: ToolContext = { db: getDb(), clock: clockFromEnv(loadWorld().asOf), ...auth.ctx };
   const server = toolServers[auth.server](ctx);

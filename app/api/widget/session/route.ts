@@ -6,6 +6,7 @@ import { customerExists } from "@/lib/db/queries/runs";
 import { customerTokenError } from "@/lib/http/auth-errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
 import { isAllowedOrigin, widgetAllowedOrigins } from "@/lib/http/origins";
+import { readGuardedJson } from "@/lib/http/request-guard";
 import { getEngine } from "@/lib/server/engine";
 
 // The widget's token exchange. The /widget page receives the customer token from its
@@ -22,9 +23,9 @@ import { getEngine } from "@/lib/server/engine";
 const bodySchema = z.object({ token: z.string().min(1).max(4096), hostOrigin: z.string().max(300) });
 
 export const POST = withApiErrors("session", async (req: Request) => {
-  const json: unknown = await req.json().catch(() => {
-    throw new ApiError("bad_request:session", "Body must be JSON: { token, hostOrigin }");
-  });
+  // Only the /widget page (Switchboard's own origin) trades a token for the cookie: another
+  // site posting its own token here would plant a session in the victim's browser.
+  const json = await readGuardedJson(req, { surface: "session", expected: "{ token, hostOrigin }" });
   const body = bodySchema.safeParse(json);
   if (!body.success) throw invalidInput("session", body.error.issues);
   // The page checked the message's origin already; checked again here so that the

@@ -3,18 +3,19 @@ import { AREA_ROLES, checkAccess } from "@/lib/auth/roles";
 import { getStaffSession } from "@/lib/auth/session";
 import { staffAccessError } from "@/lib/http/auth-errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
+import { readGuardedJson } from "@/lib/http/request-guard";
 import { decideReview } from "@/lib/orchestrator/review-decisions";
 import { parseDecisionInput } from "@/lib/reviews/decision-input";
 import { getEngine } from "@/lib/server/engine";
 
 /** Approve or reject a pending review item: JSON body `{ decision: "approve" | "reject", note? }`. */
 export const POST = withApiErrors("review", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
+  // Staff authenticate by cookie only, so no Bearer way out: the request must come from
+  // Switchboard's own pages, as JSON (a cross-site form post with the session stops here).
+  const body = await readGuardedJson(req, { surface: "review", expected: "{ decision, note? }" });
   const access = checkAccess(await getStaffSession(), AREA_ROLES.reviews);
   if (!access.ok) throw staffAccessError(access, "review");
 
-  const body: unknown = await req.json().catch(() => {
-    throw new ApiError("bad_request:review", "Body must be JSON: { decision, note? }");
-  });
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw invalidInput("review", [{ path: "", message: "expected a JSON object" }]);
   }

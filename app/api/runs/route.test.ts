@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { issueCustomerToken } from "@/lib/auth/customer-token";
+import { getDb } from "@/lib/db/client";
+import { inject, resetTestWorld, useTestDb } from "@/test/db";
+
+// The route handler itself, called without the proxy in front: what it refuses, it
+// refuses on its own (a proxy can be bypassed, and does not cover every route).
+vi.mock("server-only", () => ({}));
+
+const db = useTestDb();
+const APP = "http://127.0.0.1:3000";
+
+let POST: (req: Request) => Promise<Response>;
+
+beforeAll(async () => {
+  process.env.DATABASE_URL = inject("databaseUrl");
+  ({ POST } = await import("./route"));
+});
+afterAll(() => getDb().$disconnect());
+beforeEach(() => resetTestWorld(db));
+
+function runRequest(headers: Record<string, string>, body: BodyInit) {
+  return new Request(`${APP}/api/runs`, { method: "POST", headers, body });
+}
+
+async function untilSettled(runId: string) {
+  for (let i = 0; i < 200; i++) {
+    const run = await db.run.findUniqueOrThrow({ where: { id: runId } });
+    if (run.status !== "queued" && run.status !== "running") return run;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`run ${runId} did not settle`);
+}
+
+describe("POST /api/runs: the state-changing request guard", () => {
+  it("refuses a cross-origin text/plain form post carrying a valid chat cookie, and creates nothing", async () => {
+    const cookie = `sb_customer=${await issueCustomerToken("C-1004")}`;
+    const forged = '{"message":"Book me a technician","pad":"="}\r\n';
+    for (const origin of ["http://127.0.0.1:3001", "https://evil.example", "null"]) {
+      const res = await POST(runRequest({ origin, cookie, "content-type": "text/plain" }, forged));
+      expect(res.status, origin).toBe(403);
+      expect((await res.json()).error.code, origin).toBe("forbidden:origin");
+    }
+    // No Origin and no Bearer: a cookie alone never starts a run.
+    const bare = await POST(runRequest({ cookie, "content-type": "application/json" }, '{"message":"hi"}'));
+    expect(bare.status).toBe(403);
+    expect(await db.run.count()).toBe(0);
+    expect(await db.conversation.count()).toBe(0);
+  });
+
+  it("never parses a body without application/json, from the app's own origin or with a valid Bearer token", async () => {
+    const token = await issueCustomerToken("C-1004");
+    const cases: Array<[string, Record<string, string>]> = [
+      ["own origin, no content type", { origin: APP, cookie: `sb_customer=${token}` }],
+      ["own origin, text/plain", { origin: APP, cookie: `sb_customer=${token}`, "content-type": "text/plain" }],
+      ["Bearer, form-encoded", { authorization: `Bearer ${token}`, "content-type": "application/x-www-form-urlencoded" }],
+    ];
+    for (const [label, headers] of cases) {
+      const res = await POST(runRequest(headers, new TextEncoder().encode('{"message":"What is my balance?"}')));
+      expect(res.status, label).toBe(415);
+      expect((await res.json()).error.code, label).toBe("unsupported_media_type:message");
+    }
+    expect(await db.run.count()).toBe(0);
+  });
+
+  it("starts a run for JSON from the app's own origin (cookie) and for an API client (Bearer, no Origin)", async () => {
+    const token = await issueCustomerToken("C-1004");
+    const json = { "content-type": "application/json" };
+    const fromPage = await POST(runRequest({ ...json, origin: APP, cookie: `sb_customer=${token}` }, JSON.stringify({ message: "What is my balance?" })));
+    expect(fromPage.status).toBe(202);
+    await untilSettled((await fromPage.json()).runId);
+    const fromScript = await POST(runRequest({ ...json, authorization: `Bearer ${token}` }, JSON.stringify({ message: "What is my balance?" })));
+    expect(fromScript.status).toBe(202);
+    await untilSettled((await fromScript.json()).runId);
+    expect(await db.run.count({ where: { customerId: "C-1004" } })).toBe(2);
+  });
+});

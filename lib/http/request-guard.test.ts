@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { ApiError } from "./errors";
+import { ownOrigins, readGuardedJson, requireJsonContentType, requireTrustedOrigin } from "./request-guard";
+
+const URL_ = "http://127.0.0.1:3000/api/runs";
+
+function post(headers: Record<string, string>, body = '{"message":"hi"}') {
+  return new Request(URL_, { method: "POST", headers, body });
+}
+
+async function refusal(promise: Promise<unknown>): Promise<ApiError> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApiError);
+  return err as ApiError;
+}
+
+describe("requireTrustedOrigin", () => {
+  it("accepts the app's own origin, as addressed or as forwarded by a reverse proxy", () => {
+    expect(() => requireTrustedOrigin(post({ origin: "http://127.0.0.1:3000" }), { surface: "run" })).not.toThrow();
+    const proxied = post({ origin: "https://switchboard.example", "x-forwarded-host": "switchboard.example", "x-forwarded-proto": "https" });
+    expect(() => requireTrustedOrigin(proxied, { surface: "run" })).not.toThrow();
+    expect(ownOrigins(proxied)).toEqual(["http://127.0.0.1:3000", "https://switchboard.example"]);
+  });
+
+  it.each([
+    ["another port of the same host", { origin: "http://127.0.0.1:3001" }, "cross_origin"],
+    ["another site", { origin: "https://evil.example" }, "cross_origin"],
+    ["a sandboxed frame", { origin: "null" }, "cross_origin"],
+    ["the same host over the other scheme", { origin: "https://127.0.0.1:3000" }, "cross_origin"],
+    ["no Origin at all", {}, "origin_missing"],
+  ])("refuses %s with 403 forbidden:origin", (_label, headers, reason) => {
+    let err: unknown;
+    try {
+      requireTrustedOrigin(post(headers as Record<string, string>), { surface: "review" });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).status).toBe(403);
+    expect((err as ApiError).code).toBe("forbidden:origin");
+    expect((err as ApiError).details).toMatchObject({ reason, surface: "review" });
+  });
+
+  it("lets a Bearer token stand in for the origin only where the route allows it", () => {
+    const scripted = post({ authorization: "Bearer abc.def.ghi" });
+    expect(() => requireTrustedOrigin(scripted, { surface: "run", bearer: true })).not.toThrow();
+    expect(() => requireTrustedOrigin(scripted, { surface: "review" })).toThrow(ApiError);
+    // "Bearer" with nothing after it is no token.
+    expect(() => requireTrustedOrigin(post({ authorization: "Bearer " }), { surface: "run", bearer: true })).toThrow(ApiError);
+  });
+});
+
+describe("requireJsonContentType", () => {
+  it("accepts application/json with or without parameters, in any case", () => {
+    for (const type of ["application/json", "application/json; charset=utf-8", "Application/JSON"]) {
+      expect(() => requireJsonContentType(post({ "content-type": type }), "message")).not.toThrow();
+    }
+  });
+
+  it.each([["text/plain"], ["application/x-www-form-urlencoded"], ["multipart/form-data; boundary=x"], ["application/json-patch+json"], [""]])(
+    "refuses %j with 415 unsupported_media_type",
+    (type) => {
+      const req = type ? post({ "content-type": type }) : new Request(URL_, { method: "POST", body: new Uint8Array([123, 125]) });
+      let err: unknown;
+      try {
+        requireJsonContentType(req, "message");
+      } catch (e) {
+        err = e;
+      }
+      expect((err as ApiError).status).toBe(415);
+      expect((err as ApiError).code).toBe("unsupported_media_type:message");
+    },
+  );
+});
+
+describe("readGuardedJson", () => {
+  const opts = { surface: "message", bearer: true, expected: "{ message }" } as const;
+
+  it("returns the parsed body of a same-origin JSON request", async () => {
+    const body = await readGuardedJson(post({ origin: "http://127.0.0.1:3000", "content-type": "application/json" }), opts);
+    expect(body).toEqual({ message: "hi" });
+  });
+
+  it("refuses a cross-origin text/plain form post (the JSON-looking body is never read)", async () => {
+    // What <form enctype="text/plain"> sends: name=value, shaped by the attacker into JSON.
+    const req = post({ origin: "http://127.0.0.1:3001", "content-type": "text/plain", cookie: "sb_customer=valid" }, '{"message":"x","y":"="}');
+    const err = await refusal(readGuardedJson(req, opts));
+    expect(err.code).toBe("forbidden:origin");
+    expect(req.bodyUsed).toBe(false);
+  });
+
+  it("never parses a body without a content type as JSON, even from the app's own origin", async () => {
+    const req = new Request(URL_, { method: "POST", headers: { origin: "http://127.0.0.1:3000" }, body: new Uint8Array(Buffer.from('{"message":"hi"}')) });
+    expect(req.headers.get("content-type")).toBeNull();
+    const err = await refusal(readGuardedJson(req, opts));
+    expect(err.code).toBe("unsupported_media_type:message");
+    expect(req.bodyUsed).toBe(false);
+  });
+
+  it("answers 400 bad_request to a JSON content type with a body that is not JSON", async () => {
+    const err = await refusal(readGuardedJson(post({ authorization: "Bearer t", "content-type": "application/json" }, "{nope"), opts));
+    expect(err.code).toBe("bad_request:message");
+    expect(err.status).toBe(400);
+    expect(err.message).toBe("Body must be JSON: { message }");
+  });
+});

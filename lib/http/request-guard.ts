@@ -1,0 +1,81 @@
+import { ApiError, type ErrorSurface } from "./errors";
+
+// The one guard in front of every state-changing route handler (POST and the like).
+//
+// A browser sends cookies with a cross-site "simple" request (a <form> post, or a
+// no-cors fetch with text/plain) without asking the server first, so a page on any
+// other origin could start a run or decide a review with the victim's session. Two
+// rules close that:
+// 1. The request comes from Switchboard's own origin (its Origin header), or it carries
+//    a Bearer token, which a browser never attaches by itself (API clients, host site
+//    backends, MCP clients). Routes that authenticate by cookie only do not take the
+//    Bearer way out.
+// 2. The body is declared `application/json`. A form cannot send that type, and a
+//    cross-origin fetch that does is preflighted (and refused by CORS unless allowed).
+//    A body without a content type is never parsed as JSON.
+// Auth.js (its CSRF token) and server actions (Next.js compares Origin with Host) keep
+// their own checks.
+
+export type GuardOptions = {
+  surface: ErrorSurface;
+  /** Whether `Authorization: Bearer …` stands in for the app's own origin (API clients). */
+  bearer?: boolean;
+};
+
+type HeaderSource = { get(name: string): string | null };
+
+function hasBearer(headers: HeaderSource): boolean {
+  return /^Bearer\s+\S+/i.test(headers.get("authorization") ?? "");
+}
+
+/**
+ * The origins this request may come from: the URL it was addressed to, and the public
+ * address a reverse proxy forwarded (x-forwarded-host / -proto), which a browser page
+ * on another origin cannot set.
+ */
+export function ownOrigins(req: { url: string; headers: HeaderSource }): string[] {
+  const url = new URL(req.url);
+  const origins = [url.origin];
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() || url.protocol.replace(/:$/, "");
+  if (host && (proto === "http" || proto === "https")) origins.push(`${proto}://${host.split(",")[0].trim()}`);
+  return [...new Set(origins.map((o) => o.toLowerCase()))];
+}
+
+/** Throws forbidden:origin unless the request comes from the app itself (or carries a Bearer token, when allowed). */
+export function requireTrustedOrigin(req: { url: string; headers: HeaderSource }, { surface, bearer = false }: GuardOptions): void {
+  if (bearer && hasBearer(req.headers)) return;
+  const origin = req.headers.get("origin");
+  if (origin && origin !== "null" && ownOrigins(req).includes(origin.toLowerCase())) return;
+  throw new ApiError(
+    "forbidden:origin",
+    bearer
+      ? "This request must come from Switchboard's own pages, or carry Authorization: Bearer <token>."
+      : "This request must come from Switchboard's own pages.",
+    { details: { reason: origin ? "cross_origin" : "origin_missing", surface, ...(origin ? { origin } : {}) } },
+  );
+}
+
+/** Throws unsupported_media_type:<surface> unless the body is declared application/json. */
+export function requireJsonContentType(req: { headers: HeaderSource }, surface: ErrorSurface): void {
+  const type = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type === "application/json") return;
+  throw new ApiError(`unsupported_media_type:${surface}`, "The body must be sent as Content-Type: application/json.", {
+    details: { contentType: type || null },
+  });
+}
+
+/**
+ * The guard for a state-changing route handler with a JSON body: origin (or Bearer),
+ * then content type, then the body parsed. Returns the parsed JSON; throws an ApiError
+ * (403, 415 or 400) before anything is read or changed.
+ */
+export async function readGuardedJson(req: Request, opts: GuardOptions & { expected: string }): Promise<unknown> {
+  requireTrustedOrigin(req, opts);
+  requireJsonContentType(req, opts.surface);
+  try {
+    return await req.json();
+  } catch {
+    throw new ApiError(`bad_request:${opts.surface}`, `Body must be JSON: ${opts.expected}`);
+  }
+}
