@@ -1,10 +1,11 @@
 import "server-only";
 import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { appendAudit } from "../db/audit";
 import { getDb } from "../db/client";
 import { log } from "../log";
 import { authConfig } from "./config";
-import { verifyStaffCredentials } from "./credentials";
+import { signInSchema, verifyStaffCredentials } from "./credentials";
 
 /** The app's next-auth instance: staff sign in with email and password from StaffUser. */
 export const { handlers, auth, signIn, signOut } = NextAuth({
@@ -24,9 +25,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials) {
-        const result = await verifyStaffCredentials({ db: getDb() }, credentials);
-        if (!result.ok) return null;
+        const db = getDb();
+        const result = await verifyStaffCredentials({ db }, credentials);
+        if (!result.ok) {
+          // A refused attempt is a staff action too; the address is kept only when it is one.
+          const email = signInSchema.shape.email.safeParse((credentials as { email?: unknown } | undefined)?.email);
+          await appendAudit(db, { kind: "sign_in_refused", actor: email.success ? email.data : "unknown", payload: { reason: result.error } });
+          return null;
+        }
         const { id, email, name, role } = result.staff;
+        await appendAudit(db, { kind: "sign_in", actor: email, subject: `staff:${id}`, payload: { role } });
         return { id, email, name, role };
       },
     }),

@@ -18,7 +18,7 @@ export function staffAccounts(env: NodeJS.ProcessEnv = process.env) {
 // Tables in delete order (children first). Run-store tables go too on a reset:
 // a run that referred to the old world would no longer be true. Staff accounts stay.
 const ALL_TABLES = [
-  "run_events", "tool_calls", "model_calls", "worker_invocations", "review_items", "runs",
+  "run_events", "tool_calls", "model_calls", "worker_invocations", "review_items", "runs", "usage_alerts",
   "messages", "conversations", "side_effects", "worker_cache", "world_version",
   "dispatches", "plan_changes", "credits", "payments", "invoice_lines", "invoices",
   "line_states", "customer_add_ons", "customers", "technician_slots", "outages",

@@ -1,4 +1,5 @@
 import type { InvocationStatus, Prisma } from "../../generated/prisma/client";
+import { inTransaction } from "../../db/audit";
 import type { Db, Tx } from "../../db/client";
 import type { SubTask, WorkerResult } from "../../contracts";
 import { recordTransition } from "./transition";
@@ -37,9 +38,11 @@ export async function finishInvocation(
   status: Exclude<InvocationStatus, "running">,
   data: Omit<Prisma.WorkerInvocationUpdateManyMutationInput, "status"> = {},
 ): Promise<boolean> {
-  const r = await db.workerInvocation.updateMany({ where: { id, status: "running" }, data: { ...data, status, finishedAt: new Date() } });
-  if (r.count === 1) await recordTransition(db, { entity: "invocation", id, from: "running", to: status });
-  return r.count === 1;
+  return inTransaction(db, async (tx) => {
+    const r = await tx.workerInvocation.updateMany({ where: { id, status: "running" }, data: { ...data, status, finishedAt: new Date() } });
+    if (r.count === 1) await recordTransition(tx, { entity: "invocation", id, from: "running", to: status });
+    return r.count === 1;
+  });
 }
 
 /** One tool call this run's task already made, with its answer (for a resumed or retried worker). */

@@ -1,4 +1,5 @@
 import type { Prisma, RunStatus, RunStep } from "../../generated/prisma/client";
+import { appendAudit, inTransaction } from "../../db/audit";
 import type { Db, Tx } from "../../db/client";
 import { recordTransition } from "./transition";
 
@@ -40,6 +41,10 @@ export async function createRun(
         data: { conversationId, customerId: input.customerId, input: input.message, idempotencyKey: input.idempotencyKey },
       });
       await tx.message.create({ data: { conversationId, role: "user", content: input.message, runId: run.id } });
+      await appendAudit(tx, {
+        kind: "run_created", actor: `customer:${input.customerId}`, runId: run.id, subject: `run:${run.id}`,
+        payload: { conversationId, input: input.message },
+      });
       return run;
     });
     return { run, created: true };
@@ -60,13 +65,15 @@ export function getRun(db: Db | Tx, runId: string) {
  * process died). Returns false when someone else holds it.
  */
 export async function claimRun(db: Db, runId: string, owner: string, leaseMs: number, now: Date): Promise<boolean> {
-  const n = await db.$executeRaw`
-    UPDATE runs SET "leaseOwner" = ${owner}, "leaseExpiresAt" = ${new Date(now.getTime() + leaseMs)},
-      status = 'running', attempts = attempts + 1, "updatedAt" = now()
-    WHERE id = ${runId}
-      AND (status = 'queued' OR (status = 'running' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})))`;
-  if (n === 1) await recordTransition(db, { entity: "run", id: runId, from: ["queued", "running"], to: "running", by: owner });
-  return n === 1;
+  return db.$transaction(async (tx) => {
+    const n = await tx.$executeRaw`
+      UPDATE runs SET "leaseOwner" = ${owner}, "leaseExpiresAt" = ${new Date(now.getTime() + leaseMs)},
+        status = 'running', attempts = attempts + 1, "updatedAt" = now()
+      WHERE id = ${runId}
+        AND (status = 'queued' OR (status = 'running' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})))`;
+    if (n === 1) await recordTransition(tx, { entity: "run", id: runId, from: ["queued", "running"], to: "running", by: owner });
+    return n === 1;
+  });
 }
 
 /**
@@ -75,19 +82,21 @@ export async function claimRun(db: Db, runId: string, owner: string, leaseMs: nu
  * without blocking on, or double-claiming, the same rows.
  */
 export async function claimRunnableRuns(db: Db, owner: string, leaseMs: number, now: Date, limit = 5): Promise<string[]> {
-  const rows = await db.$queryRaw<Array<{ id: string }>>`
-    UPDATE runs SET "leaseOwner" = ${owner}, "leaseExpiresAt" = ${new Date(now.getTime() + leaseMs)},
-      status = 'running', attempts = attempts + 1, "updatedAt" = now()
-    WHERE id IN (
-      SELECT id FROM runs
-      WHERE status = 'queued' OR (status = 'running' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now}))
-      ORDER BY "createdAt"
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    RETURNING id`;
-  for (const r of rows) await recordTransition(db, { entity: "run", id: r.id, from: ["queued", "running"], to: "running", by: owner });
-  return rows.map((r) => r.id);
+  return db.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<Array<{ id: string }>>`
+      UPDATE runs SET "leaseOwner" = ${owner}, "leaseExpiresAt" = ${new Date(now.getTime() + leaseMs)},
+        status = 'running', attempts = attempts + 1, "updatedAt" = now()
+      WHERE id IN (
+        SELECT id FROM runs
+        WHERE status = 'queued' OR (status = 'running' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now}))
+        ORDER BY "createdAt"
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING id`;
+    for (const r of rows) await recordTransition(tx, { entity: "run", id: r.id, from: ["queued", "running"], to: "running", by: owner });
+    return rows.map((r) => r.id);
+  });
 }
 
 export async function renewLease(db: Db, runId: string, owner: string, leaseMs: number, now: Date): Promise<boolean> {
@@ -125,12 +134,14 @@ export async function finishRun(
   status: Extract<RunStatus, "completed" | "awaiting_review" | "failed">,
   data: Omit<Prisma.RunUpdateManyMutationInput, "status" | "step"> = {},
 ): Promise<void> {
-  const r = await db.run.updateMany({
-    where: { id: runId, leaseOwner: owner, status: "running" },
-    data: { ...data, status, leaseOwner: null, leaseExpiresAt: null },
+  await inTransaction(db, async (tx) => {
+    const r = await tx.run.updateMany({
+      where: { id: runId, leaseOwner: owner, status: "running" },
+      data: { ...data, status, leaseOwner: null, leaseExpiresAt: null },
+    });
+    if (r.count !== 1) throw new RunStoreError("lease_lost");
+    await recordTransition(tx, { entity: "run", id: runId, from: "running", to: status, by: owner });
   });
-  if (r.count !== 1) throw new RunStoreError("lease_lost");
-  await recordTransition(db, { entity: "run", id: runId, from: "running", to: status, by: owner });
 }
 
 /**
@@ -149,4 +160,14 @@ export async function completeRunIfSettled(tx: Tx, runId: string, by: string): P
   if (r.count !== 1) return false;
   await recordTransition(tx, { entity: "run", id: runId, from: "awaiting_review", to: "completed", by });
   return true;
+}
+
+/**
+ * Pins a run to a settings version, once: returns the version it is pinned to (a pin
+ * made earlier, by this or another process, wins and is returned).
+ */
+export async function pinSettingsVersion(db: Db | Tx, runId: string, version: number): Promise<number> {
+  await db.run.updateMany({ where: { id: runId, settingsVersion: null }, data: { settingsVersion: version } });
+  const run = await db.run.findUniqueOrThrow({ where: { id: runId }, select: { settingsVersion: true } });
+  return run.settingsVersion ?? version;
 }
