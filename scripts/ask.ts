@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { createDb } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
 import { createEngine } from "../lib/orchestrator/engine";
+import { settingsSourceFor } from "../lib/orchestrator/settings";
 import { startRun } from "../lib/orchestrator/run-executor";
 import { createRun } from "../lib/orchestrator/store";
 import type { StoredRunEvent } from "../lib/orchestrator/events";
@@ -29,7 +30,8 @@ if (!customer) {
   console.error(`No customer ${values.customer}. Seeded customers: C-1001 … C-1012.`);
   process.exit(2);
 }
-const deps = createEngine({ db, worldAsOf: loadWorld().asOf });
+// The settings in force in the app (the same versions the app pins its runs to).
+const deps = createEngine({ db, worldAsOf: loadWorld().asOf, settings: settingsSourceFor(db) });
 
 function show(e: StoredRunEvent) {
   switch (e.type) {

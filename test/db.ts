@@ -10,9 +10,14 @@ export function useTestDb(): Db {
   return db;
 }
 
-/** Restores the demo world and clears every run (call in beforeEach). */
-export function resetTestWorld(db: Db) {
-  return resetWorld(db, loadWorld(), { ...process.env, SEED_REVIEWER_PASSWORD: "reviewer-demo" });
+/**
+ * Restores the demo world and clears every run and settings version (call in
+ * beforeEach): each test starts from the default settings, whatever a test before it saved.
+ */
+export async function resetTestWorld(db: Db) {
+  await resetWorld(db, loadWorld(), { ...process.env, SEED_REVIEWER_PASSWORD: "reviewer-demo" });
+  // TRUNCATE, not DELETE: versions are immutable to row-level changes (a trigger refuses them).
+  await db.$executeRawUnsafe("TRUNCATE settings_versions CASCADE");
 }
 
 export { inject };

@@ -5,3 +5,4 @@ export * from "./plan";
 export * from "./reviews";
 export * from "./synthesis";
 export * from "./replies";
+export * from "./settings";

@@ -26,7 +26,10 @@ async function catalog(schema: string) {
   const constraints = await client.query(
     `SELECT c.relname AS table, con.conname AS name, con.contype AS kind, pg_get_constraintdef(con.oid) AS def
      FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = $1 AND c.relname <> '_prisma_migrations' ORDER BY 1, 2`,
+     WHERE n.nspname = $1 AND c.relname <> '_prisma_migrations'
+       -- Constraint triggers (the audit log's seal) are hand-written SQL that schema.prisma cannot express.
+       AND con.contype <> 't'
+     ORDER BY 1, 2`,
     [schema],
   );
   const indexes = await client.query(

@@ -1,4 +1,5 @@
 import { createOpenAI } from "@ai-sdk/openai";
+import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { z } from "zod";
 import type { IntentClassifier } from "../contracts";
 import { createLocalModel } from "./local";
@@ -40,6 +41,20 @@ export function modelsFromEnv(
     return Object.fromEntries(roles.map((r) => [r, openai.chat(roleModelId(r, env, cfg.OPENAI_MODEL))])) as unknown as Models;
   }
   return localModels(cfg.LOCAL_MODEL_LATENCY_MS, workerNames);
+}
+
+/**
+ * A model for `role` under an explicit model id (an admin's per-worker setting): the
+ * hosted model of that id, or the local model, whose behaviour does not depend on an id.
+ */
+export function modelWithIdFromEnv(env: Record<string, string | undefined> = process.env): (role: string, modelId: string) => LanguageModelV4 {
+  const cfg = envSchema.parse(env);
+  if (cfg.SWITCHBOARD_MODEL === "openai") {
+    if (!cfg.OPENAI_API_KEY) throw new Error("SWITCHBOARD_MODEL=openai needs OPENAI_API_KEY");
+    const openai = createOpenAI({ apiKey: cfg.OPENAI_API_KEY, baseURL: cfg.OPENAI_BASE_URL });
+    return (_role, modelId) => openai.chat(modelId) as unknown as LanguageModelV4;
+  }
+  return (role) => createLocalModel(role, cfg.LOCAL_MODEL_LATENCY_MS);
 }
 
 /** The offline model for every role (a worker it has no logic for refuses its tasks). */

@@ -7,7 +7,9 @@ import type { Models } from "../models/registry";
 import type { ToolContext } from "../tools/context";
 import type { ToolServerName } from "../tools/registry";
 import type { WorkerRegistry } from "../workers/registry";
+import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { RunEventBus } from "./event-bus";
+import type { SettingsSource, VersionedSettings } from "./settings";
 
 export interface ToolConnection {
   tools: ToolSet;
@@ -39,6 +41,12 @@ export interface EngineDeps {
   fastPathConfidence: number;
   /** How many workers of one run may execute at once (Infinity: all of them). */
   workerConcurrency: number;
+  /** Worker, policy and alert settings by version; without it runs use the registry's definitions and the policy in force. */
+  settings?: SettingsSource;
+  /** Set on a run's own copy of the deps (depsUnderSettings): the version the run is pinned to. */
+  runSettings?: VersionedSettings;
+  /** A model for a role under an explicit model id (a worker's modelId setting). */
+  modelWithId?(role: string, modelId: string): LanguageModelV4;
   /** Called at every step boundary; the crash test kills the process here. */
   onBoundary?(name: string, runId: string): void | Promise<void>;
 }

@@ -3,7 +3,7 @@ import os from "node:os";
 import { clockFromEnv, type Clock } from "../clock";
 import type { Db } from "../db/client";
 import { log as rootLog } from "../log";
-import { intentClassifierFromEnv, modelsFromEnv, type Models } from "../models/registry";
+import { intentClassifierFromEnv, modelsFromEnv, modelWithIdFromEnv, type Models } from "../models/registry";
 import { connectWorkerTools } from "../tools/mcp-client";
 import { workers as defaultWorkers } from "../workers/registry";
 import type { EngineDeps } from "./deps";
@@ -33,6 +33,10 @@ export function createEngine(opts: { db: Db; worldAsOf: string } & Partial<Omit<
     retryBackoffMs: opts.retryBackoffMs ?? 300,
     fastPathConfidence: opts.fastPathConfidence ?? 0.85,
     workerConcurrency: opts.workerConcurrency ?? Number.POSITIVE_INFINITY,
+    // Without a source (most tests) runs use the registry's definitions as they are;
+    // the app and the CLIs pass settingsSourceFor(db).
+    settings: opts.settings,
+    modelWithId: opts.modelWithId ?? modelWithIdFromEnv(),
     onBoundary: opts.onBoundary,
   };
 }

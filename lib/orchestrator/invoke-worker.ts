@@ -66,6 +66,7 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
     customerId: ctx.customerId,
     runId: ctx.runId,
     taskId: ctx.task.id,
+    policy: deps.runSettings?.settings.policy,
   });
   let modelCalls = 0;
   try {

@@ -4,7 +4,8 @@ import { runLogger } from "../log";
 import type { EngineDeps } from "./deps";
 import { type NewRunEvent } from "./events";
 import { planSchema, type Plan } from "../contracts";
-import { advanceStep, appendEvent, claimRun, countPendingReviews, finishRun, getRun, releaseLease, renewLease, requestReviewItem, RunStoreError } from "./store";
+import { advanceStep, appendEvent, claimRun, countPendingReviews, finishRun, getRun, pinSettingsVersion, releaseLease, renewLease, requestReviewItem, RunStoreError } from "./store";
+import { depsUnderSettings } from "./settings";
 import { loadConversationContext } from "./conversation-context";
 import { planMessage } from "./supervisor";
 import { synthesize } from "./synthesis";
@@ -35,7 +36,8 @@ export async function startRun(deps: EngineDeps, runId: string): Promise<DriveRe
  * persisted with a compare-and-set on the step before the next one starts, so a
  * process killed anywhere resumes from the last completed step.
  */
-export async function driveRun(deps: EngineDeps, runId: string): Promise<DriveResult> {
+export async function driveRun(engineDeps: EngineDeps, runId: string): Promise<DriveResult> {
+  let deps = engineDeps;
   const emit = emitterFor(deps, runId);
   const log = runLogger(runId, deps.log);
   const controller = new AbortController();
@@ -54,6 +56,7 @@ export async function driveRun(deps: EngineDeps, runId: string): Promise<DriveRe
   }, Math.max(200, Math.floor(deps.leaseMs / 4)));
   try {
     let run = await getRun(deps.db, runId);
+    deps = await underRunSettings(engineDeps, run);
     await emit({ type: "run_started", customerId: run.customerId, input: run.input, attempt: run.attempts });
     await deps.onBoundary?.("claimed", runId);
     const step = () => run.step;
@@ -113,6 +116,18 @@ export async function driveRun(deps: EngineDeps, runId: string): Promise<DriveRe
   } finally {
     clearInterval(heartbeat);
   }
+}
+
+/**
+ * The deps for this run under its settings version: pinned to the version in force on
+ * the first claim, read back unchanged on every later attempt in any process.
+ */
+async function underRunSettings(deps: EngineDeps, run: Run): Promise<EngineDeps> {
+  if (!deps.settings) return deps;
+  if (run.settingsVersion !== null) return depsUnderSettings(deps, await deps.settings.version(run.settingsVersion));
+  const current = await deps.settings.current();
+  const pinned = await pinSettingsVersion(deps.db, run.id, current.version);
+  return depsUnderSettings(deps, pinned === current.version ? current : await deps.settings.version(pinned));
 }
 
 /** The synthesized reply, or the supervisor's own for out-of-scope and small talk. */

@@ -8,6 +8,7 @@ import { runWorkerAttempt, type ObservedToolResult } from "./invoke-worker";
 import { cacheKey, dataVersions, readCachedResult, writeCachedResult } from "./worker-cache";
 import { sideEffectToolNames } from "../tools/registry";
 import { findWorker } from "../workers/registry";
+import { reviewKindEnabled } from "./settings";
 import { finishInvocation, lastAttemptNumber, lastSucceededInvocation, recordCachedInvocation, requestReviewItem, startInvocation } from "./store";
 
 export type TaskOutcome =
@@ -53,7 +54,7 @@ async function reviewsFor(deps: EngineDeps, run: Run, task: SubTask, result: Wor
   }
   const worker = findWorker(deps.workers, task.worker);
   const threshold = worker?.confidenceThreshold ?? 1;
-  if (!asked && result.confidence < threshold) {
+  if (!asked && result.confidence < threshold && reviewKindEnabled(deps, "low_confidence")) {
     await requestReview(deps, run, task, "low_confidence",
       `${worker?.title ?? task.worker} answer below confidence threshold (${result.confidence.toFixed(2)} < ${threshold})`,
       null, { task, result, toolResults: tools }, emit);
@@ -61,7 +62,7 @@ async function reviewsFor(deps: EngineDeps, run: Run, task: SubTask, result: Wor
 }
 
 /**
- * One sub-task end to end: cache, up to two attempts each under the worker's timeout
+ * One sub-task end to end: cache, 1 + the worker's retries attempts, each under its timeout
  * (with backoff between), then either a result or a recorded failure with a review
  * item carrying the full context.
  */
@@ -94,7 +95,8 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
   }
 
   const errors: string[] = [];
-  for (let i = 0; i < 2; i++) {
+  const attempts = 1 + worker.retries;
+  for (let i = 0; i < attempts; i++) {
     const attempt = lastAttempt + 1 + i;
     if (i > 0) await sleep(deps.retryBackoffMs * i);
     const started = Date.now();
@@ -126,11 +128,11 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
       const latencyMs = Date.now() - started;
       await finishInvocation(deps.db, inv.id, timedOut ? "timed_out" : "failed", { error: message, latencyMs });
       await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: timedOut ? "timed_out" : "failed", attempt, summary: "", confidence: null, cacheHit: false, tokensIn: 0, tokensOut: 0, latencyMs, error: message });
-      await emit({ type: "error", taskId: task.id, message: `${worker.title} worker ${message}`, retryable: i === 0 });
+      await emit({ type: "error", taskId: task.id, message: `${worker.title} worker ${message}`, retryable: i < attempts - 1 });
     }
   }
   const toolCalls = await deps.db.toolCall.findMany({ where: { runId: run.id, invocation: { taskId: task.id } }, orderBy: { createdAt: "asc" } });
-  await requestReview(deps, run, task, "worker_failure", `${worker.title} worker failed twice: ${errors.at(-1)}`, null, {
+  await requestReview(deps, run, task, "worker_failure", `${worker.title} worker failed ${attempts === 1 ? "once" : attempts === 2 ? "twice" : `${attempts} times`}: ${errors.at(-1)}`, null, {
     task, errors, customerId: run.customerId, toolCalls: toolCalls.map((t) => ({ tool: t.tool, args: t.args, result: t.result, isError: t.isError })),
   }, emit);
   return { task, ok: false, error: errors.join("; ") };

@@ -18,6 +18,8 @@ export interface WorkerDefinition {
   confidenceThreshold: number;
   timeoutMs: number;
   maxSteps: number;
+  /** Attempts after the first when the worker fails or times out. */
+  retries: number;
 }
 
 /** Shared closing of every worker prompt: the structured result contract. */
@@ -28,8 +30,8 @@ export const RESULT_CONTRACT = `When you are done, answer with JSON only, matchi
  * supervisor routes by), the worker's own guidance, and the result contract.
  */
 export function defineWorker(
-  def: Omit<WorkerDefinition, "instructions" | "progress" | "confidenceThreshold" | "timeoutMs" | "maxSteps"> &
-    Partial<Pick<WorkerDefinition, "progress" | "confidenceThreshold" | "timeoutMs" | "maxSteps">> & { role: string; guidance: string },
+  def: Omit<WorkerDefinition, "instructions" | "progress" | "confidenceThreshold" | "timeoutMs" | "maxSteps" | "retries"> &
+    Partial<Pick<WorkerDefinition, "progress" | "confidenceThreshold" | "timeoutMs" | "maxSteps" | "retries">> & { role: string; guidance: string },
 ): WorkerDefinition {
   const { role, guidance, ...rest } = def;
   return {
@@ -37,6 +39,7 @@ export function defineWorker(
     confidenceThreshold: 0.7,
     timeoutMs: 20_000,
     maxSteps: 8,
+    retries: 1,
     ...rest,
     instructions: `${role}\nScope: ${def.scope} Nothing else.\n${guidance}\n${RESULT_CONTRACT}`,
   };
