@@ -7,7 +7,7 @@ import { localModels } from "../models/registry";
 import { createEngine } from "../orchestrator/engine";
 import { loadWorld } from "../world/fixture";
 import type { EvalCase } from "./cases";
-import { runCase, snapshotWorld, type WorldSnapshot } from "./run-case";
+import { KEPT_TABLES, runCase, snapshotWorld, type WorldSnapshot } from "./run-case";
 
 const db = useTestDb();
 const world = loadWorld();
@@ -21,8 +21,9 @@ const deps = () => createEngine({ db, worldAsOf: world.asOf, clock: fixedClock(w
 async function worldDigest(db: Db): Promise<Record<string, string>> {
   const cols = await db.$queryRawUnsafe<Array<{ table: string; column: string; type: string }>>(
     `SELECT table_name AS "table", column_name AS "column", data_type AS "type" FROM information_schema.columns
-      WHERE table_schema = current_schema() AND table_name NOT IN ('staff_users', '_prisma_migrations')
+      WHERE table_schema = current_schema() AND NOT (table_name = ANY($1::text[]))
       ORDER BY table_name, ordinal_position`,
+    [...KEPT_TABLES],
   );
   const byTable = new Map<string, string[]>();
   for (const c of cols) {
@@ -39,7 +40,9 @@ async function worldDigest(db: Db): Promise<Record<string, string>> {
     out[table] = `${row.n}: ${row.d ?? ""}`;
   }
   const seqs = await db.$queryRawUnsafe<Array<{ name: string; last: bigint | null }>>(
-    `SELECT sequencename AS name, last_value AS last FROM pg_sequences WHERE schemaname = current_schema() AND sequencename NOT LIKE 'staff_users%'`,
+    `SELECT sequencename AS name, last_value AS last FROM pg_sequences WHERE schemaname = current_schema()
+       AND NOT EXISTS (SELECT 1 FROM unnest($1::text[]) k WHERE sequencename LIKE k || '%')`,
+    [...KEPT_TABLES],
   );
   for (const s of seqs) out[`sequence ${s.name}`] = String(s.last);
   return out;

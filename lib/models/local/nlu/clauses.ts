@@ -112,7 +112,9 @@ export function planSubtasks(text: string): SubtaskPlan {
       !own.length &&
       classification.top.label === "out_of_scope" &&
       classification.top.confidence >= DROP_OUT_OF_SCOPE &&
-      !analyseRequest(s.text).injection
+      !analyseRequest(s.text).injection &&
+      // a clause that asks one of our workers something ("let me know when it will be fixed") is not another business's
+      !(messageWorkers.length > 0 && messageWorkers.some((w) => backedBy(analyseRequest(s.text), w)))
     ) {
       role = "out_of_scope";
     }
@@ -129,9 +131,14 @@ export function planSubtasks(text: string): SubtaskPlan {
   // whose middle sentence only says why it matters.
   if (clauses.length > 1) {
     const lead = [...messageWorkers].sort((x, y) => asks.scores[y] - asks.scores[x])[0];
+    // A clause that names nothing of ours can still ask something of a worker the whole
+    // message wants ("…for the hours without internet, and tell me when it's back"):
+    // its request analysis backs that worker even though its own words score no label.
+    const asksOf = (c: ClauseInfo, w: Worker) => c.role === "attached" && !segs[clauses.indexOf(c)].ultimatum && backedBy(analyseRequest(c.text), w);
     const supported = (w: Worker) =>
       w === lead ||
-      clauses.some((c) => c.workers.includes(w) && (c.classification.scores[w] >= CLAUSE_SUPPORT || backedBy(analyseRequest(c.text), w)));
+      clauses.some((c) => c.workers.includes(w) && (c.classification.scores[w] >= CLAUSE_SUPPORT || backedBy(analyseRequest(c.text), w))) ||
+      clauses.some((c) => asksOf(c, w));
     for (const c of clauses) {
       if (c.role !== "business") continue;
       c.workers = c.workers.filter(supported);
@@ -144,8 +151,9 @@ export function planSubtasks(text: string): SubtaskPlan {
   for (const w of messageWorkers) {
     if (clauses.some((c) => c.workers.includes(w))) continue;
     let best: ClauseInfo | undefined;
+    const asking = clauses.filter((c, i) => c.role === "attached" && !segs[i].ultimatum && backedBy(analyseRequest(c.text), w));
     for (const [i, c] of clauses.entries()) {
-      if (c.role === "out_of_scope" || segs[i].ultimatum) continue;
+      if (c.role === "out_of_scope" || segs[i].ultimatum || (asking.length > 0 && !asking.includes(c))) continue;
       if (!best || c.classification.scores[w] > best.classification.scores[w]) best = c;
     }
     if (best) {
@@ -158,6 +166,12 @@ export function planSubtasks(text: string): SubtaskPlan {
   const owners = clauses.map((c) => (c.role === "business" ? c.workers : undefined));
   clauses.forEach((c, i) => {
     if (c.role !== "attached") return;
+    // "…, and let me know when it will be fixed" asks the technical worker, not the clause before it.
+    const asked = segs[i].ultimatum ? [] : messageWorkers.filter((w) => backedBy(analyseRequest(c.text), w));
+    if (asked.length) {
+      c.workers = asked;
+      return;
+    }
     let j = i - 1;
     while (j >= 0 && !owners[j]) j--;
     if (j < 0) {

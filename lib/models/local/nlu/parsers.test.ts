@@ -65,6 +65,8 @@ describe("parsePlanTarget", () => {
     expect(t("Upgrade me to gig please")).toMatchObject({ planId: "gig-1000", direction: "up" });
     expect(t("is gigabit worth it")).toMatchObject({ planId: "gig-1000" });
     expect(t("Please move me down to Fiber 100.")).toEqual({ planId: "basic-100", direction: "down" });
+    expect(t("please lower my plan, money is tight")).toEqual({ direction: "down" });
+    expect(t("raise my speed a notch")).toEqual({ direction: "up" });
     expect(t("switch me to the 300 plan")).toMatchObject({ planId: "fiber-300" });
     expect(t("can I get 500?")).toMatchObject({ planId: "fiber-500" });
     expect(t("put me on fiber-300")).toMatchObject({ planId: "fiber-300" });

@@ -172,9 +172,9 @@ export function fixPlanVerbTypos(lower: string): string {
 }
 
 const DOWN_RE =
-  /\b(?:downgrad\w*|move (?:me |us |it )?down|step (?:me |us )?down|go(?:ing)? down|drop (?:me |us )?(?:down|to)|take (?:me |us )?down|bump (?:me |us )?down|cheaper|less expensive|lower(?:[- ]priced)? (?:plan|tier|package|speed)|lower tier|smaller (?:plan|package|tier)|slower|reduce (?:my )?(?:plan|speed)|scale (?:me |it )?(?:back|down)|plan below|tier down|down a tier|down to|drop (?:me |us )?(?:a|one) (?:tier|level|plan)|(?:plan|tier|level|step|one) (?:down|lower|below))\b/gi;
+  /\b(?:downgrad\w*|move (?:me |us |it )?down|step (?:me |us )?down|go(?:ing)? down|drop (?:me |us )?(?:down|to)|take (?:me |us )?down|bump (?:me |us )?down|cheaper|less expensive|lower(?:[- ]priced)? (?:plan|tier|package|speed)|lower (?:my|the|our) (?:plan|tier|package|speed)|lower tier|smaller (?:plan|package|tier)|slower|reduce (?:my )?(?:plan|speed)|scale (?:me |it )?(?:back|down)|plan below|tier down|down a tier|down to|drop (?:me |us )?(?:a|one) (?:tier|level|plan)|(?:plan|tier|level|step|one) (?:down|lower|below))\b/gi;
 const UP_RE =
-  /\b(?:upgrad\w*|move (?:me |us |it )?up|step (?:me |us )?up|go(?:ing)? up|bump (?:me |us |it )?up|faster|quicker|more speed|higher(?:[- ]speed)? (?:plan|tier|package)|higher tier|bigger (?:plan|package)|plan above|tier up|up a tier|boost|(?:plan|tier|level|step|one) (?:up|higher|above))\b/gi;
+  /\b(?:upgrad\w*|move (?:me |us |it )?up|step (?:me |us )?up|go(?:ing)? up|bump (?:me |us |it )?up|faster|quicker|more speed|higher(?:[- ]speed)? (?:plan|tier|package)|(?:raise|increase) (?:my|the|our) (?:plan|tier|package|speed)|higher tier|bigger (?:plan|package)|plan above|tier up|up a tier|boost|(?:plan|tier|level|step|one) (?:up|higher|above))\b/gi;
 const CHEAPEST_RE = /\b(?:cheapest|least expensive|lowest[- ]priced?|lowest (?:plan|tier|cost|price)|lowest speed|most affordable|basic (?:plan|tier|package|one|speed)|bottom tier|entry[- ]level|smallest (?:plan|package|tier))\b/i;
 const FASTEST_RE = /\b(?:fastest|quickest|top (?:plan|tier|speed)|highest (?:plan|tier|speed)|maximum speed|max speed|biggest (?:plan|package)|the best (?:plan|speed) you have)\b/i;
 

@@ -202,3 +202,24 @@ describe("parsed fields", () => {
     expect(a("I got a late fee. Please take it off.").reportsServiceDown).toBe(false);
   });
 });
+
+// Customers' own wording for the same asks (issue 11): money that has to go, a charge
+// that is not theirs, what leaving would cost, a go-ahead, a report that opens with its state.
+describe("more of customers' wording", () => {
+  cases("wantsCredit", ["that penalty has to come off", "the roaming charge needs to go", "give me the $20 back", "scrap it, I never wanted that pass"], ["the late fee is due on the 20th", "how do I pay the $20 I owe?"]);
+  cases(
+    "disputesCharge",
+    [
+      "there's a fee on here I do not owe",
+      "this charge doesn't belong on my account",
+      "my invoice is $90 but my plan is $60",
+      "the statement says Fiber 1 Gig but I'm on Fiber 500",
+      "This month's bill. It looks higher than usual to me",
+      "I shouldn't be paying for a router I returned",
+    ],
+    ["my internet is slow but I'm working from home today", "when is my bill due?"],
+  );
+  cases("asksQuote", ["what's the exit fee for leaving early?", "would I be charged with anything for breaking the contract?", "what penalty would apply if I cancel"], ["cancel my contract now"]);
+  cases("wantsPlanChange", ["ok make the switch to Fiber 500", "please lower my plan", "the gig plan sounds good, sign me up"], ["refund the late fee, do it", "what plans are there?"]);
+  cases("reportsServiceDown", ["down again. third time this week", "offline since 7 this morning"], ["download speeds are fine", "can I downgrade?"]);
+});

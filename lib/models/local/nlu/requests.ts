@@ -75,7 +75,11 @@ const CREDIT_RES: RegExp[] = [
   /\b(?:take|get) (?:it|that|this|them) (?:off|removed|back)\b/,
   // "take the roaming pass off", "get that fee off my bill"
   new RegExp(String.raw`\b(?:take|get|knock)\b[^.?!]{0,20}\b${FEE}\b[^.?!]{0,12}\boff\b`),
-  /\b(?:remove|waive|reverse) (?:it|that|this|them)\b/,
+  /\b(?:remove|waive|reverse|get rid of|scrap|ditch) (?:it|that|this|them)\b/,
+  // a charge that has to go: "the late fee needs to go", "that penalty has to come off"
+  new RegExp(String.raw`\b${FEE}\b[^.?!]{0,25}\b(?:needs?|has|have|ought) to (?:go|come off|be (?:removed|taken off|dropped|waived))\b`),
+  // "I want my $25 back", "give me the $15 back"
+  /\$amt back\b|\bthe difference back\b/,
   /\bsomething off my bill\b|\boff my (?:bill|invoice)\b|\bdiscount\b|\bpartial refund\b|\bmoney off\b/,
   /\b(?:shouldn't|should not|won't|will not|not going to|refuse to) (?:have to )?pay (?:for|full)\b|\bnot paying (?:full price|for)\b/,
   /\berase my (?:overdue )?balance\b|\bmark (?:all )?my invoices as paid\b/,
@@ -93,6 +97,14 @@ const DISPUTE_RES: RegExp[] = [
   /\bstill (?:charg|bill|paying|shows?|has)\w*\b[^.?!]{0,40}\b(?:price|rate|plan|fee|old)\b/,
   /\bpaid (?:it )?(?:on time|early|before|on the due date|already|in time)\b|\balready paid\b/,
   /\bdispute\b|\bfraudulent\b|\bunauthori[sz]ed\b|\bshouldn't (?:be there|apply)\b|\bshould be \$?\d/,
+  // a charge the customer says is not theirs to pay: "a fee I don't owe", "doesn't belong there", "I shouldn't have"
+  /\b(?:don't|do not|shouldn't|should not|never) owe\b|\b(?:doesn't|does not|don't|do not) belong\b|\b(?:shouldn't|should not) (?:have|be (?:paying|charged|billed))\b/,
+  // higher than it should be, said in a sentence of its own: "It seems higher than usual"
+  /\b(?:seems|looks|is|was|came (?:in|out)|went)\b[^.?!]{0,15}\b(?:higher|more|bigger) than (?:usual|normal|last month|before|expected|it should be)\b/,
+  // the bill says one thing and the customer another: "says Fiber 500 but I'm on Fiber 300", "$75 but my plan costs $60"
+  /\b(?:bill|invoice|statement|line|charge)\b[^.?!]{0,12}\b(?:says|shows|lists|reads|is)\b[^.?!]{0,30}\bbut (?:i'm|i am|i've been|i have been|i was|i switched|i moved|we're|we are|my plan)\b/,
+  /\$amt\b[^.?!]{0,30}\bbut\b[^.?!]{0,30}\$amt\b/,
+  /\bstill (?:at|on|says?|lists?|showing|shows)\b[^.?!]{0,40}\b(?:price|rate|plan|old|previous|fiber)\b/,
   /\b(?:bill|invoice|charges?|statement|total)\b[^.?!]{0,30}\b(?:high|off|wrong|higher|went up|jumped|doubled|increased|bigger|larger|more than (?:usual|normal|it should|last))\b/,
   // "why are you charging me", "how come my bill ...", "explain this fee"
   /\bwhy (?:are|r|do|did|would|have) (?:you|u|they)(?: guys)? (?:been )?(?:charg|bill|add)\w*/,
@@ -130,6 +142,8 @@ const DOWN_RES: RegExp[] = [
   /\b(?:internet|service|connection|line|network|net|wifi)(?:'s been|'s| is| has been| was| went| got| has gone| seems)? (?:completely |totally |still |all |just )?(?:down|off|out|dead|offline|gone|disconnected|cut(?: off)?|shut off|not working|stopped working)\b/,
   /\bwithout (?:any |an? )?(?:internet|service|connection|wifi|signal)\b/,
   /\bit(?:'s| is| has been| was) (?:completely |totally |still |all )?(?:down|dead|offline|not working)\b|\bstill down\b|\bis dead\b/,
+  // a report that opens with its state: "down again.", "offline since 6am", "dead all day"
+  /\b(?:down|offline|out) again\b|^\s*(?:down|offline|dead)\b(?!\s+(?:to|from|for|payment|the)\b)/,
   /\b(?:cut off|disconnected|offline|not working|stopped working|won't connect|can't connect|cannot connect|can not connect)\b/,
   /\b(?:internet|service|connection|line|network|wifi|net|it)\b[^.?!]{0,12}\b(?:isn't|aren't|doesn't|don't|won't|is not|does not|will not) (?:work|working|load|loading|connect|connecting)\b/,
 ];
@@ -160,6 +174,9 @@ const PLAN_CHANGE_RES: RegExp[] = [
   // "can I get the X plan", "could you upgrade me", "can you switch me"
   /\b(?:can|could|may) (?:i|we) (?:please )?(?:get|have|switch|move|upgrade|downgrade|change|go) (?:to |on |onto |up to |down to )?(?:the |a )?(?:fiber ?\d|\d{3}|gig|1 ?gig|fastest|cheapest|basic|top|plan below|plan above)/,
   /\b(?:can|could|would) you (?:please )?(?:upgrade|downgrade|switch|move|change|put|bump|drop)\b/,
+  // "please make the switch", "lower my plan", and a closing go-ahead: "…the fastest plan you have, i want it", "…no penalty right? do it"
+  /\b(?:make|do) the (?:switch|change|upgrade|downgrade|move)\b|\b(?:lower|reduce|raise) my (?:plan|package|tier|speed)\b/,
+  /\b(?:plans?|tiers?|packages?|fiber|gig|\d{3}|fastest|cheapest|faster|cheaper|lower|higher)\b[^]*\b(?:i want it|i'll take it|i will take it|sign me up|do it|make it happen|go ahead)\W*$/,
 ];
 const NOT_PLAN_CHANGE_RES: RegExp[] = [
   /\bhow much (?:would|will|does|is|do|did|more|extra|less|to)\b|\bwhat (?:would|will|does) it cost\b|\bwhat (?:would|will) i (?:pay|save|be charged)\b|\bcost (?:me )?to\b|\bis there a (?:fee|charge|penalty|cost)\b|\bwould i (?:have to )?pay\b|\bwould (?:switching|changing|moving|downgrading|upgrading) (?:to [^?]{0,30})?(?:cost|save)\b/,
@@ -180,6 +197,8 @@ const QUOTE_RES: RegExp[] = [
   /\bwhat (?:would|will|does) (?:it|that|this) cost\b|\bwhat (?:would|will) i (?:pay|save|be charged|owe)\b|\bwhat would (?:switching|changing|downgrading|upgrading|cancell?ing|leaving)\b/,
   /\b(?:cost|price|fee|charge|penalty) (?:of|to|for|if) (?:switch|chang|mov|downgrad|upgrad|cancel|leav|end|terminat|break)/,
   /\bearly termination\b|\btermination fee\b|\betf\b|\bpenalt(?:y|ies) (?:to|for|if)\b|\bis there a (?:fee|charge|penalty|cost)\b|\bany (?:fees?|penalt(?:y|ies))\b/,
+  // what leaving or stepping down would cost: "a cancellation fee if I leave", "what penalty would I be hit with"
+  /\b(?:cancell?ation|exit|leaving|break(?:ing)?|early (?:exit|leaving|cancell?ation)) (?:fees?|charges?|costs?|penalt(?:y|ies))\b|\bwhat (?:penalty|fee|charge)s? (?:would|will|do|does)\b|\bwould i be (?:hit|charged|stuck|billed) with\b/,
   /\bquote\b|\bprice difference\b|\bhow much more\b|\bhow much extra\b|\bcost to switch\b|\bwould i (?:have to )?pay\b|\bpay anything extra\b|\bsave (?:me )?money\b|\bhow much (?:would|could) i save\b/,
 ];
 

@@ -102,8 +102,15 @@ export function normalise(text: string): string {
   t = t.replace(/\be-mail\b/g, " email ");
   t = t.replace(/\b(?:1|one)\s?(?:gig|gb|gbps)\b|\b1000\s?mbps\b/g, " gig ");
   t = t.replace(/\b(\d+)\s?(?:mbps|mb\/s|megs?)\b/g, " $1 mbps ");
+  // A bare plan speed ("with 500", "the 300 one", "from 100 to 300") names one of our
+  // tiers; a number of minutes, days or dollars keeps its unit and stays <num>.
+  t = t.replace(/(?<![\d.,$])\b(100|300|500)\b(?!\s*(?:mbps|ms|%|\.\d|,\d|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|times?|dollars?|bucks|usd|gb|am|pm)\b)/g, " <tier> ");
   t = t.replace(/\b(\d+)\s?ms\b/g, " $1 ms ");
   t = t.replace(/\b(\d+)(am|pm)\b/g, " $1 $2 ");
+  t = t.replace(/\b(\d{1,2})(?:st|nd|rd|th)\b/g, " $1 "); // "the 24th" is a day of the month
+  // Month names and their short forms read as one word ("paid oct 20", "since September"):
+  // customers date their payments and bills, and an unknown "oct" would count as a rare word.
+  t = t.replace(/\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?|\b(?:january|february|march|april|june|july|august|september|october|november|december)\b/g, " <month> ");
   t = t.replace(/\+/g, " plus ");
   t = t.replace(/&/g, " and ");
   // contractions
@@ -161,7 +168,7 @@ export function tokens(text: string): string[] {
 const CONCEPTS: Array<[string, RegExp]> = [
   ["money", /^(?:bill|invoic|charg|fee|refund|credit|payment|paid|pay|owe|balanc|overcharg|statement|penalt|pric|cost|dollar|<money>|<invoice>|reimburs|compensat|autopay|receipt|discount|tax|debit|money|overdue|due|waiv|rate|expensiv|cheap)/],
   ["net", /^(?:internet|wifi|connect|speed|slow|down|outag|router|box|ont|light|buffer|lag|ping|latenc|drop|disconnect|signal|line|offline|online|stream|restor|reboot|restart|ethernet|dns|website|page|load|technician|repair|visit|mbps|upload|download|cable|network|dead|freez|stutter|timeout|packet|coverage|mesh|extender|fiber|service)/],
-  ["plan", /^(?:plan|upgrad|downgrad|switch|contract|cancel|tier|package|gig|faster|quicker|cheaper|option|compar|agreement|provider|competitor|addon|leav|fiber)/],
+  ["plan", /^(?:plan|upgrad|downgrad|switch|contract|cancel|tier|package|gig|faster|quicker|cheaper|option|compar|agreement|provider|competitor|addon|leav|fiber|commitment|terminat|<tier>)/],
   // consequences the customer suffered (ruined week, lost a client): a compensation cue, not a fault report
   ["harm", /^(?:ruin|wreck|disaster|disastrous|nightmare|killed|lost|miss|missed|cost|suffer|hardship|inconvenienc|unacceptabl|furious|fed)$|^(?:ruin|wreck|disastr|nightmar|inconvenienc|suffer)/],
   ["profile", /^(?:profil|address|email|phone|password|login|username|name|detail|contact|owner|account)/],
@@ -189,7 +196,7 @@ const ELSEWHERE = new RegExp(
   "^(?:" +
     [
       // banks, cards and loans
-      "banks?|banking|atms?|overdrafts?|savings|mortgages?|loans?|cheques?|chequebooks?|checkbooks?|zelle",
+      "banks?|banking|atms?|overdrafts?|savings|mortgages?|loans?|cheques?|chequebooks?|checkbooks?|zelle|visa|mastercard|amex",
       // restaurants, food and cooking
       "restaurants?|waiters?|waitress|pizzas?|burgers?|sushi|tacos?|meals?|foods?|recipes?|cook|cooking|bake|baking|chefs?|cafes?|coffee|brunch|buffet|reservations?|bistro|bakery|takeout|catering|grocer(?:y|ies)",
       "oven|roast|boil|eggs?|chicken|steak|pasta|rice|tofu|salmon|flour|sugar|dessert|soup|sauce|spices?|marinade|fridge|freezer|vegan|vegetarian|gluten",
@@ -200,7 +207,7 @@ const ELSEWHERE = new RegExp(
       // smart home, other devices, apps and software
       "thermostats?|bulbs?|vacuums?|doorbells?|alexa|sprinklers?|blinds|detectors?|bluetooth|batter(?:y|ies)|keyboards?|airpods|kindle|pdf|instagram|facebook|tiktok|whatsapp|gmail|outlook|excel|virus",
       // cars
-      "cars?|engines?|tires?|tyres?|brakes?|mechanics?|dealerships?|dealers?|oil|windshield|transmission|vehicles?|trucks?|suvs?|mileage|dmv",
+      "cars?|engines?|tires?|tyres?|brakes?|mechanics?|dealerships?|dealers?|oil|windshield|transmission|vehicles?|trucks?|suvs?|mileage|dmv|speeding|parking",
       // employers and payroll
       "paychecks?|payroll|salary|w-?2|401k|pto|timesheets?|overtime|resign|hiring",
       // health and insurance
@@ -230,7 +237,7 @@ const ELSEWHERE = new RegExp(
  * its equipment, the plan and contract, the account and its details. Not the asks
  * ("refund", "credit", "fix", "cancel"), which take their subject from elsewhere.
  */
-const OURS = /^(?:bill|invoic|statement|fee|charg|overcharg|payment|paid|pay|balanc|price|cost|autopay|overdue|late|roaming|stream|rental|internet|wifi|connect|router|box|ont|speed|slow|lag|buffer|line|outag|signal|fiber|gig|mbps|download|upload|network|technician|engineer|light|plan|contract|tier|package|upgrad|downgrad|faster|cheaper|account|email|address|phone|password|service|<money>|<invoice>)/;
+const OURS = /^(?:bill|invoic|statement|fee|charg|overcharg|payment|paid|pay|balanc|price|cost|autopay|overdue|late|roaming|stream|rental|internet|wifi|connect|router|box|ont|speed|slow|lag|buffer|line|outag|signal|fiber|gig|mbps|download|upload|network|technician|engineer|light|plan|contract|tier|package|upgrad|downgrad|faster|cheaper|account|email|address|phone|password|service|commitment|<money>|<invoice>|<tier>)/;
 
 /** Whether a text names something of the company's own (OURS). */
 export function namesOurs(text: string): boolean {
@@ -267,7 +274,7 @@ const OK_NOUNS: Record<string, string> = Object.assign(Object.create(null), {
   plan: "plan", contract: "plan", package: "plan",
 });
 const OK_WORDS = new Set(["fine", "ok", "okay", "correct", "good", "great", "right", "sorted", "accurate", "perfect"]);
-const OK_LINK = new Set(["is", "looks", "look", "seems", "seem", "are", "was", "works", "work", "itself", "all", "totally", "actually", "really", "itself"]);
+const OK_LINK = new Set(["is", "looks", "look", "seems", "seem", "are", "was", "works", "work", "itself", "all", "totally", "actually", "really", "has", "have", "been", "always", "perfectly"]);
 
 /**
  * Mark nouns stated to be fine ("my bill looks fine", "no problem with my bill",
