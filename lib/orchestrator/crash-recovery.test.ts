@@ -67,3 +67,25 @@ describe("crash recovery", () => {
     expect(after.reply).not.toMatch(/already on/);
   });
 });
+
+describe("crash recovery of review requests", () => {
+  beforeEach(() => resetTestWorld(db));
+
+  // The process dies right after the billing worker's success is stored. The resumed
+  // run reuses that result; the review it asked for must exist, or no one ever sees it.
+  it("a run killed after a worker asked for approval still has the review item after restart", async () => {
+    const { run } = await createRun(db, { customerId: "C-1002", message: "There's an $85 international roaming charge on my bill. I never turned that on, please remove it." });
+    const crashed = await child({ RUN_ID: run.id, CRASH_AT: "worker_succeeded:billing" });
+    expect(crashed.signal, crashed.stderr).toBe("SIGKILL");
+
+    const recovered = await child({ MODE: "recover" });
+    expect(recovered.code, recovered.stderr).toBe(0);
+
+    const after = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(after.reply).toMatch(/sent it for review/);
+    expect(after.status).toBe("awaiting_review");
+    const reviews = await db.reviewItem.findMany({ where: { runId: run.id } });
+    expect(reviews.map((r) => [r.kind, r.status])).toEqual([["credit_over_limit", "pending"]]);
+    expect(await db.credit.count({ where: { runId: run.id } })).toBe(0);
+  });
+});

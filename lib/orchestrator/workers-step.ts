@@ -3,13 +3,14 @@ import type { Run } from "../generated/prisma/client";
 import type { WorkerResult } from "../contracts";
 import type { EngineDeps } from "./deps";
 import type { NewRunEvent } from "./events";
-import type { ReviewKind, SubTask } from "../contracts";
+import type { SubTask } from "../contracts";
+import type { Tx } from "../db/client";
 import { runWorkerAttempt, type ObservedToolResult } from "./invoke-worker";
 import { cacheKey, dataVersions, readCachedResult, writeCachedResult } from "./worker-cache";
 import { sideEffectToolNames } from "../tools/registry";
 import { findWorker } from "../workers/registry";
 import { reviewKindEnabled } from "./settings";
-import { finishInvocation, lastAttemptNumber, lastSucceededInvocation, recordCachedInvocation, requestReviewItem, startInvocation } from "./store";
+import { finishInvocation, lastAttemptNumber, lastSucceededInvocation, recordCachedInvocation, requestReviewItem, startInvocation, type NewReviewItem } from "./store";
 
 export type TaskOutcome =
   | { task: SubTask; ok: true; result: WorkerResult; cacheHit: boolean }
@@ -26,39 +27,63 @@ function sleep(ms: number) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+type ReviewRequest = Omit<NewReviewItem, "runId" | "taskId" | "customerId">;
+
 /** Creates a review item once per (run, task, kind) and announces it when it is new. */
-async function requestReview(
-  deps: EngineDeps,
-  run: Run,
-  task: SubTask,
-  kind: ReviewKind,
-  summary: string,
-  proposedAction: unknown,
-  context: unknown,
-  emit: Emit,
-) {
-  const { item, created } = await requestReviewItem(deps.db, { runId: run.id, taskId: task.id, customerId: run.customerId, kind, summary, proposedAction, context });
-  if (created) await emit({ type: "review_requested", reviewId: item.id, taskId: task.id, kind, summary });
+async function requestReview(deps: EngineDeps, run: Run, task: SubTask, request: ReviewRequest, emit: Emit) {
+  const { item, created } = await requestReviewItem(deps.db, { runId: run.id, taskId: task.id, customerId: run.customerId, ...request });
+  if (created) await emit({ type: "review_requested", reviewId: item.id, taskId: task.id, kind: request.kind, summary: request.summary });
 }
 
-/** Reviews that tools asked for (credit over the limit, downgrade with a fee) and low confidence. */
-async function reviewsFor(deps: EngineDeps, run: Run, task: SubTask, result: WorkerResult, tools: ObservedToolResult[], emit: Emit) {
-  let asked = false;
+/** The reviews a worker's result asks for: what tools asked for (credit over the limit, downgrade with a fee), or low confidence. */
+function reviewRequestsFor(deps: EngineDeps, task: SubTask, result: WorkerResult, tools: ObservedToolResult[]): ReviewRequest[] {
+  const requests: ReviewRequest[] = [];
   for (const t of tools) {
     const v = t.result;
     if (v?.status !== "needs_approval" || !v.reviewKind) continue;
-    asked = true;
-    await requestReview(deps, run, task, v.reviewKind, v.reason ?? `${t.tool} needs approval`, v.proposedAction, {
-      task, tool: t.tool, args: t.args, toolResult: v, workerSummary: result.summary,
-    }, emit);
+    requests.push({
+      kind: v.reviewKind, summary: v.reason ?? `${t.tool} needs approval`, proposedAction: v.proposedAction,
+      context: { task, tool: t.tool, args: t.args, toolResult: v, workerSummary: result.summary },
+    });
   }
   const worker = findWorker(deps.workers, task.worker);
   const threshold = worker?.confidenceThreshold ?? 1;
-  if (!asked && result.confidence < threshold && reviewKindEnabled(deps, "low_confidence")) {
-    await requestReview(deps, run, task, "low_confidence",
-      `${worker?.title ?? task.worker} answer below confidence threshold (${result.confidence.toFixed(2)} < ${threshold})`,
-      null, { task, result, toolResults: tools }, emit);
+  if (!requests.length && result.confidence < threshold && reviewKindEnabled(deps, "low_confidence")) {
+    requests.push({
+      kind: "low_confidence",
+      summary: `${worker?.title ?? task.worker} answer below confidence threshold (${result.confidence.toFixed(2)} < ${threshold})`,
+      proposedAction: null, context: { task, result, toolResults: tools },
+    });
   }
+  return requests;
+}
+
+/**
+ * Stores a worker's success and the review items it asks for in one transaction: a
+ * process that dies right after can never leave a result whose review nobody will see
+ * (a resumed run reuses the stored result and does not ask again). Then announces both.
+ */
+async function recordSuccess(
+  deps: EngineDeps,
+  run: Run,
+  task: SubTask,
+  reviews: ReviewRequest[],
+  emit: Emit,
+  store: (tx: Tx) => Promise<unknown>,
+  finished: NewRunEvent,
+) {
+  const created = await deps.db.$transaction(async (tx) => {
+    await store(tx);
+    const items = [];
+    for (const r of reviews) {
+      const { item, created } = await requestReviewItem(tx, { runId: run.id, taskId: task.id, customerId: run.customerId, ...r });
+      if (created) items.push(item);
+    }
+    return items;
+  });
+  await deps.onBoundary?.(`worker_succeeded:${task.worker}`, run.id);
+  await emit(finished);
+  for (const item of created) await emit({ type: "review_requested", reviewId: item.id, taskId: task.id, kind: item.kind, summary: item.summary });
 }
 
 /**
@@ -76,7 +101,7 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
     // A plan stored before a worker was removed from the registry: say so, never guess.
     const error = `no worker named "${task.worker}" is registered`;
     await emit({ type: "error", taskId: task.id, message: error, retryable: false });
-    await requestReview(deps, run, task, "worker_failure", error, null, { task, errors: [error], customerId: run.customerId, toolCalls: [] }, emit);
+    await requestReview(deps, run, task, { kind: "worker_failure", summary: error, proposedAction: null, context: { task, errors: [error], customerId: run.customerId, toolCalls: [] } }, emit);
     return { task, ok: false, error };
   }
 
@@ -88,9 +113,9 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
   if (cached) {
     const attempt = lastAttempt + 1;
     await emit({ type: "worker_started", taskId: task.id, worker: task.worker, attempt, instruction: task.instruction });
-    await recordCachedInvocation(deps.db, { runId: run.id, task, attempt, result: cached });
-    await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: "succeeded", attempt, summary: cached.summary, confidence: cached.confidence, cacheHit: true, tokensIn: 0, tokensOut: 0, latencyMs: 0 });
-    await reviewsFor(deps, run, task, cached, [], emit);
+    await recordSuccess(deps, run, task, reviewRequestsFor(deps, task, cached, []), emit,
+      (tx) => recordCachedInvocation(tx, { runId: run.id, task, attempt, result: cached }),
+      { type: "worker_finished", taskId: task.id, worker: task.worker, outcome: "succeeded", attempt, summary: cached.summary, confidence: cached.confidence, cacheHit: true, tokensIn: 0, tokensOut: 0, latencyMs: 0 });
     return { task, ok: true, result: cached, cacheHit: true };
   }
 
@@ -106,16 +131,14 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
     try {
       const out = await runWorkerAttempt(deps, { worker, runId: run.id, customerId: run.customerId, task, invocationId: inv.id, signal: attemptSignal, emit });
       const latencyMs = Date.now() - started;
-      await deps.db.$transaction(async (tx) => {
+      await recordSuccess(deps, run, task, reviewRequestsFor(deps, task, out.result, out.toolResults), emit, async (tx) => {
         await finishInvocation(tx, inv.id, "succeeded", {
           output: out.result as object, confidence: out.result.confidence, model: out.model, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs,
         });
         await tx.modelCall.create({
           data: { runId: run.id, role: task.worker, invocationId: inv.id, model: out.model, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs },
         });
-      });
-      await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: "succeeded", attempt, summary: out.result.summary, confidence: out.result.confidence, cacheHit: false, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs });
-      await reviewsFor(deps, run, task, out.result, out.toolResults, emit);
+      }, { type: "worker_finished", taskId: task.id, worker: task.worker, outcome: "succeeded", attempt, summary: out.result.summary, confidence: out.result.confidence, cacheHit: false, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs });
       if (!out.toolResults.some((t) => sideEffectToolNames.has(t.tool)) && out.result.status !== "refused") {
         await writeCachedResult(deps.db, { key, worker: task.worker, customerId: run.customerId, versions, result: out.result });
       }
@@ -132,8 +155,11 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
     }
   }
   const toolCalls = await deps.db.toolCall.findMany({ where: { runId: run.id, invocation: { taskId: task.id } }, orderBy: { createdAt: "asc" } });
-  await requestReview(deps, run, task, "worker_failure", `${worker.title} worker failed ${attempts === 1 ? "once" : attempts === 2 ? "twice" : `${attempts} times`}: ${errors.at(-1)}`, null, {
-    task, errors, customerId: run.customerId, toolCalls: toolCalls.map((t) => ({ tool: t.tool, args: t.args, result: t.result, isError: t.isError })),
+  await requestReview(deps, run, task, {
+    kind: "worker_failure",
+    summary: `${worker.title} worker failed ${attempts === 1 ? "once" : attempts === 2 ? "twice" : `${attempts} times`}: ${errors.at(-1)}`,
+    proposedAction: null,
+    context: { task, errors, customerId: run.customerId, toolCalls: toolCalls.map((t) => ({ tool: t.tool, args: t.args, result: t.result, isError: t.isError })) },
   }, emit);
   return { task, ok: false, error: errors.join("; ") };
 }

@@ -21,7 +21,7 @@ export function startInvocation(db: Db, input: { runId: string; task: SubTask; a
 }
 
 /** A cache hit is an attempt that succeeded at once, without a model. */
-export function recordCachedInvocation(db: Db, input: { runId: string; task: SubTask; attempt: number; result: WorkerResult }) {
+export function recordCachedInvocation(db: Db | Tx, input: { runId: string; task: SubTask; attempt: number; result: WorkerResult }) {
   return db.workerInvocation.create({
     data: {
       runId: input.runId, taskId: input.task.id, worker: input.task.worker, attempt: input.attempt, status: "succeeded",

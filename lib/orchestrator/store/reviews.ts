@@ -15,25 +15,22 @@ export interface NewReviewItem {
   context: unknown;
 }
 
-/** Creates the review item unless the run already has one for this task and kind; `created` says which. */
+/**
+ * Creates the review item unless the run already has one for this task and kind; `created`
+ * says which. One INSERT … ON CONFLICT DO NOTHING, so it is safe inside a transaction
+ * (a conflict never aborts it) and two executors cannot both create it.
+ */
 export async function requestReviewItem(db: Db | Tx, input: NewReviewItem): Promise<{ item: ReviewItem; created: boolean }> {
   const key = { runId_taskId_kind: { runId: input.runId, taskId: input.taskId, kind: input.kind } };
-  const existing = await db.reviewItem.findUnique({ where: key });
-  if (existing) return { item: existing, created: false };
-  try {
-    const item = await db.reviewItem.create({
-      data: {
-        runId: input.runId, taskId: input.taskId, customerId: input.customerId, kind: input.kind, summary: input.summary,
-        proposedAction: (input.proposedAction ?? undefined) as Prisma.InputJsonValue | undefined,
-        context: input.context as Prisma.InputJsonValue,
-      },
-    });
-    return { item, created: true };
-  } catch (err) {
-    // A concurrent executor created it first.
-    if ((err as { code?: string })?.code !== "P2002") throw err;
-    return { item: await db.reviewItem.findUniqueOrThrow({ where: key }), created: false };
-  }
+  const { count } = await db.reviewItem.createMany({
+    data: [{
+      runId: input.runId, taskId: input.taskId, customerId: input.customerId, kind: input.kind, summary: input.summary,
+      proposedAction: (input.proposedAction ?? undefined) as Prisma.InputJsonValue | undefined,
+      context: input.context as Prisma.InputJsonValue,
+    }],
+    skipDuplicates: true,
+  });
+  return { item: await db.reviewItem.findUniqueOrThrow({ where: key }), created: count === 1 };
 }
 
 /** pending → approved | rejected, by one reviewer; null when the item is not pending (or does not exist). */
