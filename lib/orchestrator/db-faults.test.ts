@@ -95,3 +95,50 @@ describe("a dropped database connection inside a side-effecting tool", () => {
     expect(unhandled).toEqual([]);
   });
 });
+
+// The tool answered and its effect is committed, then the worker's own bookkeeping (the
+// tool_result event) loses its connection. That failure is the engine's, not the tool's
+// answer: the model must never read it as "the change was refused".
+describe("a dropped database connection in the worker's bookkeeping after a tool answered", () => {
+  beforeAll(() => process.on("unhandledRejection", onUnhandled));
+  afterAll(() => process.off("unhandledRejection", onUnhandled));
+  beforeEach(async () => {
+    unhandled.length = 0;
+    await resetTestWorld(db);
+  });
+  afterEach(async () => {
+    await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS fault_event ON run_events`);
+  });
+
+  it("fails the attempt instead of reaching the model; the retry remembers the change and the reply says it was made", async () => {
+    const realServer = Boolean(inject("databaseServerUrl"));
+    const fault = realServer
+      ? "PERFORM pg_terminate_backend(pg_backend_pid());"
+      : "RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = '57P01';";
+    await db.$executeRawUnsafe(`DROP SEQUENCE IF EXISTS fault_event_seq`);
+    await db.$executeRawUnsafe(`CREATE SEQUENCE fault_event_seq`);
+    await db.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION fault_event_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.type = 'tool_result' AND NEW.data->>'tool' = 'change_plan' AND nextval('fault_event_seq') = 1 THEN ${fault} END IF;
+        RETURN NEW;
+      END $$`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER fault_event BEFORE INSERT ON run_events FOR EACH ROW EXECUTE FUNCTION fault_event_insert()`);
+
+    const { run, done } = await submitMessage(engine(), { customerId: "C-1006", message: "Please move me down to Fiber 100." });
+    expect(await done).toBe("completed");
+    const [{ is_called }] = await db.$queryRawUnsafe<Array<{ is_called: boolean }>>(`SELECT is_called FROM fault_event_seq`);
+    expect(is_called).toBe(true);
+
+    const ledger = await db.sideEffect.findMany({ where: { runId: run.id } });
+    expect(ledger.map((l) => [l.tool, (l.result as { status?: string }).status])).toEqual([["change_plan", "applied"]]);
+    expect((await db.customer.findUniqueOrThrow({ where: { id: "C-1006" } })).planId).toBe("basic-100");
+    const reply = (await db.run.findUniqueOrThrow({ where: { id: run.id } })).reply ?? "";
+    expect(reply).toMatch(/your plan is now Fiber 100/);
+    expect(reply).not.toMatch(/can't change your plan|not eligible/);
+    // The first attempt failed as infrastructure; the second continued from what it did.
+    const invocations = await db.workerInvocation.findMany({ where: { runId: run.id }, orderBy: { attempt: "asc" } });
+    expect(invocations.map((i) => i.status)).toEqual(["failed", "succeeded"]);
+    expect(unhandled).toEqual([]);
+  });
+});

@@ -84,6 +84,8 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
         modelCalls++;
       },
     });
+    // A model that finished without noticing the abort still answered without the tool's result.
+    if (infra.signal.aborted) throw infra.signal.reason;
     return {
       result: res.output as WorkerResult,
       toolResults: observed,
@@ -134,11 +136,23 @@ function recordedTools(deps: EngineDeps, ctx: AttemptContext, tools: ToolSet, ob
       wrapped[name] = t;
       continue;
     }
+    // Our own bookkeeping around the call (its events and its tool_calls row) is not the
+    // tool's answer: if the database fails it, the attempt fails as infrastructure. Thrown
+    // out of `execute` as it is, the AI SDK would hand it to the model as a tool error.
+    const bookkeeping = async (what: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+      } catch (err) {
+        const reason = new InfrastructureError(`${what} for ${name} failed: ${(err as Error).message ?? err}`, err);
+        infra.abort(reason);
+        throw reason;
+      }
+    };
     wrapped[name] = {
       ...t,
       execute: async (input: unknown, options: Parameters<typeof execute>[1]) => {
         const base = { taskId: ctx.task.id, worker: ctx.worker.name, toolCallId: options.toolCallId, tool: name };
-        await ctx.emit({ type: "tool_call", ...base, args: input ?? {} });
+        await bookkeeping("announcing the call", () => ctx.emit({ type: "tool_call", ...base, args: input ?? {} }));
         const started = Date.now();
         let output: unknown;
         let value: unknown;
@@ -149,15 +163,13 @@ function recordedTools(deps: EngineDeps, ctx: AttemptContext, tools: ToolSet, ob
         } catch (err) {
           // The MCP call itself failed (transport down, server gone): recorded like any failed call.
           value = { error: "tool_call_failed", message: (err as Error).message ?? String(err) };
-          isError = true;
-          output = undefined;
-          await recordCall(deps, ctx, name, input, value, isError, Date.now() - started);
           const reason = new InfrastructureError(`${name} could not be called: ${(err as Error).message ?? err}`, err);
           infra.abort(reason);
+          await recordCall(deps, ctx, name, input, value, true, Date.now() - started).catch(() => {});
           throw reason;
         }
         await deps.onBoundary?.(`before_record:${name}`, ctx.runId);
-        await recordCall(deps, ctx, name, input, value, isError, Date.now() - started);
+        await bookkeeping("recording the call", () => recordCall(deps, ctx, name, input, value, isError, Date.now() - started));
         const unavailable = isError && (value as { error?: string } | null)?.error === UNAVAILABLE;
         if (unavailable) {
           const reason = new InfrastructureError(`${name} could not reach its system`);
@@ -165,8 +177,10 @@ function recordedTools(deps: EngineDeps, ctx: AttemptContext, tools: ToolSet, ob
           throw reason;
         }
         observed.push({ toolCallId: options.toolCallId, tool: name, args: input, result: value, isError });
-        await ctx.emit({ type: "tool_result", ...base, result: value, isError });
-        await ctx.emit({ type: "worker_partial", taskId: ctx.task.id, worker: ctx.worker.name, text: toolProgress(name, value, isError) });
+        await bookkeeping("announcing the result", async () => {
+          await ctx.emit({ type: "tool_result", ...base, result: value, isError });
+          await ctx.emit({ type: "worker_partial", taskId: ctx.task.id, worker: ctx.worker.name, text: toolProgress(name, value, isError) });
+        });
         await deps.onBoundary?.(`after_tool:${name}`, ctx.runId);
         return output;
       },
