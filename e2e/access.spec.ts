@@ -20,11 +20,21 @@ test.describe("role checks", () => {
     expect(await res.json()).toEqual({ error: { code: "forbidden:review", message: "Your role may not do this." } });
   });
 
-  test("an auditor may open the audit trail, which says plainly it is not built yet", async ({ page }) => {
+  test("an auditor may open the audit trail", async ({ page }) => {
     await new SignInPage(page).signInAs("auditor");
     await page.goto("/audit");
     await expect(page.getByRole("heading", { level: 1, name: "Audit trail" })).toBeVisible();
-    await expect(page.getByTestId("not-built-yet")).toContainText("not built yet");
+    await expect(page.getByTestId("audit-filters")).toBeVisible();
+  });
+
+  test("a reviewer is refused the audit trail and its exports", async ({ page }) => {
+    await new SignInPage(page).signInAs("reviewer");
+    await page.goto("/audit");
+    await expect(page.getByTestId("forbidden")).toBeVisible();
+    const csv = await page.request.get("/api/audit/runs/export");
+    expect(csv.status()).toBe(403);
+    expect(await csv.json()).toEqual({ error: { code: "forbidden:audit", message: "Your role may not do this." } });
+    expect((await page.request.get(`/api/audit/runs/${someReviewId}/export`)).status()).toBe(403);
   });
 
   test("a reviewer is refused the usage dashboard", async ({ page }) => {

@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { exportRunJson } from "@/lib/audit/run-record";
+import { AREA_ROLES, checkAccess } from "@/lib/auth/roles";
+import { getStaffSession } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+import { staffAccessError } from "@/lib/http/auth-errors";
+import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
+
+const runIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, "not a run id");
+
+/** One run as a JSON download (auditors and admins); the export is recorded on the audit log. */
+export const GET = withApiErrors("audit", async (_req: Request, ctx: { params: Promise<{ id: string }> }) => {
+  const access = checkAccess(await getStaffSession(), AREA_ROLES.audit);
+  if (!access.ok) throw staffAccessError(access, "audit");
+  const id = runIdSchema.safeParse((await ctx.params).id);
+  if (!id.success) throw invalidInput("audit", id.error.issues);
+  const body = await exportRunJson({ db: getDb(), runId: id.data, staffEmail: access.staff.email });
+  if (body === null) throw new ApiError("not_found:audit", "No such run.");
+  return new Response(body, {
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "content-disposition": `attachment; filename="run-${id.data}.json"`,
+      "cache-control": "no-store",
+    },
+  });
+});

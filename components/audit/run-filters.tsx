@@ -1,0 +1,69 @@
+import Link from "next/link";
+import { RUN_OUTCOMES, RUN_STATUSES, type RunListFilter } from "@/lib/audit/run-list";
+import { workerLabel } from "@/components/chat/labels";
+import { buttonStyles, inputStyles } from "@/components/ui/styles";
+import { OUTCOME_LABELS } from "./run-status-badge";
+
+const field = "flex min-w-0 flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400";
+const control = `${inputStyles} !py-1.5`;
+
+const STATUS_LABELS: Record<string, string> = {
+  queued: "Queued", running: "Running", awaiting_review: "Awaiting review", completed: "Completed", failed: "Failed",
+};
+
+/**
+ * The run list's search and filters: a plain GET form, so a filtered list is a URL
+ * (shareable, bookmarkable) and works without JavaScript.
+ */
+export function RunFilters({ filter, workers }: { filter: RunListFilter; workers: readonly string[] }) {
+  return (
+    <form method="get" action="/audit" role="search" aria-label="Search and filter runs" data-testid="audit-filters"
+      className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-[minmax(0,2.2fr)_repeat(6,minmax(0,1fr))_auto] lg:items-end">
+      <label className={`${field} col-span-2 sm:col-span-4 lg:col-span-1`}>
+        Search
+        <input type="search" name="q" defaultValue={filter.q ?? ""} placeholder="Run id, customer, or words" className={control} data-testid="audit-search" />
+      </label>
+      <label className={field}>
+        Status
+        <select name="status" defaultValue={filter.status ?? ""} className={control} data-testid="audit-filter-status">
+          <option value="">Any</option>
+          {RUN_STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABELS[s]}</option>)}
+        </select>
+      </label>
+      <label className={field}>
+        Worker
+        <select name="worker" defaultValue={filter.worker ?? ""} className={control} data-testid="audit-filter-worker">
+          <option value="">Any</option>
+          {workers.map((w) => <option key={w} value={w}>{workerLabel(w)}</option>)}
+        </select>
+      </label>
+      <label className={field}>
+        Escalated
+        <select name="escalated" defaultValue={filter.escalated ?? ""} className={control} data-testid="audit-filter-escalated">
+          <option value="">Any</option>
+          <option value="yes">Yes</option>
+          <option value="no">No</option>
+        </select>
+      </label>
+      <label className={field}>
+        Outcome
+        <select name="outcome" defaultValue={filter.outcome ?? ""} className={control} data-testid="audit-filter-outcome">
+          <option value="">Any</option>
+          {RUN_OUTCOMES.map((o) => <option key={o} value={o}>{OUTCOME_LABELS[o]}</option>)}
+        </select>
+      </label>
+      <label className={field}>
+        From
+        <input type="date" name="from" defaultValue={filter.from ?? ""} className={control} data-testid="audit-filter-from" />
+      </label>
+      <label className={field}>
+        To
+        <input type="date" name="to" defaultValue={filter.to ?? ""} className={control} data-testid="audit-filter-to" />
+      </label>
+      <div className="col-span-2 flex items-center gap-2 sm:col-span-4 lg:col-span-1">
+        <button type="submit" className={buttonStyles.primary} data-testid="audit-apply">Apply</button>
+        <Link href="/audit" className={buttonStyles.ghost}>Clear</Link>
+      </div>
+    </form>
+  );
+}
