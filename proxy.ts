@@ -59,5 +59,5 @@ export async function proxy(req: NextRequest, ev: NextFetchEvent) {
 }
 
 export const config = {
-  matcher: ["/reviews/:path*", "/audit/:path*", "/usage/:path*", "/widget", "/api/runs/:path*", "/api/customer/session", "/api/widget/session"],
+  matcher: ["/reviews/:path*", "/audit/:path*", "/usage/:path*", "/settings/:path*", "/widget", "/api/runs/:path*", "/api/customer/session", "/api/widget/session"],
 };

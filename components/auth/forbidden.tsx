@@ -2,7 +2,7 @@ import Link from "next/link";
 import { AREA_ROLES, ROLE_LABELS, type StaffArea, type StaffIdentity } from "@/lib/auth/roles";
 import { buttonStyles, cardStyles } from "@/components/ui/styles";
 
-const AREA_NAMES: Record<StaffArea, string> = { reviews: "review queue", audit: "audit trail", usage: "usage dashboard" };
+const AREA_NAMES: Record<StaffArea, string> = { reviews: "review queue", audit: "audit trail", usage: "usage dashboard", settings: "settings" };
 
 /** The view a signed-in staff member gets on a page their role may not open. */
 export function Forbidden({ staff, area }: { staff: StaffIdentity; area: StaffArea }) {

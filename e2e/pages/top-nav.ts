@@ -13,7 +13,7 @@ export class TopNav {
     this.signOut = page.getByTestId("sign-out");
   }
 
-  link(area: "chat" | "reviews" | "audit" | "usage"): Locator {
+  link(area: "chat" | "reviews" | "audit" | "usage" | "settings"): Locator {
     return this.page.getByTestId(`nav-link-${area}`);
   }
 }

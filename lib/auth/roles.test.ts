@@ -18,6 +18,7 @@ describe("role checks", () => {
     ["auditor", "audit"],
     ["admin", "audit"],
     ["admin", "usage"],
+    ["admin", "settings"],
   ] as const)("lets a %s into %s", (role, area) => {
     expect(checkAccess(staff(role), AREA_ROLES[area]).ok).toBe(true);
   });
@@ -27,6 +28,8 @@ describe("role checks", () => {
     ["reviewer", "usage"],
     ["auditor", "reviews"],
     ["auditor", "usage"],
+    ["reviewer", "settings"],
+    ["auditor", "settings"],
   ] as const)("keeps a %s out of %s", (role, area) => {
     expect(checkAccess(staff(role), AREA_ROLES[area]).ok).toBe(false);
   });
@@ -34,6 +37,6 @@ describe("role checks", () => {
   it("shows each role only the areas it may open", () => {
     expect(areasFor("reviewer").map((a) => a.area)).toEqual(["reviews"]);
     expect(areasFor("auditor").map((a) => a.area)).toEqual(["audit"]);
-    expect(areasFor("admin").map((a) => a.area)).toEqual(["reviews", "audit", "usage"]);
+    expect(areasFor("admin").map((a) => a.area)).toEqual(["reviews", "audit", "usage", "settings"]);
   });
 });

@@ -22,6 +22,7 @@ export const AREA_ROLES = {
   reviews: ["reviewer", "admin"],
   audit: ["auditor", "admin"],
   usage: ["admin"],
+  settings: ["admin"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 export type StaffArea = keyof typeof AREA_ROLES;
 
@@ -29,6 +30,7 @@ export const STAFF_AREAS: readonly { area: StaffArea; href: string; label: strin
   { area: "reviews", href: "/reviews", label: "Review queue" },
   { area: "audit", href: "/audit", label: "Audit trail" },
   { area: "usage", href: "/usage", label: "Usage" },
+  { area: "settings", href: "/settings", label: "Settings" },
 ];
 
 export type AccessResult =

@@ -16,7 +16,7 @@ export async function runCase(
   world: World,
   c: EvalCase,
   reset: WorldReset = () => resetWorld(deps.db, world),
-): Promise<Observed & { runId: string; status: string }> {
+): Promise<Observed & { runId: string; status: string; tokensIn: number; tokensOut: number }> {
   const db: Db = deps.db;
   await reset();
   const before = await db.customer.findUniqueOrThrow({ where: { id: c.customerId } });
@@ -37,6 +37,8 @@ export async function runCase(
   return {
     runId: run.id,
     status: finished.status,
+    tokensIn: finished.tokensIn,
+    tokensOut: finished.tokensOut,
     workers: plan?.tasks.map((t) => t.worker) ?? [],
     outOfScope: plan?.kind === "out_of_scope",
     smallTalk: plan?.kind === "small_talk",
