@@ -58,4 +58,20 @@ describe("transient database errors", () => {
     await expect(withTransientRetry(async () => { calls++; throw new Error("invalid plan"); }, { baseMs: 1 })).rejects.toThrow("invalid plan");
     expect(calls).toBe(1);
   });
+
+  it("never retries a transaction Prisma closed for outliving its timeout, nor anything once the caller gave up", async () => {
+    const expired = Object.assign(new Error("Transaction API error: Transaction already closed: A query cannot be executed on an expired transaction. The timeout for this transaction was 20000 ms, however 22003 ms passed since the start of the transaction."), { code: "P2028" });
+    expect(isTransientDbError(expired)).toBe(false);
+    expect(isTransientDbError(Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), { code: "P2028" }))).toBe(true);
+
+    let calls = 0;
+    const gone = new AbortController();
+    const err = await withTransientRetry(async () => {
+      calls++;
+      gone.abort();
+      throw new Error("Connection terminated unexpectedly");
+    }, { baseMs: 1, signal: gone.signal }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe("Connection terminated unexpectedly");
+    expect(calls).toBe(1);
+  });
 });

@@ -25,8 +25,16 @@ function sqlState(err: unknown): string | undefined {
   return undefined;
 }
 
+// A transaction Prisma closed because it outlived its own timeout (P2028 "… cannot be
+// executed on an expired transaction"). Not the connection's fault: the work took too
+// long, and whoever waited for it has likely given up. Run again, it would act after them.
+const EXPIRED = /expired transaction/i;
+
 /** Whether `err` is a transient failure of the database connection or of concurrency control. */
 export function isTransientDbError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if (EXPIRED.test(String((e as { message?: unknown }).message ?? ""))) return false;
+  }
   for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const state = sqlState(e);
     if (state && SQLSTATES.has(state)) return true;
@@ -53,7 +61,7 @@ export class InfrastructureError extends Error {
  */
 export async function withTransientRetry<T>(
   fn: () => Promise<T>,
-  opts: { attempts?: number; baseMs?: number; maxMs?: number; what?: string; onRetry?: (err: unknown, attempt: number) => void } = {},
+  opts: { attempts?: number; baseMs?: number; maxMs?: number; what?: string; signal?: AbortSignal; onRetry?: (err: unknown, attempt: number) => void } = {},
 ): Promise<T> {
   const attempts = opts.attempts ?? 4;
   const base = opts.baseMs ?? 50;
@@ -62,6 +70,8 @@ export async function withTransientRetry<T>(
       return await fn();
     } catch (err) {
       if (!isTransientDbError(err)) throw err;
+      // The caller stopped waiting: a retry now would act unobserved.
+      if (opts.signal?.aborted) throw err;
       if (attempt >= attempts) {
         throw new InfrastructureError(`${opts.what ?? "database operation"} failed ${attempts} times: ${(err as Error).message?.split("\n").filter(Boolean).at(-1) ?? err}`, err);
       }

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { inject, resetTestWorld, useTestDb } from "../../test/db";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
+import { workers } from "../workers/registry";
 import { createEngine, submitMessage } from "./engine";
 import { listEvents } from "./store";
 
@@ -140,5 +141,50 @@ describe("a dropped database connection in the worker's bookkeeping after a tool
     const invocations = await db.workerInvocation.findMany({ where: { runId: run.id }, orderBy: { attempt: "asc" } });
     expect(invocations.map((i) => i.status)).toEqual(["failed", "succeeded"]);
     expect(unhandled).toEqual([]);
+  });
+});
+
+// A tool call that outlives its worker's attempt: the credit's insert hangs in the
+// database (5 s) past the billing worker's timeout (shortened here to 1.5 s), on both attempts.
+// When the attempt gives up, the call must neither commit afterwards nor be retried by
+// the tool's transient-error loop: the customer was told that part could not be done.
+describe("a tool call its worker gave up on", () => {
+  beforeEach(() => resetTestWorld(db));
+  afterEach(async () => {
+    await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS fault_hang ON credits`);
+  });
+
+  it("never lands after the worker failed: no late credit, and the reply and the ledger agree", async () => {
+    await db.$executeRawUnsafe(`DROP SEQUENCE IF EXISTS fault_hang_seq`);
+    await db.$executeRawUnsafe(`CREATE SEQUENCE fault_hang_seq`);
+    await db.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION fault_hang_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval('fault_hang_seq') <= 2 THEN PERFORM pg_sleep(5); END IF;
+        RETURN NEW;
+      END $$`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER fault_hang BEFORE INSERT ON credits FOR EACH ROW EXECUTE FUNCTION fault_hang_insert()`);
+    const impatient = { ...workers, billing: { ...workers.billing, timeoutMs: 1_500 } };
+    const deps = createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models: localModels(0), retryBackoffMs: 10, workers: impatient });
+
+    const { run, done } = await submitMessage(deps, { customerId: "C-1001", message: MESSAGE });
+    expect(await done).toBe("awaiting_review");
+    const invocations = await db.workerInvocation.findMany({ where: { runId: run.id }, orderBy: { attempt: "asc" } });
+    expect(invocations.map((i) => i.status)).toEqual(["timed_out", "timed_out"]);
+    const reply = (await db.run.findUniqueOrThrow({ where: { id: run.id } })).reply ?? "";
+    expect(reply).toMatch(/couldn't complete the billing part/i);
+
+    // Wait until the hung calls are over: nothing of this database active or in a
+    // transaction for 1.5 s (the second call waits for the first's lock, then hangs too).
+    const busy = () => db.$queryRawUnsafe<unknown[]>(
+      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')`);
+    for (let quiet = 0, i = 0; quiet < 15 && i < 250; i++) {
+      quiet = (await busy()).length ? 0 : quiet + 1;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const [{ last_value }] = await db.$queryRawUnsafe<Array<{ last_value: bigint }>>(`SELECT last_value FROM fault_hang_seq`);
+    expect(Number(last_value)).toBeLessThanOrEqual(2); // nothing ran again later
+    expect(await db.credit.count({ where: { runId: run.id } })).toBe(0);
+    expect(await db.sideEffect.count({ where: { runId: run.id } })).toBe(0);
   });
 });

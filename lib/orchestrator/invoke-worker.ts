@@ -67,6 +67,8 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
     runId: ctx.runId,
     taskId: ctx.task.id,
     policy: deps.runSettings?.settings.policy,
+    // A tool call this attempt gave up on (timeout, run stopped) retries nothing and commits nothing.
+    signal: AbortSignal.any([ctx.signal, infra.signal]),
   });
   let modelCalls = 0;
   try {

@@ -145,7 +145,8 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
       return { task, ok: true, result: out.result, cacheHit: false };
     } catch (err) {
       if (signal.aborted) throw err; // the run itself is being stopped
-      const timedOut = isAbort(err);
+      // The attempt's own deadline passed (whatever a tool call reports it as).
+      const timedOut = isAbort(err) || attemptSignal.aborted;
       const message = timedOut ? `timed out after ${worker.timeoutMs} ms` : (err as Error).message ?? String(err);
       errors.push(`attempt ${attempt}: ${message}`);
       const latencyMs = Date.now() - started;

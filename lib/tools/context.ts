@@ -16,6 +16,11 @@ export interface ToolContext {
   taskId?: string;
   /** The run's settings version's policy numbers; without them the version in force applies. */
   policy?: PolicyNumbers;
+  /**
+   * Aborted when the caller stopped waiting for this call (its worker timed out, the MCP
+   * connection closed): the tool then starts no retry and commits no effect.
+   */
+  signal?: AbortSignal;
 }
 
 /** The business date (YYYY-MM-DD) of the context's clock. */

@@ -5,6 +5,7 @@ import { log } from "../log";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
 import { InfrastructureError, withTransientRetry } from "../db/transient";
+import { CallAbandonedError } from "./ledger";
 
 /**
  * One business tool: its schemas (deterministic input constraints) and `run`, which does
@@ -43,6 +44,10 @@ export function toolErrorResult(err: unknown, tool: string): CallToolResult {
   let body: { error: string; message: string };
   if (err instanceof ToolError) {
     body = { error: err.code, message: err.message };
+  } else if (err instanceof CallAbandonedError) {
+    // Nobody reads this answer any more; it says what happened for the record.
+    log.warn({ tool }, "tool call abandoned by its caller; its effect was rolled back");
+    body = { error: "abandoned", message: err.message };
   } else if (err instanceof InfrastructureError) {
     // Not a business answer: the orchestrator fails the worker's attempt on this code
     // and the model never reads it. Whether an effect happened is unknown here; a
@@ -78,10 +83,14 @@ export function registerTools(server: McpServer, ctx: ToolContext, defs: AnyTool
         outputSchema: z.object(def.outputSchema),
         annotations: def.sideEffect ? { readOnlyHint: false, idempotentHint: true } : { readOnlyHint: true },
       },
-      async (args: unknown) => {
+      async (args: unknown, extra: { signal?: AbortSignal }) => {
+        // The request's signal aborts when the client cancels or the connection closes
+        // (an in-process worker closes it when its attempt ends, e.g. on its timeout).
+        const signal = ctx.signal && extra?.signal ? AbortSignal.any([ctx.signal, extra.signal]) : (extra?.signal ?? ctx.signal);
         try {
-          // Transient database failures are retried under the same idempotency key.
-          return toolResult(await withTransientRetry(() => def.run(ctx, args as Record<string, unknown>), { what: def.name }));
+          // Transient database failures are retried under the same idempotency key, but
+          // never once the caller has gone: a late retry would act after it gave up.
+          return toolResult(await withTransientRetry(() => def.run({ ...ctx, signal }, args as Record<string, unknown>), { what: def.name, signal }));
         } catch (err) {
           return toolErrorResult(err, def.name);
         }

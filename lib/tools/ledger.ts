@@ -10,9 +10,19 @@ export interface SideEffectSpec {
   runId?: string | null;
   /** Recorded for the audit trail (the full arguments, not only the identifying ones). */
   args: unknown;
+  /** The caller gave up on this call: roll the effect back instead of committing it. */
+  signal?: AbortSignal;
 }
 
 export type Replayable<R> = R & { replayed: boolean };
+
+/** The caller stopped waiting before the effect committed: it was rolled back. */
+export class CallAbandonedError extends Error {
+  constructor(tool: string) {
+    super(`${tool} was abandoned by its caller before it committed; nothing was changed`);
+    this.name = "CallAbandonedError";
+  }
+}
 
 /**
  * The idempotency key of a side effect. Inside a run it is
@@ -63,6 +73,9 @@ export async function withIdempotency<R extends Record<string, unknown>>(
         },
       });
     }
+    // Checked last, right before the commit: an effect whose caller already gave up
+    // (and may have told the customer it could not be done) must not land afterwards.
+    if (spec.signal?.aborted) throw new CallAbandonedError(spec.tool);
     return { ...result, replayed: false };
   };
   // Inside a caller's transaction the effect commits or rolls back with the caller's work.
