@@ -16,7 +16,8 @@ export const workerResultSchema = z.object({
   actions: z.array(
     z.object({
       type: z.enum(["credit", "plan_change", "dispatch", "remote_reset", "none"]),
-      status: z.enum(["applied", "proposed", "refused"]),
+      // failed: the tool could not carry it out (an error of ours), so nothing happened.
+      status: z.enum(["applied", "proposed", "refused", "failed"]),
       description: z.string(),
     }),
   ),

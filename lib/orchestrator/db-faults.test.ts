@@ -188,3 +188,32 @@ describe("a tool call its worker gave up on", () => {
     expect(await db.sideEffect.count({ where: { runId: run.id } })).toBe(0);
   });
 });
+
+// A side-effecting tool that fails outright (an error the line system raises, not a
+// dropped connection): the model reads the error, and must not tell it as an outcome.
+describe("a side-effecting tool that fails", () => {
+  beforeEach(() => resetTestWorld(db));
+  afterEach(async () => {
+    await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS fault_line ON line_states`);
+  });
+
+  it("is not reported as a remote reset that did not help, and no technician is booked on it", async () => {
+    await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION fault_line_update() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'line system down' USING ERRCODE = 'P0001'; END $$`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER fault_line BEFORE UPDATE ON line_states FOR EACH ROW EXECUTE FUNCTION fault_line_update()`);
+    const { run, done } = await submitMessage(engine(), { customerId: "C-1001", message: "my connection keeps dropping and speeds are terrible" });
+    expect(await done).toBe("awaiting_review");
+
+    const calls = await db.toolCall.findMany({ where: { runId: run.id, tool: "remote_reset" } });
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => c.isError)).toBe(true);
+    expect(await db.sideEffect.count({ where: { runId: run.id } })).toBe(0);
+    expect(await db.dispatch.count({ where: { customerId: "C-1001" } })).toBe(0);
+
+    const reply = (await db.run.findUniqueOrThrow({ where: { id: run.id } })).reply ?? "";
+    expect(reply).not.toMatch(/didn't fix it|booked a technician|fixed it/);
+    expect(reply).toMatch(/couldn't be carried out/);
+    const reviews = await db.reviewItem.findMany({ where: { runId: run.id } });
+    expect(reviews.map((r) => [r.kind, r.status])).toEqual([["low_confidence", "pending"]]);
+  });
+});

@@ -70,6 +70,12 @@ export const accountBrain: Brain = (input) => {
         sentences.push(`Moving to ${target.name} before your contract ends on ${p.contractEndsOn} carries an early-termination fee of ${formatCents(fee)}, so the change needs a specialist's approval. I've sent it for review and your plan stays as it is until then.`);
         result.actions.push({ type: "plan_change", status: "proposed", description: `Change to ${target.id} with fee ${formatCents(fee)} awaiting approval` });
         result.status = "needs_review";
+      } else if (change.isError || v.error) {
+        // The tool failed: the account was not judged ineligible, and nothing changed.
+        sentences.push(`I couldn't change your plan to ${target.name} just now because of a problem on our side, so your plan stays as it is. I've passed it to our team to follow up.`);
+        result.actions.push({ type: "plan_change", status: "failed", description: `Plan change could not be made: ${v.error ?? "error"}` });
+        result.status = "needs_review";
+        certainty = 0.3;
       } else {
         sentences.push(`I can't change your plan right now: ${String(v.reason ?? "the account is not eligible").replace(/\.$/, "")}.`);
         result.actions.push({ type: "plan_change", status: "refused", description: v.reason ?? "refused" });

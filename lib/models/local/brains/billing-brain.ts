@@ -96,6 +96,12 @@ export const billingBrain: Brain = (input) => {
       sentences.push(`${what}. A credit of ${formatCents(amt)} needs a billing specialist's approval, so I've sent it for review; you'll hear back once it's decided.`);
       result.actions.push({ type: "credit", status: "proposed", description: `Credit ${formatCents(amt)} on ${v.proposedAction?.invoiceId ?? d?.invoiceId} awaiting approval` });
       result.status = "needs_review";
+    } else if (a.isError || v.error) {
+      // The tool failed: nothing was refused, nothing was credited.
+      sentences.push(`${what}, but I couldn't apply the credit just now because of a problem on our side. Nothing was credited yet; I've passed it to our team to follow up.`);
+      result.actions.push({ type: "credit", status: "failed", description: `Credit could not be applied: ${v.error ?? "error"}` });
+      result.status = "needs_review";
+      certainty = 0.3;
     } else {
       sentences.push(`I couldn't apply that credit: ${String(v.reason ?? "the billing system refused it").replace(/\.$/, "")}.`);
       result.actions.push({ type: "credit", status: "refused", description: v.reason ?? "refused" });

@@ -68,6 +68,15 @@ export const techSupportBrain: Brain = (input) => {
 
   const reset = latest(input.results, "remote_reset");
   if (!reset) return call("remote_reset");
+  if (reset.isError || reset.value?.error) {
+    // The reset never ran: it neither fixed nor failed to fix the line, and a visit
+    // needs a reset that did not help first. Say so, and leave it to a person.
+    result.status = "needs_review";
+    result.summary = `Your line is ${line.status} (${line.packetLossPct ?? 0}% packet loss). I tried to run a remote reset, but it couldn't be carried out just now, so nothing on your line was changed and no technician has been booked yet. I've passed this to our team to follow up.`;
+    result.actions.push({ type: "remote_reset", status: "failed", description: `Remote reset could not be run: ${reset.value?.error ?? "error"}` });
+    result.confidence = combineConfidence(scopeScore, 0.3);
+    return finish(result);
+  }
   if (reset.value?.status === "fixed" || reset.value?.status === "no_fault") {
     const after = reset.value.line ?? {};
     result.summary = `I found a fault on your line (${line.status}, ${line.packetLossPct}% packet loss) and fixed it with a remote reset; it now tests at ${after.downMbps ?? "full"} Mbps.`;
@@ -86,7 +95,8 @@ export const techSupportBrain: Brain = (input) => {
     result.confidence = combineConfidence(scopeScore, 0.93);
   } else {
     result.status = "needs_review";
-    result.summary = `Your line is ${line.status} and a remote reset didn't fix it. I couldn't book a technician automatically (${v.reason ?? "no free slot in your area"}), so a member of our team will arrange a visit with you.`;
+    const why = dispatch.isError || v.error ? "our booking system couldn't be reached just now" : (v.reason ?? "no free slot in your area");
+    result.summary = `Your line is ${line.status} and a remote reset didn't fix it. I couldn't book a technician automatically (${why}), so a member of our team will arrange a visit with you.`;
     result.actions.push({ type: "dispatch", status: "refused", description: v.reason ?? v.status ?? "not booked" });
     result.confidence = combineConfidence(scopeScore, 0.45);
   }

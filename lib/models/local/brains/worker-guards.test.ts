@@ -80,3 +80,30 @@ describe("account worker changes only our plan", () => {
     expect(toolCalls(accountBrain(input("I want to switch my car insurance to a cheaper plan", seen)))).toEqual([]);
   });
 });
+
+// A tool that errors did nothing: its error is never told as a refusal or as an outcome.
+describe("a side-effecting tool's error is reported as a failure of ours", () => {
+  const failed = (toolName: string): SeenToolResult => ({ toolName, toolCallId: toolName, value: { error: "internal", message: `${toolName} failed unexpectedly; nothing was changed` }, isError: true });
+  const summary = (d: BrainDecision) => (d.kind === "text" ? JSON.parse(d.text) : null);
+
+  it("billing: no 'the billing system refused it', nothing claimed credited", () => {
+    const out = summary(billingBrain(input("the late fee on my bill is wrong, I paid on time", [...billingSeen, failed("issue_credit")])));
+    expect(out.summary).not.toMatch(/refused|credited \$/);
+    expect(out.summary).toMatch(/problem on our side/);
+    expect(out.actions).toEqual([expect.objectContaining({ type: "credit", status: "failed" })]);
+    expect(out.confidence).toBeLessThan(0.7); // a person follows up
+  });
+
+  it("account: no 'the account is not eligible', the plan stays", () => {
+    const plans = [{ id: "basic-100", name: "Fiber 100", downMbps: 100, monthlyCents: 4000 }, { id: "fiber-300", name: "Fiber 300", downMbps: 300, monthlyCents: 5500 }];
+    const out = summary(accountBrain(input("Please move me down to Fiber 100.", [
+      result("get_profile", { plan: { id: "fiber-300" }, contractEndsOn: "2027-06-30" }),
+      result("list_plans", { plans }),
+      result("quote_plan_change", { toPlan: { id: "basic-100" }, feeCents: 0, decision: "allowed" }),
+      failed("change_plan"),
+    ])));
+    expect(out.summary).not.toMatch(/not eligible|your plan is now/);
+    expect(out.summary).toMatch(/problem on our side/);
+    expect(out.confidence).toBeLessThan(0.7);
+  });
+});
