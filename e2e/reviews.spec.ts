@@ -22,6 +22,8 @@ test.describe("review decisions", () => {
     await expect(item).toContainText("C-1002");
 
     await queue.decide(seeded.reviewId, "approve", "Duplicate charge confirmed on the invoice");
+    await queue.goto();
+    await expect(queue.heading).toBeVisible();
     await expect(item).toHaveCount(0);
     expect(await readReview(seeded.reviewId)).toEqual({
       status: "approved",
@@ -43,6 +45,13 @@ test.describe("review decisions", () => {
 
     const missing = await page.request.post("/api/reviews/00000000-0000-4000-8000-000000000000/decision", { headers: SAME_ORIGIN, data: { decision: "approve" } });
     expect(missing.status()).toBe(404);
+
+    const unclaimed = await page.request.post(url, { headers: SAME_ORIGIN, data: { decision: "approve" } });
+    expect(unclaimed.status()).toBe(409);
+    expect((await unclaimed.json()).error.details.reason).toBe("not_claimed");
+    const claim = await page.request.post(`/api/reviews/${seeded.reviewId}/claim`, { headers: SAME_ORIGIN, data: {} });
+    expect(claim.status()).toBe(200);
+    expect(await claim.json()).toMatchObject({ ok: true, version: 1 });
 
     const first = await page.request.post(url, { headers: SAME_ORIGIN, data: { decision: "reject", note: "Not a duplicate" } });
     expect(first.status()).toBe(200);

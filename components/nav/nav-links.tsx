@@ -2,8 +2,10 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { PendingReviewsCount } from "@/components/review/live-queue";
 
-export type NavLink = { href: string; label: string; testId: string };
+/** `pendingReviews`: the link shows the review queue's live pending count, starting from this number. */
+export type NavLink = { href: string; label: string; testId: string; pendingReviews?: number };
 
 /** The section links; the current section is marked for sighted and screen-reader users. */
 export function NavLinks({ links }: { links: NavLink[] }) {
@@ -25,6 +27,7 @@ export function NavLinks({ links }: { links: NavLink[] }) {
               }`}
             >
               {l.label}
+              {l.pendingReviews !== undefined ? <PendingReviewsCount initial={l.pendingReviews} /> : null}
             </Link>
           </li>
         );

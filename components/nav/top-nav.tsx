@@ -2,8 +2,10 @@ import Link from "next/link";
 import { unstable_rethrow } from "next/navigation";
 import { areasFor, type StaffIdentity } from "@/lib/auth/roles";
 import { getStaffSession } from "@/lib/auth/session";
+import { countPendingReviewItems } from "@/lib/db/queries/review-queue";
+import { getDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
-import { NavLinks } from "./nav-links";
+import { NavLinks, type NavLink } from "./nav-links";
 import { UserMenu } from "./user-menu";
 
 async function sessionForNav(): Promise<StaffIdentity | null> {
@@ -18,11 +20,24 @@ async function sessionForNav(): Promise<StaffIdentity | null> {
   }
 }
 
+/** The review queue's pending count when the page is rendered; the badge then follows it live. */
+async function pendingForNav(): Promise<number | undefined> {
+  try {
+    return (await countPendingReviewItems({ db: getDb() })).pending;
+  } catch (err) {
+    unstable_rethrow(err);
+    log.error({ err }, "[nav] could not count pending reviews");
+    return undefined;
+  }
+}
+
 /** The top bar: brand, the links the visitor may use, and who is signed in. */
 export async function TopNav() {
   const staff = await sessionForNav();
-  const links = [{ href: "/chat", label: "Customer chat", testId: "nav-link-chat" }].concat(
-    staff ? areasFor(staff.role).map((a) => ({ href: a.href, label: a.label, testId: `nav-link-${a.area}` })) : [],
+  const areas = staff ? areasFor(staff.role) : [];
+  const pending = areas.some((a) => a.area === "reviews") ? await pendingForNav() : undefined;
+  const links: NavLink[] = [{ href: "/chat", label: "Customer chat", testId: "nav-link-chat" }].concat(
+    areas.map((a) => ({ href: a.href, label: a.label, testId: `nav-link-${a.area}`, ...(a.area === "reviews" ? { pendingReviews: pending } : {}) })),
   );
   return (
     <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/90">

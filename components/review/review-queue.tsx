@@ -1,61 +1,98 @@
-import type { PendingReview } from "@/lib/db/queries/reviews";
+import Link from "next/link";
+import type { QueueRow } from "@/lib/db/queries/review-queue";
 import { formatAge } from "@/lib/format/relative-time";
+import { formatCents } from "@/lib/money";
+import { workerLabel } from "@/components/chat/labels";
 import { cardStyles } from "@/components/ui/styles";
-import { ReviewDecisionForm } from "./review-decision-form";
+import { KindBadge, OverdueBadge, formatDue } from "./review-kind";
 
-const KIND_LABELS: Record<string, { label: string; tone: string }> = {
-  credit_over_limit: { label: "Credit over limit", tone: "bg-amber-50 text-amber-800 ring-amber-200" },
-  downgrade_fee: { label: "Downgrade with fee", tone: "bg-violet-50 text-violet-800 ring-violet-200" },
-  low_confidence: { label: "Low confidence", tone: "bg-sky-50 text-sky-800 ring-sky-200" },
-  worker_failure: { label: "Worker failure", tone: "bg-red-50 text-red-800 ring-red-200" },
-};
+// The queue as a dense table on a desktop and stacked rows on a phone: one element
+// per item either way, so a row is one link target and one test id.
 
-function KindBadge({ kind }: { kind: string }) {
-  const k = KIND_LABELS[kind] ?? { label: kind, tone: "bg-zinc-100 text-zinc-700 ring-zinc-200" };
+const COLS = "md:grid md:grid-cols-[9.5rem_minmax(9rem,1.1fr)_minmax(10rem,1.4fr)_7rem_5rem_6rem_8.5rem_8rem] md:items-center md:gap-x-4";
+
+function proposed(row: QueueRow): string {
+  const a = row.proposedAction as { type?: string; amountCents?: number; toPlanId?: string; feeCents?: number } | null;
+  if (a?.type === "credit") return `Credit ${formatCents(a.amountCents ?? 0)}`;
+  if (a?.type === "plan_change") return `Plan → ${a.toPlanId}${a.feeCents ? `, fee ${formatCents(a.feeCents)}` : ""}`;
+  return row.kind === "low_confidence" ? "Confirm or correct the answer" : "Answer the failed part";
+}
+
+function ClaimCell({ row, now, viewerId }: { row: QueueRow; now: Date; viewerId: string }) {
+  const held = row.claimedById && row.claimExpiresAt && row.claimExpiresAt > now;
+  if (!held) return <span className="text-zinc-400 dark:text-zinc-500">Unclaimed</span>;
+  const mine = row.claimedById === viewerId;
   return (
-    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${k.tone}`} data-testid="review-kind">
-      {k.label}
+    <span className={mine ? "font-medium text-indigo-700 dark:text-indigo-300" : "text-zinc-700 dark:text-zinc-300"} data-testid="review-claim">
+      {mine ? "You" : row.claimedByName}
     </span>
   );
 }
 
-/** The pending review items, oldest first, each with its decision form. */
-export function ReviewQueue({ items, now }: { items: PendingReview[]; now: Date }) {
-  if (items.length === 0) {
-    return (
-      <div className={`${cardStyles} px-6 py-12 text-center`} data-testid="review-queue-empty">
-        <h2 className="text-base font-semibold text-zinc-900">No reviews are waiting</h2>
-        <p className="mt-1 text-sm text-zinc-600">When an agent proposes something that needs a human, it appears here.</p>
-      </div>
-    );
-  }
+/** One page of the pending queue: each row links to the item's own page. */
+export function ReviewQueue({ rows, now, viewerId }: { rows: QueueRow[]; now: Date; viewerId: string }) {
   return (
-    <ul className="space-y-4" data-testid="review-queue">
-      {items.map((item) => (
-        <li key={item.id} className={`${cardStyles} p-5`} data-testid="review-item" data-review-id={item.id}>
-          <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
-            <KindBadge kind={item.kind} />
-            <span className="text-sm font-medium text-zinc-900" data-testid="review-customer">
-              {item.customerName ?? "Unknown customer"} <span className="font-normal text-zinc-500">({item.customerId})</span>
-            </span>
-            <time className="ml-auto text-xs text-zinc-500" dateTime={item.createdAt.toISOString()} title={item.createdAt.toISOString()}>
-              waiting {formatAge(item.createdAt, now)}
-            </time>
-          </div>
-          <p className="mt-3 text-sm leading-6 text-zinc-800" data-testid="review-summary">
-            {item.summary}
-          </p>
-          {item.proposedAction != null ? (
-            <details className="mt-3 text-sm">
-              <summary className="cursor-pointer font-medium text-zinc-700">Proposed action</summary>
-              <pre className="mt-2 overflow-x-auto rounded-md bg-zinc-50 p-3 font-mono text-xs text-zinc-800 ring-1 ring-zinc-200">
-                {JSON.stringify(item.proposedAction, null, 2)}
-              </pre>
-            </details>
-          ) : null}
-          <ReviewDecisionForm reviewId={item.id} />
-        </li>
-      ))}
-    </ul>
+    <div className={`${cardStyles} overflow-hidden`}>
+      <div className={`hidden border-b border-zinc-200 bg-zinc-50 px-4 py-2 text-[11px] font-semibold uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-950/40 dark:text-zinc-400 ${COLS}`} aria-hidden>
+        <span>Kind</span>
+        <span>Customer</span>
+        <span>Proposed action</span>
+        <span>Worker</span>
+        <span className="text-right">Confidence</span>
+        <span>Waiting</span>
+        <span>SLA</span>
+        <span>Claimed by</span>
+      </div>
+      <ul className="divide-y divide-zinc-100 dark:divide-zinc-800" data-testid="review-queue">
+        {rows.map((row) => (
+          <li key={row.id} data-testid="review-item" data-review-id={row.id} data-overdue={row.overdue || undefined} className={row.overdue ? "bg-red-50/60 dark:bg-red-950/20" : ""}>
+            <Link
+              href={`/reviews/${row.id}`}
+              className={`relative block px-4 py-3 text-sm transition-colors hover:bg-zinc-50 focus-visible:bg-zinc-50 dark:hover:bg-zinc-800/50 dark:focus-visible:bg-zinc-800/50 ${COLS}`}
+              aria-label={`${row.customerName ?? row.customerId}: ${row.summary}`}
+            >
+              {row.overdue ? <span aria-hidden className="absolute inset-y-0 left-0 w-1 bg-red-500" /> : null}
+              <span className="flex items-center gap-2">
+                <KindBadge kind={row.kind} />
+              </span>
+              <span className="mt-1.5 block min-w-0 md:mt-0" data-testid="review-customer">
+                <span className="font-medium text-zinc-900 dark:text-zinc-100">{row.customerName ?? "Unknown customer"}</span>{" "}
+                <span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{row.customerId}</span>
+              </span>
+              <span className="mt-0.5 block truncate text-zinc-700 md:mt-0 dark:text-zinc-300" data-testid="review-proposed" title={row.summary}>
+                {proposed(row)}
+              </span>
+              <span className="mt-1 inline-block text-zinc-600 md:mt-0 dark:text-zinc-400">{row.worker ? workerLabel(row.worker) : "—"}</span>
+              <span className="ml-3 inline-block font-mono text-xs tabular-nums text-zinc-600 md:ml-0 md:text-right dark:text-zinc-400">
+                {row.confidence !== null ? row.confidence.toFixed(2) : "—"}
+              </span>
+              <time className="ml-3 inline-block text-zinc-600 md:ml-0 dark:text-zinc-400" dateTime={row.createdAt.toISOString()} title={row.createdAt.toISOString()}>
+                {formatAge(row.createdAt, now)}
+              </time>
+              <span className="mt-1 flex items-center gap-2 md:mt-0" data-testid="review-sla">
+                {row.overdue ? <OverdueBadge /> : null}
+                <span className={`text-xs tabular-nums ${row.overdue ? "font-medium text-red-700 dark:text-red-400" : "text-zinc-600 dark:text-zinc-400"}`}>
+                  {formatDue(row.dueAt, now)}
+                </span>
+              </span>
+              <span className="mt-1 block text-xs md:mt-0 md:text-sm">
+                <ClaimCell row={row} now={now} viewerId={viewerId} />
+              </span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function EmptyQueue({ filtered }: { filtered: boolean }) {
+  return (
+    <div className={`${cardStyles} px-6 py-12 text-center`} data-testid="review-queue-empty">
+      <h2 className="text-base font-semibold text-zinc-900 dark:text-zinc-100">{filtered ? "Nothing matches these filters" : "No reviews are waiting"}</h2>
+      <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+        {filtered ? "Clear a filter to see more of the queue." : "When an agent proposes something that needs a human, it appears here."}
+      </p>
+    </div>
   );
 }

@@ -7,7 +7,7 @@ import { e2eDatabaseUrl } from "./env";
 
 export type SeededReview = { reviewId: string; conversationId: string };
 
-export async function insertPendingReview(opts: { customerId: string; summary: string }): Promise<SeededReview> {
+export async function insertPendingReview(opts: { customerId: string; summary: string; minutesAgo?: number }): Promise<SeededReview> {
   const client = new pg.Client({ connectionString: e2eDatabaseUrl() });
   await client.connect();
   try {
@@ -20,8 +20,9 @@ export async function insertPendingReview(opts: { customerId: string; summary: s
       [runId, conversationId, opts.customerId, "I was charged twice, please refund $80"],
     );
     await client.query(
-      `INSERT INTO review_items (id, "runId", "taskId", "customerId", kind, summary, "proposedAction", context) VALUES ($1, $2, 't1', $3, 'credit_over_limit', $4, $5, '{}')`,
-      [reviewId, runId, opts.customerId, opts.summary, JSON.stringify({ tool: "issue_credit", amountCents: 8000 })],
+      `INSERT INTO review_items (id, "runId", "taskId", "customerId", kind, summary, "proposedAction", context, "createdAt")
+       VALUES ($1, $2, 't1', $3, 'credit_over_limit', $4, $5, '{}', (now() AT TIME ZONE 'UTC') - make_interval(mins => $6))`,
+      [reviewId, runId, opts.customerId, opts.summary, JSON.stringify({ tool: "issue_credit", amountCents: 8000 }), opts.minutesAgo ?? 0],
     );
     return { reviewId, conversationId };
   } finally {

@@ -3,7 +3,7 @@ import { resetTestWorld, useTestDb } from "../../test/db";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
 import { createEngine, submitMessage } from "../orchestrator/engine";
-import { decideReview } from "../orchestrator/review-decisions";
+import { claimAndDecide } from "../orchestrator/review-decisions";
 import { verifyAuditChain } from "./verify";
 
 const db = useTestDb();
@@ -37,9 +37,15 @@ describe("the audit trail of a run", () => {
     const { run, done } = await submitMessage(deps, { customerId: "C-1002", message: "There's an $85 international roaming charge on my bill. I never turned that on, please remove it." });
     expect(await done).toBe("awaiting_review");
     const review = await db.reviewItem.findFirstOrThrow({ where: { runId: run.id } });
-    const result = await decideReview(deps, { reviewId: review.id, decision: "approve", note: "ok", staffEmail: "reviewer@switchboard.local" });
+    const result = await claimAndDecide(deps, { reviewId: review.id, decision: "approve", note: "ok", staffEmail: "reviewer@switchboard.local" });
     expect(result.ok).toBe(true);
     const byReviewer = await db.auditEntry.findMany({ where: { runId: run.id, actor: "reviewer@switchboard.local" }, orderBy: { seq: "asc" } });
-    expect(byReviewer.map((e) => e.subject)).toEqual([`review:${review.id}`, expect.stringMatching(/^event:\d+:review_decided$/), `run:${run.id}`]);
+    expect(byReviewer.map((e) => [e.kind, e.subject])).toEqual([
+      ["review_claimed", `review:${review.id}`],
+      ["transition", `review:${review.id}`],
+      ["review_decision", `review:${review.id}`],
+      ["event", expect.stringMatching(/^event:\d+:review_decided$/)],
+      ["transition", `run:${run.id}`],
+    ]);
   });
 });

@@ -4,6 +4,12 @@ import { log as rootLog, type Logger } from "../log";
 
 /** The channel appendEvent notifies (payload: the run id) in the statement that stores an event. */
 export const RUN_EVENTS_CHANNEL = "run_events";
+/**
+ * The payload on the same channel when the set of pending review items changed (an item
+ * requested, claimed, released or decided): the review queue's followers subscribe to
+ * it like to a run id (a run id is a UUID, so the two never meet).
+ */
+export const REVIEW_QUEUE_TOPIC = "review_queue";
 
 /** Wakes this process's followers of a run when any process stores an event for it. */
 export interface RunWakeups {

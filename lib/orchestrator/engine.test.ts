@@ -7,7 +7,7 @@ import { workers } from "../workers/registry";
 import { createEngine, recoverRuns, submitMessage } from "./engine";
 import { FAILED_REPLY } from "./run-executor";
 import { runEventSchema } from "./events";
-import { decideReview } from "./review-decisions";
+import { claimAndDecide } from "./review-decisions";
 import { listEvents } from "./store";
 
 const db = useTestDb();
@@ -135,8 +135,8 @@ describe("supervisor-worker engine", () => {
     expect(review.kind).toBe("credit_over_limit");
     expect(review.proposedAction).toMatchObject({ type: "credit", amountCents: 8500 });
 
-    const first = await decideReview(deps, { reviewId: review.id, decision: "approve", note: "Pass never activated", staffEmail: "reviewer@switchboard.local" });
-    const second = await decideReview(deps, { reviewId: review.id, decision: "reject", staffEmail: "other@switchboard.local" });
+    const first = await claimAndDecide(deps, { reviewId: review.id, decision: "approve", note: "Pass never activated", staffEmail: "reviewer@switchboard.local" });
+    const second = await claimAndDecide(deps, { reviewId: review.id, decision: "reject", staffEmail: "admin@switchboard.local" });
     expect(first).toEqual({ ok: true, status: "approved" });
     expect(second).toEqual({ ok: false, error: "already_decided" });
     expect((await db.credit.findMany({ where: { customerId: "C-1002" } })).map((c) => [c.amountCents, c.source])).toEqual([[8500, "approved"]]);

@@ -7,39 +7,161 @@ import { applyApprovedAction, proposedActionSchema } from "../tools/approved-act
 import type { RunEventBus } from "./event-bus";
 import type { StoredRunEvent } from "./events";
 import type { ReviewKind } from "../contracts";
-import { appendEvent, claimFollowUp, completeRunIfSettled, decideReviewItem, getRun, recordReviewOutcome, reviewExists } from "./store";
+import { appendAudit } from "../db/audit";
+import {
+  appendEvent, claimFollowUp, claimRefusal, claimReviewItem, completeRunIfSettled, decideReviewItem, getRun, recordReviewOutcome, releaseReviewItem,
+  type Reviewer,
+} from "./store";
 
-export const reviewDecisionSchema = z.object({
-  reviewId: z.string().uuid(),
-  decision: z.enum(["approve", "reject"]),
-  note: z.string().trim().max(2000).optional(),
-});
+/**
+ * What a reviewer may decide. approve / reject act on the stored proposal (a note is
+ * required to reject); the send_* decisions answer the customer in the reviewer's
+ * words: the worker's draft as it is (low confidence), edited, or written from scratch
+ * (also for a failed worker). Strict: a body that carries anything else, such as
+ * action arguments, is refused, since approval executes only what is stored.
+ */
+export const reviewDecisionSchema = z
+  .strictObject({
+    reviewId: z.string().uuid(),
+    decision: z.enum(["approve", "reject", "send_draft", "send_edited", "send_written"]),
+    note: z.string().trim().max(2000).optional(),
+    reply: z.string().trim().min(1, "The answer must not be empty").max(4000).optional(),
+    /** The item's version the reviewer's page showed: a later change makes the decision stale. */
+    expectedVersion: z.number().int().min(0).optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.decision === "reject" && !d.note) ctx.addIssue({ code: "custom", path: ["note"], message: "A note is required to reject: say why" });
+    const needsReply = d.decision === "send_edited" || d.decision === "send_written";
+    if (needsReply && !d.reply) ctx.addIssue({ code: "custom", path: ["reply"], message: "Write the answer the customer should get" });
+    if (!needsReply && d.reply !== undefined) ctx.addIssue({ code: "custom", path: ["reply"], message: "Only an edited or written answer carries a reply" });
+  });
 export type ReviewDecisionInput = z.infer<typeof reviewDecisionSchema>;
+export type Decision = ReviewDecisionInput["decision"];
+
+export type ReviewRefusal =
+  | "not_found"
+  | "already_decided"
+  | "not_claimed"
+  | "claimed_by_other"
+  | "stale"
+  | "forbidden"
+  | "invalid_decision";
 
 export type ReviewDecisionResult =
   | { ok: true; status: "approved" | "rejected" }
-  | { ok: false; error: "not_found" | "already_decided" };
+  | { ok: false; error: ReviewRefusal; claimedBy?: string };
 
 export interface ReviewDeps {
   db: Db;
   clock: Clock;
   bus?: RunEventBus;
+  /** Wall-clock time for claims and decisions (tests pin it); the business clock is `clock`. */
+  now?: () => Date;
+}
+
+/** Which decisions fit which kind of item. */
+export function decisionsFor(kind: ReviewKind): readonly Decision[] {
+  switch (kind) {
+    case "credit_over_limit":
+    case "downgrade_fee":
+      return ["approve", "reject"];
+    case "low_confidence":
+      return ["send_draft", "send_edited", "send_written", "reject"];
+    case "worker_failure":
+      return ["send_written", "reject"];
+  }
+}
+
+/** The worker's draft answer a low-confidence item holds (what send_draft sends). */
+export function draftOf(item: Pick<ReviewItem, "context">): string | null {
+  const ctx = item.context as { result?: { summary?: unknown }; workerSummary?: unknown } | null;
+  const draft = ctx?.result?.summary ?? ctx?.workerSummary;
+  return typeof draft === "string" && draft.trim() ? draft : null;
+}
+
+/**
+ * The staff member's role, read from staff_users inside the decision's transaction
+ * and locked there (FOR SHARE), so a role revoked a moment ago, or during the
+ * decision, is what counts, never the session's copy.
+ */
+async function roleAllows(tx: Tx, staffId: string, allowed: readonly string[]): Promise<boolean> {
+  const rows = await tx.$queryRaw<Array<{ role: string }>>`SELECT role FROM staff_users WHERE id = ${staffId} FOR SHARE`;
+  return rows.length === 1 && allowed.includes(rows[0].role);
+}
+
+export interface ActingStaff {
+  staff: Reviewer;
+  /** Roles that may act on review items, checked against the database in the transaction. */
+  allowedRoles: readonly string[];
+}
+
+/**
+ * Claims an item for a reviewer for `minutes` (the settings' claimMinutes): refused
+ * while another reviewer's claim is live or once the item is decided. Claiming one's
+ * own item again extends the claim.
+ */
+export async function claimReview(
+  deps: ReviewDeps,
+  input: ActingStaff & { reviewId: string; minutes: number; expectedVersion?: number },
+): Promise<{ ok: true; until: Date; version: number } | { ok: false; error: ReviewRefusal; claimedBy?: string }> {
+  const now = (deps.now ?? (() => new Date()))();
+  return deps.db.$transaction(async (tx) => {
+    if (!(await roleAllows(tx, input.staff.id, input.allowedRoles))) return { ok: false as const, error: "forbidden" as const };
+    const item = await claimReviewItem(tx, { reviewId: input.reviewId, by: input.staff, minutes: input.minutes, now, expectedVersion: input.expectedVersion });
+    if (item) return { ok: true as const, until: item.claimExpiresAt!, version: item.version };
+    const why = await claimRefusal(tx, input.reviewId, input.staff.id, now, input.expectedVersion);
+    return { ok: false as const, error: why.error === "not_claimed" ? "stale" : why.error, claimedBy: why.error === "claimed_by_other" ? why.by : undefined };
+  });
+}
+
+/** Gives a claim back: the holder's own, or anyone's for an admin (`asAdmin`). */
+export async function releaseReview(
+  deps: ReviewDeps,
+  input: ActingStaff & { reviewId: string; asAdmin: boolean; reason?: string },
+): Promise<{ ok: true } | { ok: false; error: ReviewRefusal }> {
+  return deps.db.$transaction(async (tx) => {
+    if (!(await roleAllows(tx, input.staff.id, input.allowedRoles))) return { ok: false as const, error: "forbidden" as const };
+    if (await releaseReviewItem(tx, { reviewId: input.reviewId, by: input.staff, asAdmin: input.asAdmin, reason: input.reason })) return { ok: true as const };
+    const item = await tx.reviewItem.findUnique({ where: { id: input.reviewId }, select: { status: true, claimedById: true } });
+    if (!item) return { ok: false as const, error: "not_found" as const };
+    if (item.status !== "pending") return { ok: false as const, error: "already_decided" as const };
+    return { ok: false as const, error: item.claimedById ? ("claimed_by_other" as const) : ("not_claimed" as const) };
+  });
 }
 
 /**
  * Records a reviewer's decision and carries it out, all in one transaction: the
- * compare-and-set on `pending` (two reviewers cannot both win), the approved action
- * (exactly as stored, idempotency key review:<id>), the customer's follow-up and
- * the review_decided event, and the run's completion once nothing of it waits for a
- * person. Any failure rolls all of it back and the item stays pending.
+ * reviewer's role read from the database, the compare-and-set on `pending` held by
+ * this reviewer's live claim (two reviewers cannot both win, and a stale page loses),
+ * the approved action (exactly as stored, idempotency key review:<id>), the
+ * customer's follow-up, the review_decided event and the decision's audit entry, and
+ * the run's completion once nothing of it waits for a person. Any failure rolls all
+ * of it back and the item stays pending.
  */
-export async function decideReview(deps: ReviewDeps, input: ReviewDecisionInput & { staffEmail: string }): Promise<ReviewDecisionResult> {
-  const status = input.decision === "approve" ? "approved" : "rejected";
+export async function decideReview(deps: ReviewDeps, input: ReviewDecisionInput & ActingStaff): Promise<ReviewDecisionResult> {
+  const status = input.decision === "reject" ? "rejected" : "approved";
+  const now = (deps.now ?? (() => new Date()))();
   const events: StoredRunEvent[] = [];
-  const runId = await deps.db.$transaction(
-    async (tx) => {
-      const item = await decideReviewItem(tx, { reviewId: input.reviewId, status, by: input.staffEmail, note: input.note || null });
-      if (!item) return null;
+  const out = await deps.db.$transaction(
+    async (tx): Promise<{ runId: string } | { refusal: ReviewRefusal; claimedBy?: string }> => {
+      if (!(await roleAllows(tx, input.staff.id, input.allowedRoles))) return { refusal: "forbidden" };
+      const current = await tx.reviewItem.findUnique({ where: { id: input.reviewId }, select: { kind: true, context: true } });
+      if (!current) return { refusal: "not_found" };
+      if (!decisionsFor(current.kind).includes(input.decision)) return { refusal: "invalid_decision" };
+      const reply = input.decision === "send_draft" ? draftOf(current) : (input.reply ?? null);
+      if (input.decision === "send_draft" && !reply) return { refusal: "invalid_decision" };
+      const item = await decideReviewItem(tx, {
+        reviewId: input.reviewId, status, by: input.staff, note: input.note || null, now,
+        expectedVersion: input.expectedVersion, resolution: input.decision, reply,
+      });
+      if (!item) {
+        const why = await claimRefusal(tx, input.reviewId, input.staff.id, now, input.expectedVersion);
+        return { refusal: why.error, claimedBy: why.error === "claimed_by_other" ? why.by : undefined };
+      }
+      await appendAudit(tx, {
+        kind: "review_decision", actor: input.staff.email, runId: item.runId, subject: `review:${item.id}`,
+        payload: { decision: input.decision, status, note: item.note, reply, proposedAction: item.proposedAction ?? null, staffId: input.staff.id, version: item.version },
+      });
       let outcome: ReviewOutcome = null;
       if (status === "approved") {
         const action = proposedActionSchema.safeParse(item.proposedAction);
@@ -54,15 +176,33 @@ export async function decideReview(deps: ReviewDeps, input: ReviewDecisionInput 
         }
       }
       events.push(...(await followUp(tx, item, outcome)));
-      return item.runId;
+      return { runId: item.runId };
     },
     { maxWait: 10_000, timeout: 20_000 },
   );
-  if (!runId) {
-    return { ok: false, error: (await reviewExists(deps.db, input.reviewId)) ? "already_decided" : "not_found" };
-  }
-  for (const e of events) deps.bus?.publish(runId, e);
+  if ("refusal" in out) return { ok: false, error: out.refusal, ...(out.claimedBy ? { claimedBy: out.claimedBy } : {}) };
+  for (const e of events) deps.bus?.publish(out.runId, e);
   return { ok: true, status };
+}
+
+/** Roles that decide reviews by default (the console passes its own table, lib/auth/roles AREA_ROLES.reviews). */
+export const DECIDER_ROLES = ["reviewer", "admin"] as const;
+
+/**
+ * Claims, then decides, as the staff member with this email: for scripts and tests
+ * that act as a reviewer would in two steps. The console never uses it: there a
+ * reviewer claims first and sees the item before deciding.
+ */
+export async function claimAndDecide(
+  deps: ReviewDeps,
+  input: ReviewDecisionInput & { staffEmail: string; allowedRoles?: readonly string[]; claimMinutes?: number },
+): Promise<ReviewDecisionResult> {
+  const row = await deps.db.staffUser.findUnique({ where: { email: input.staffEmail }, select: { id: true, email: true, name: true } });
+  if (!row) return { ok: false, error: "forbidden" };
+  const { staffEmail: _email, allowedRoles = DECIDER_ROLES, claimMinutes = 15, ...decision } = input;
+  const claim = await claimReview(deps, { reviewId: input.reviewId, staff: row, allowedRoles, minutes: claimMinutes });
+  if (!claim.ok) return { ok: false, error: claim.error, ...(claim.claimedBy ? { claimedBy: claim.claimedBy } : {}) };
+  return decideReview(deps, { ...decision, staff: row, allowedRoles });
 }
 
 type ReviewOutcome = { applied: boolean; reason?: string } | null;
@@ -77,7 +217,7 @@ async function followUp(tx: Tx, item: ReviewItem, outcome: ReviewOutcome): Promi
   const decision = item.status as "approved" | "rejected";
   const now = new Date();
   await tx.message.create({
-    data: { conversationId: run.conversationId, role: "assistant", content: followUpText(item.kind, decision, item.proposedAction, outcome), runId: run.id },
+    data: { conversationId: run.conversationId, role: "assistant", content: item.reply ? reviewerReplyText(item.reply) : followUpText(item.kind, decision, item.proposedAction, outcome), runId: run.id },
   });
   const events = [
     await appendEvent(tx, run.id, { type: "review_decided", reviewId: item.id, kind: item.kind, decision, by: item.decidedBy ?? "", note: item.note }, now),
@@ -88,6 +228,11 @@ async function followUp(tx: Tx, item: ReviewItem, outcome: ReviewOutcome): Promi
     }, now));
   }
   return events;
+}
+
+/** A reviewer's own answer (sent, edited or written), as the customer's follow-up. */
+export function reviewerReplyText(reply: string): string {
+  return `Update from our team: ${reply}`;
 }
 
 /** What the customer is told after a human decided. Internal notes are never shown. */

@@ -12,7 +12,7 @@ import { resetWorld, seedIfEmpty } from "../../lib/db/seed";
 import { localModels } from "../../lib/models/registry";
 import { createEngine, recoverRuns, startRecoveryLoop, submitMessage } from "../../lib/orchestrator/engine";
 import { startRun } from "../../lib/orchestrator/run-executor";
-import { decideReview } from "../../lib/orchestrator/review-decisions";
+import { claimAndDecide } from "../../lib/orchestrator/review-decisions";
 import { createRun } from "../../lib/orchestrator/store";
 import { loadWorld } from "../../lib/world/fixture";
 import { exitAfterFlush } from "../exit-after-flush";
@@ -45,7 +45,7 @@ async function replyLostWhenReviewDecidedEarly(db: Db) {
     onBoundary: async (name, runId) => {
       if (name !== "workers_done") return;
       const item = await db.reviewItem.findFirstOrThrow({ where: { runId, status: "pending" } });
-      await decideReview({ db, clock }, { reviewId: item.id, decision: "approve", staffEmail: "reviewer@switchboard.local" });
+      await claimAndDecide({ db, clock }, { reviewId: item.id, decision: "approve", staffEmail: "reviewer@switchboard.local" });
     },
   });
   const { run, done } = await submitMessage(deps, { customerId: "C-1002", message: "There's an $85 international roaming charge on my bill. I never turned that on, please remove it." });

@@ -4,7 +4,7 @@
 import type pg from "pg";
 import type { Db } from "../../lib/db/client";
 import { resetWorld } from "../../lib/db/seed";
-import { decideReview, type ReviewDeps } from "../../lib/orchestrator/review-decisions";
+import { claimAndDecide, type ReviewDeps } from "../../lib/orchestrator/review-decisions";
 import { loadWorld } from "../../lib/world/fixture";
 import { checkRound, type Counts, type Finding } from "./check";
 import { sleep, type AppProcess } from "./cluster";
@@ -49,10 +49,10 @@ export async function runStates(pool: pg.Pool, ids: string[]) {
 async function decide(ctx: RoundContext, reviewId: string, findings: Finding[]): Promise<{ raced: boolean }> {
   const decision = Math.random() < 0.75 ? "approve" : "reject";
   const raced = Math.random() < 1 / 3;
-  const calls = [decideReview(ctx.reviews, { reviewId, decision, staffEmail: "reviewer@switchboard.local" })];
+  const calls = [claimAndDecide(ctx.reviews, { reviewId, decision, staffEmail: "reviewer@switchboard.local" })];
   if (raced) {
     const other = Math.random() < 0.5 ? decision : decision === "approve" ? "reject" : "approve";
-    calls.push(decideReview(ctx.reviews, { reviewId, decision: other, staffEmail: "admin@switchboard.local" }));
+    calls.push(claimAndDecide(ctx.reviews, { reviewId, decision: other, staffEmail: "admin@switchboard.local" }));
   }
   const results = await Promise.allSettled(calls);
   const wins = results.filter((r) => r.status === "fulfilled" && r.value.ok).length;

@@ -1,24 +1,71 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { requireRoleForAction } from "@/lib/auth/session";
+import { z } from "zod";
+import { requireRoleFromDatabase } from "@/lib/auth/session";
 import { AREA_ROLES } from "@/lib/auth/roles";
-import { getEngine } from "@/lib/server/engine";
-import { decideReview } from "@/lib/orchestrator/review-decisions";
+import { getEngine, getSettingsSource } from "@/lib/server/engine";
+import { claimReview, decideReview, releaseReview, type ReviewRefusal } from "@/lib/orchestrator/review-decisions";
 import { parseDecisionInput } from "@/lib/reviews/decision-input";
 
+// Thin, like every action: parse, check the role against the database (a session's
+// copy of the role may be minutes out of date), call lib, revalidate. The decision
+// itself reads the role again inside its transaction.
+
+export type ReviewActionError = "invalid_input" | "unauthorized" | ReviewRefusal;
 export type DecisionActionResult =
   | { ok: true; status: "approved" | "rejected" }
-  | { ok: false; error: "invalid_input" | "unauthorized" | "forbidden" | "not_found" | "already_decided" };
+  | { ok: false; error: ReviewActionError; claimedBy?: string; issues?: { path: string; message: string }[] };
+export type ClaimActionResult = { ok: true } | { ok: false; error: ReviewActionError; claimedBy?: string };
 
-/** Approves or rejects one pending review item for the signed-in reviewer. */
+const idSchema = z.object({ reviewId: z.string().uuid(), expectedVersion: z.coerce.number().int().min(0).optional() });
+
+function revalidate(reviewId: string) {
+  revalidatePath("/reviews");
+  revalidatePath(`/reviews/${reviewId}`);
+}
+
+async function actingStaff() {
+  const access = await requireRoleFromDatabase(AREA_ROLES.reviews);
+  if (!access.ok) return { ok: false as const, error: access.error };
+  return { ok: true as const, acting: { staff: { id: access.staff.id, email: access.staff.email, name: access.staff.name }, allowedRoles: AREA_ROLES.reviews } };
+}
+
+/** Decides one item the signed-in reviewer holds: approve, reject (with a note) or answer the customer. */
 export async function decideReviewAction(_prev: DecisionActionResult | null, formData: FormData): Promise<DecisionActionResult> {
-  const parsed = parseDecisionInput({ reviewId: formData.get("reviewId"), decision: formData.get("decision"), note: formData.get("note") });
-  if (!parsed.ok) return { ok: false, error: "invalid_input" };
+  const parsed = parseDecisionInput({
+    reviewId: formData.get("reviewId"), decision: formData.get("decision"), note: formData.get("note"),
+    reply: formData.get("reply"), expectedVersion: formData.get("expectedVersion"),
+  });
+  if (!parsed.ok) return { ok: false, error: "invalid_input", issues: parsed.issues };
   // Checked here, not only on the page: an action is reachable by a direct POST.
-  const access = await requireRoleForAction(AREA_ROLES.reviews);
-  if (!access.ok) return access;
-  const result = await decideReview(getEngine(), { ...parsed.input, staffEmail: access.staff.email });
-  if (result.ok) revalidatePath("/reviews");
+  const who = await actingStaff();
+  if (!who.ok) return who;
+  const result = await decideReview(getEngine(), { ...parsed.input, ...who.acting });
+  if (result.ok || result.error !== "forbidden") revalidate(parsed.input.reviewId);
+  return result;
+}
+
+/** Claims an item for the signed-in reviewer for the configured claim time. */
+export async function claimReviewAction(_prev: ClaimActionResult | null, formData: FormData): Promise<ClaimActionResult> {
+  const parsed = idSchema.safeParse({ reviewId: formData.get("reviewId"), expectedVersion: formData.get("expectedVersion") || undefined });
+  if (!parsed.success) return { ok: false, error: "invalid_input" };
+  const who = await actingStaff();
+  if (!who.ok) return who;
+  const minutes = (await getSettingsSource().current()).settings.policy.claimMinutes;
+  const result = await claimReview(getEngine(), { ...parsed.data, ...who.acting, minutes });
+  revalidate(parsed.data.reviewId);
+  return result.ok ? { ok: true } : result;
+}
+
+/** Gives a claim back: one's own, or (admins) anyone's. */
+export async function releaseReviewAction(_prev: ClaimActionResult | null, formData: FormData): Promise<ClaimActionResult> {
+  const parsed = idSchema.safeParse({ reviewId: formData.get("reviewId") });
+  if (!parsed.success) return { ok: false, error: "invalid_input" };
+  const who = await actingStaff();
+  if (!who.ok) return who;
+  const asAdmin = (await requireRoleFromDatabase(["admin"])).ok;
+  const result = await releaseReview(getEngine(), { reviewId: parsed.data.reviewId, ...who.acting, asAdmin });
+  revalidate(parsed.data.reviewId);
   return result;
 }

@@ -1,5 +1,7 @@
 import type { Prisma, ReviewItem, ReviewKind } from "../../generated/prisma/client";
+import { appendAudit } from "../../db/audit";
 import type { Db, Tx } from "../../db/client";
+import { REVIEW_QUEUE_TOPIC, RUN_EVENTS_CHANNEL } from "../../db/run-notifications";
 import { recordTransition } from "./transition";
 
 // Review items: created once per (run, task, kind), decided once (pending →
@@ -30,20 +32,120 @@ export async function requestReviewItem(db: Db | Tx, input: NewReviewItem): Prom
     }],
     skipDuplicates: true,
   });
+  if (count === 1) await notifyReviewQueue(db);
   return { item: await db.reviewItem.findUniqueOrThrow({ where: key }), created: count === 1 };
 }
 
-/** pending → approved | rejected, by one reviewer; null when the item is not pending (or does not exist). */
-export async function decideReviewItem(
+/**
+ * Tells every app process's queue followers that the pending set changed. Sent on the
+ * run-event channel with a topic that no run id can equal; inside a transaction it is
+ * delivered at commit, so nobody rereads before the change is visible.
+ */
+export async function notifyReviewQueue(db: Db | Tx): Promise<void> {
+  await db.$executeRaw`SELECT pg_notify(${RUN_EVENTS_CHANNEL}, ${REVIEW_QUEUE_TOPIC})`;
+}
+
+/** The reviewer acting on an item: their staff_users row. */
+export interface Reviewer {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export type ClaimRefusal =
+  | { error: "not_found" }
+  | { error: "already_decided" }
+  | { error: "claimed_by_other"; by: string; until: Date }
+  | { error: "not_claimed" }
+  | { error: "stale"; version: number };
+
+/** Why a claim or decision compare-and-set found nothing to change, read after the fact. */
+export async function claimRefusal(db: Db | Tx, reviewId: string, staffId: string, now: Date, expectedVersion?: number): Promise<ClaimRefusal> {
+  const item = await db.reviewItem.findUnique({ where: { id: reviewId }, select: { status: true, claimedById: true, claimedByName: true, claimExpiresAt: true, version: true } });
+  if (!item) return { error: "not_found" };
+  if (item.status !== "pending") return { error: "already_decided" };
+  const held = item.claimedById !== null && item.claimExpiresAt !== null && item.claimExpiresAt > now;
+  if (held && item.claimedById !== staffId) return { error: "claimed_by_other", by: item.claimedByName ?? "another reviewer", until: item.claimExpiresAt! };
+  if (expectedVersion !== undefined && item.version !== expectedVersion) return { error: "stale", version: item.version };
+  return { error: "not_claimed" };
+}
+
+/**
+ * Claims a pending item for `by` until now + `minutes`: only when nobody holds it, the
+ * holder's claim has lapsed, or `by` holds it already (which extends it). Returns the
+ * item, or null when the compare-and-set found it decided or held by someone else.
+ */
+export async function claimReviewItem(
   tx: Tx,
-  input: { reviewId: string; status: "approved" | "rejected"; by: string; note: string | null },
+  input: { reviewId: string; by: Reviewer; minutes: number; now: Date; expectedVersion?: number },
 ): Promise<ReviewItem | null> {
+  const { reviewId, by, now } = input;
+  const until = new Date(now.getTime() + input.minutes * 60_000);
   const r = await tx.reviewItem.updateMany({
-    where: { id: input.reviewId, status: "pending" },
-    data: { status: input.status, decidedBy: input.by, note: input.note, decidedAt: new Date() },
+    where: {
+      id: reviewId,
+      status: "pending",
+      ...(input.expectedVersion !== undefined ? { version: input.expectedVersion } : {}),
+      OR: [{ claimedById: null }, { claimExpiresAt: { lte: now } }, { claimedById: by.id }],
+    },
+    data: { claimedById: by.id, claimedByEmail: by.email, claimedByName: by.name, claimExpiresAt: until, version: { increment: 1 } },
   });
   if (r.count !== 1) return null;
-  await recordTransition(tx, { entity: "review", id: input.reviewId, from: "pending", to: input.status, by: input.by });
+  const item = await tx.reviewItem.findUniqueOrThrow({ where: { id: reviewId } });
+  await appendAudit(tx, { kind: "review_claimed", actor: by.email, runId: item.runId, subject: `review:${reviewId}`, payload: { until: until.toISOString(), version: item.version } });
+  await notifyReviewQueue(tx);
+  return item;
+}
+
+/**
+ * Gives a pending item's claim back. The holder may always release it; `asAdmin` may
+ * release anyone's. Returns the item, or null when there was nothing to release.
+ */
+export async function releaseReviewItem(
+  tx: Tx,
+  input: { reviewId: string; by: Reviewer; asAdmin: boolean; reason?: string },
+): Promise<ReviewItem | null> {
+  const before = await tx.reviewItem.findUnique({ where: { id: input.reviewId }, select: { claimedByEmail: true } });
+  const r = await tx.reviewItem.updateMany({
+    where: { id: input.reviewId, status: "pending", claimedById: input.asAdmin ? { not: null } : input.by.id },
+    data: { claimedById: null, claimedByEmail: null, claimedByName: null, claimExpiresAt: null, version: { increment: 1 } },
+  });
+  if (r.count !== 1) return null;
+  const item = await tx.reviewItem.findUniqueOrThrow({ where: { id: input.reviewId } });
+  await appendAudit(tx, {
+    kind: "review_released", actor: input.by.email, runId: item.runId, subject: `review:${input.reviewId}`,
+    payload: { heldBy: before?.claimedByEmail ?? null, reason: input.reason ?? null, version: item.version },
+  });
+  await notifyReviewQueue(tx);
+  return item;
+}
+
+/**
+ * pending → approved | rejected, by the reviewer who holds a live claim on it (and,
+ * when given, at the version the reviewer's page showed); null when the
+ * compare-and-set matched nothing: decided already, not claimed, claimed by someone
+ * else, or changed since.
+ */
+export async function decideReviewItem(
+  tx: Tx,
+  input: {
+    reviewId: string; status: "approved" | "rejected"; by: Reviewer; note: string | null; now: Date;
+    expectedVersion?: number; resolution?: string; reply?: string | null;
+  },
+): Promise<ReviewItem | null> {
+  const r = await tx.reviewItem.updateMany({
+    where: {
+      id: input.reviewId, status: "pending", claimedById: input.by.id, claimExpiresAt: { gt: input.now },
+      ...(input.expectedVersion !== undefined ? { version: input.expectedVersion } : {}),
+    },
+    data: {
+      status: input.status, decidedBy: input.by.email, note: input.note, decidedAt: input.now, version: { increment: 1 },
+      resolution: input.resolution ?? (input.status === "approved" ? "approve" : "reject"), reply: input.reply ?? null,
+    },
+  });
+  if (r.count !== 1) return null;
+  await recordTransition(tx, { entity: "review", id: input.reviewId, from: "pending", to: input.status, by: input.by.email });
+  await notifyReviewQueue(tx);
   return tx.reviewItem.findUniqueOrThrow({ where: { id: input.reviewId } });
 }
 

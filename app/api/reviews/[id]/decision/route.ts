@@ -1,33 +1,38 @@
 import { revalidatePath } from "next/cache";
-import { AREA_ROLES, checkAccess } from "@/lib/auth/roles";
-import { getStaffSession } from "@/lib/auth/session";
+import { AREA_ROLES } from "@/lib/auth/roles";
+import { requireRoleFromDatabase } from "@/lib/auth/session";
 import { staffAccessError } from "@/lib/http/auth-errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
 import { readGuardedJson } from "@/lib/http/request-guard";
 import { decideReview } from "@/lib/orchestrator/review-decisions";
 import { parseDecisionInput } from "@/lib/reviews/decision-input";
+import { REFUSAL_HTTP, REFUSAL_MESSAGES } from "@/lib/reviews/refusals";
 import { getEngine } from "@/lib/server/engine";
 
-/** Approve or reject a pending review item: JSON body `{ decision: "approve" | "reject", note? }`. */
+/**
+ * Decide a review item the caller holds a claim on: JSON body
+ * `{ decision: "approve" | "reject" | "send_draft" | "send_edited" | "send_written", note?, reply?, expectedVersion? }`.
+ */
 export const POST = withApiErrors("review", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
   // Staff authenticate by cookie only, so no Bearer way out: the request must come from
   // Switchboard's own pages, as JSON (a cross-site form post with the session stops here).
-  const body = await readGuardedJson(req, { surface: "review", expected: "{ decision, note? }" });
-  const access = checkAccess(await getStaffSession(), AREA_ROLES.reviews);
+  const body = await readGuardedJson(req, { surface: "review", expected: "{ decision, note?, reply?, expectedVersion? }" });
+  // The role as the database has it now, not as the session cookie remembers it.
+  const access = await requireRoleFromDatabase(AREA_ROLES.reviews);
   if (!access.ok) throw staffAccessError(access, "review");
 
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw invalidInput("review", [{ path: "", message: "expected a JSON object" }]);
   }
-  const fields = body as Record<string, unknown>;
-  const parsed = parseDecisionInput({ reviewId: (await ctx.params).id, decision: fields.decision, note: fields.note });
+  const parsed = parseDecisionInput({ ...(body as Record<string, unknown>), reviewId: (await ctx.params).id, decision: (body as Record<string, unknown>).decision });
   if (!parsed.ok) throw invalidInput("review", parsed.issues);
 
-  const result = await decideReview(getEngine(), { ...parsed.input, staffEmail: access.staff.email });
+  const staff = { id: access.staff.id, email: access.staff.email, name: access.staff.name };
+  const result = await decideReview(getEngine(), { ...parsed.input, staff, allowedRoles: AREA_ROLES.reviews });
   if (!result.ok) {
-    throw result.error === "not_found"
-      ? new ApiError("not_found:review", "No such review item.")
-      : new ApiError("conflict:review", "This review item was already decided.", { details: { reason: "already_decided" } });
+    throw new ApiError(`${REFUSAL_HTTP[result.error]}:review`, REFUSAL_MESSAGES[result.error], {
+      details: { reason: result.error, ...(result.claimedBy ? { claimedBy: result.claimedBy } : {}) },
+    });
   }
   revalidatePath("/reviews");
   return Response.json({ ok: true, status: result.status }, { headers: { "cache-control": "no-store" } });

@@ -1,0 +1,173 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { ChatPage } from "./pages/chat-page";
+import { ReviewItemPage, ReviewQueuePage } from "./pages/review-queue-page";
+import { SignInPage } from "./pages/sign-in-page";
+import { dbQuery } from "./support/db";
+import { SAME_ORIGIN } from "./support/env";
+import { deleteSeededReview, insertPendingReview, readReview } from "./support/review-fixtures";
+
+// A reviewer's shift on the real engine: items arrive from customers' chats while the
+// queue is open, are claimed, checked on their own page and decided; the customers hear
+// of it in their open chats.
+
+async function staffPage(browser: Browser, who: "reviewer" | "auditor" | "admin", path: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await new SignInPage(page).signInAs(who, path);
+  return page;
+}
+
+async function reviewOf(runId: string, kind: string): Promise<string> {
+  await expect.poll(async () => (await dbQuery<{ id: string }>(`SELECT id FROM review_items WHERE "runId" = $1 AND kind = $2`, [runId, kind])).length).toBe(1);
+  const [row] = await dbQuery<{ id: string }>(`SELECT id FROM review_items WHERE "runId" = $1 AND kind = $2`, [runId, kind]);
+  return row.id;
+}
+
+test.describe("a review shift", () => {
+  test("C-1002's $85 credit arrives live, is claimed and approved once; C-1005's $160 downgrade is rejected with a note", async ({ page, browser }) => {
+    test.setTimeout(180_000);
+    await dbQuery(`UPDATE review_items SET status = 'rejected', "decidedBy" = 'e2e-cleanup' WHERE status = 'pending'`);
+    const reviewer = await staffPage(browser, "reviewer", "/reviews");
+    const queue = new ReviewQueuePage(reviewer);
+    await expect(queue.heading).toBeVisible();
+    await expect(queue.navCount).toHaveText("0");
+    const creditsBefore = Number((await dbQuery<{ n: string }>(`SELECT count(*) AS n FROM credits WHERE "customerId" = 'C-1002' AND source = 'approved'`))[0].n);
+
+    // The customer asks; the reviewer's open queue and nav count pick it up without a reload.
+    const chat = new ChatPage(page);
+    await chat.goto();
+    await chat.startAs("C-1002", "Marcus Lee");
+    await chat.sendMessage("There's an $85 international roaming charge on my bill. I never turned that on, please remove it.");
+    await expect(await chat.lastReplyWhenDone()).toHaveAttribute("data-phase", "awaiting_review");
+    const creditReview = await reviewOf(await chat.lastRunId(), "credit_over_limit");
+    await expect(queue.item(creditReview)).toBeVisible({ timeout: 15_000 });
+    await expect(queue.navCount).toHaveText("1");
+    await expect(queue.item(creditReview)).toContainText("Credit $85.00");
+    await expect(queue.item(creditReview)).toContainText("Billing");
+
+    // The item's own page: the stored action, the facts and the rule with its numbers, the timeline.
+    const detail = await queue.open(creditReview);
+    await expect(reviewer).toHaveURL(new RegExp(`/reviews/${creditReview}$`));
+    await expect(reviewer.getByTestId("review-message")).toContainText("$85 international roaming charge");
+    await expect(reviewer.getByTestId("review-proposed-tool")).toHaveText("issue_credit");
+    expect(JSON.parse(await reviewer.getByTestId("review-proposed-json").innerText())).toMatchObject({ type: "credit", amountCents: 8500 });
+    await expect(reviewer.getByTestId("review-policy-numbers")).toContainText("$85.00");
+    await expect(reviewer.getByTestId("review-policy-numbers")).toContainText("$50.00");
+    await expect(reviewer.getByTestId("fact-contract-end")).toHaveText(/\d{4}-\d{2}-\d{2}/);
+    await expect(reviewer.getByTestId("fact-balance")).toHaveText(/\$/);
+    await expect(reviewer.getByTestId("run-timeline-event").first()).toBeVisible();
+    await expect(reviewer.locator('[data-testid="run-timeline-event"][data-event-type="review_requested"]')).toHaveCount(1);
+
+    // No decision before a claim; after it, approve.
+    await expect(detail.decisionForm).toHaveCount(0);
+    await detail.claim();
+    await detail.decide("approve", "Roaming pass never activated (internal)");
+    await expect(detail.decided).toContainText("Approved by reviewer@switchboard.local");
+    expect(Number((await dbQuery<{ n: string }>(`SELECT count(*) AS n FROM credits WHERE "customerId" = 'C-1002' AND source = 'approved'`))[0].n)).toBe(creditsBefore + 1);
+    await expect(chat.followUps).toHaveCount(1, { timeout: 15_000 });
+    await expect(chat.followUps.first()).toContainText("approved the $85.00 credit");
+    await expect(chat.page.getByTestId("chat-messages")).not.toContainText("internal");
+
+    // The downgrade with a fee: rejected, and a rejection needs a note.
+    const chat2 = new ChatPage(await (await browser.newContext()).newPage());
+    await chat2.goto();
+    await chat2.startAs("C-1005", "Aisha Karim");
+    await chat2.sendMessage("I want to downgrade to the Fiber 100 plan, money is tight right now.");
+    await chat2.lastReplyWhenDone();
+    const downgrade = await reviewOf(await chat2.lastRunId(), "downgrade_fee");
+    const planBefore = (await dbQuery<{ planId: string }>(`SELECT "planId" FROM customers WHERE id = 'C-1005'`))[0].planId;
+    await queue.goto();
+    await expect(queue.item(downgrade)).toContainText("$160.00");
+    const second = await queue.open(downgrade);
+    await expect(reviewer.getByTestId("fact-fee")).toContainText("$160.00");
+    await second.claim();
+    await second.decide("reject");
+    await expect(second.error).toContainText("note is required");
+    await second.decide("reject", "Fee waiver is not ours to grant; offered a call back");
+    await expect(second.decided).toContainText("Rejected by reviewer@switchboard.local");
+    expect((await dbQuery<{ planId: string }>(`SELECT "planId" FROM customers WHERE id = 'C-1005'`))[0].planId).toBe(planBefore);
+    await expect(chat2.followUps.last()).toContainText("not approved, so your plan stays as it is", { timeout: 15_000 });
+    expect(await readReview(downgrade)).toEqual({ status: "rejected", decidedBy: "reviewer@switchboard.local", note: "Fee waiver is not ours to grant; offered a call back" });
+    await reviewer.context().close();
+  });
+
+  test("an overdue item is flagged and first; a claim keeps others out until an admin releases it", async ({ browser }) => {
+    const overdue = await insertPendingReview({ customerId: "C-1002", summary: "Credit of $80.00 waiting since this morning", minutesAgo: 300 });
+    const fresh = await insertPendingReview({ customerId: "C-1003", summary: "Credit of $60.00 just in", minutesAgo: 1 });
+    try {
+      const reviewer = await staffPage(browser, "reviewer", "/reviews");
+      const queue = new ReviewQueuePage(reviewer);
+      await expect(queue.items.first()).toHaveAttribute("data-review-id", overdue.reviewId);
+      await expect(queue.item(overdue.reviewId).getByTestId("review-overdue")).toBeVisible();
+      await expect(queue.item(fresh.reviewId).getByTestId("review-overdue")).toHaveCount(0);
+      await queue.goto("?overdue=1");
+      await expect(queue.item(fresh.reviewId)).toHaveCount(0);
+      await expect(queue.item(overdue.reviewId)).toBeVisible();
+
+      const mine = new ReviewItemPage(reviewer);
+      await mine.goto(overdue.reviewId);
+      await mine.claim();
+
+      // The admin sees who holds it, cannot decide it, and releases it.
+      const admin = await staffPage(browser, "admin", `/reviews/${overdue.reviewId}`);
+      const theirs = new ReviewItemPage(admin);
+      await expect(theirs.claimStatus).toContainText("Riley Reviewer holds this item");
+      await expect(theirs.decisionForm).toHaveCount(0);
+      const forged = await admin.request.post(`/api/reviews/${overdue.reviewId}/decision`, { headers: SAME_ORIGIN, data: { decision: "approve" } });
+      expect(forged.status()).toBe(409);
+      expect((await forged.json()).error.details).toMatchObject({ reason: "claimed_by_other", claimedBy: "Riley Reviewer" });
+      await theirs.releaseButton.click();
+      await expect(theirs.claimStatus).toContainText("Nobody holds this item");
+      // The reviewer's open page follows: the claim is gone there too.
+      await expect(mine.claimStatus).toContainText("Nobody holds this item", { timeout: 15_000 });
+      expect(await readReview(overdue.reviewId)).toMatchObject({ status: "pending" });
+      await admin.context().close();
+      await reviewer.context().close();
+    } finally {
+      await deleteSeededReview(overdue);
+      await deleteSeededReview(fresh);
+    }
+  });
+
+  test("an auditor reads the item without decision controls, and a forged decision from the auditor is refused", async ({ browser }) => {
+    const seeded = await insertPendingReview({ customerId: "C-1002", summary: "Credit of $80.00 for a duplicate charge" });
+    try {
+      const auditor = await staffPage(browser, "auditor", `/reviews/${seeded.reviewId}`);
+      const detail = new ReviewItemPage(auditor);
+      await expect(detail.root).toHaveAttribute("data-review-id", seeded.reviewId);
+      await expect(auditor.getByTestId("review-message")).toBeVisible();
+      await expect(detail.readOnly).toBeVisible();
+      await expect(detail.claimButton).toHaveCount(0);
+      await expect(auditor.getByTestId("review-approve")).toHaveCount(0);
+      await expect(auditor.getByTestId("review-reject")).toHaveCount(0);
+      for (const url of [`/api/reviews/${seeded.reviewId}/claim`, `/api/reviews/${seeded.reviewId}/decision`]) {
+        const res = await auditor.request.post(url, { headers: SAME_ORIGIN, data: url.endsWith("claim") ? {} : { decision: "approve" } });
+        expect(res.status(), url).toBe(403);
+        expect((await res.json()).error.code).toBe("forbidden:review");
+      }
+      expect(await readReview(seeded.reviewId)).toEqual({ status: "pending", decidedBy: null, note: null });
+      await auditor.context().close();
+    } finally {
+      await deleteSeededReview(seeded);
+    }
+  });
+
+  test("a reviewer demoted in the database is refused at once, although the session cookie is still valid", async ({ browser }) => {
+    const seeded = await insertPendingReview({ customerId: "C-1002", summary: "Credit of $80.00 for a duplicate charge" });
+    const reviewer = await staffPage(browser, "reviewer", `/reviews/${seeded.reviewId}`);
+    try {
+      await new ReviewItemPage(reviewer).claim();
+      await dbQuery(`UPDATE staff_users SET role = 'auditor' WHERE email = 'reviewer@switchboard.local'`);
+      const res = await reviewer.request.post(`/api/reviews/${seeded.reviewId}/decision`, { headers: SAME_ORIGIN, data: { decision: "approve" } });
+      expect(res.status()).toBe(403);
+      // The same cookie still reads as a reviewer's session.
+      expect((await (await reviewer.request.get("/api/auth/session")).json()).user.role).toBe("reviewer");
+      await reviewer.getByTestId("review-approve").click();
+      await expect(reviewer.getByTestId("review-decision-error")).toHaveAttribute("data-error", "forbidden");
+      expect(await readReview(seeded.reviewId)).toEqual({ status: "pending", decidedBy: null, note: null });
+    } finally {
+      await dbQuery(`UPDATE staff_users SET role = 'reviewer' WHERE email = 'reviewer@switchboard.local'`);
+      await reviewer.context().close();
+      await deleteSeededReview(seeded);
+    }
+  });
+});
