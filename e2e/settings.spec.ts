@@ -80,6 +80,7 @@ test.describe("settings", () => {
     await expect(settings.metric("escalationRate").getByTestId("trial-delta")).toContainText("+");
     await expect(settings.metric("unsafeActions").getByTestId("trial-delta")).toHaveText("—");
     await expect(settings.trialChanged).toContainText("credit $30 to review");
+    await page.screenshot({ path: "test-results/screens/settings-trial-desktop-light.png", fullPage: true });
 
     // A reason is required.
     await settings.save.click();
@@ -94,7 +95,11 @@ test.describe("settings", () => {
     // C-1001's $30 late-fee credit now waits for a person.
     expect(await askLateFee(page)).toEqual({ status: "awaiting_review", settingsVersion: before + 1, credits: [], reviews: ["credit_over_limit:pending"] });
 
-    // Roll back to the version before; the next run credits automatically again.
+    // Roll back to the version before (its preview shows what changes); the next run credits automatically again.
+    const preview = await settings.openRollback(before);
+    await expect(preview).toContainText("Auto-credit limit");
+    await expect(preview.getByTestId("settings-change")).toHaveCount(1);
+    await expect(preview).toContainText("$50");
     await settings.rollbackTo(before, "Audit finished: back to the usual limit");
     await expect(settings.version).toContainText(String(before + 2));
     await expect(settings.historyEntry(before + 2).getByTestId("settings-history-restored")).toHaveText(`restores v${before}`);
@@ -119,4 +124,22 @@ test.describe("settings", () => {
     await expect(new TopNav(page).link("settings")).toHaveCount(0);
     await expect(page.getByTestId("settings-editor")).toHaveCount(0);
   });
+
+  for (const scheme of ["light", "dark"] as const) {
+    for (const [label, width, height] of [["desktop", 1280, 900], ["phone", 390, 844]] as const) {
+      test(`screenshots: /settings with a change and an error, ${label}, ${scheme}`, async ({ page }) => {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.setViewportSize({ width, height });
+        await new SignInPage(page).signInAs("admin", "/settings");
+        const settings = new SettingsPage(page);
+        await settings.field("policy.autoCreditLimitCents").fill("20");
+        await expect(settings.diff).toContainText("$20");
+        await page.screenshot({ path: `test-results/screens/settings-diff-${label}-${scheme}.png`, fullPage: true });
+        await settings.field("workers.billing.timeoutMs").fill("0");
+        await expect(page.getByText("Timeout must be at least 1000 ms")).toBeVisible();
+        await page.getByText("Timeout must be at least 1000 ms").evaluate((el) => el.scrollIntoView({ block: "center" }));
+        await page.screenshot({ path: `test-results/screens/settings-error-${label}-${scheme}.png`, fullPage: false });
+      });
+    }
+  }
 });

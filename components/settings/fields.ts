@@ -7,7 +7,10 @@ export type FieldKind = "money" | "int" | "ratio" | "decimal" | "bool" | "model"
 
 export interface FieldSpec {
   path: string;
+  /** The name in the diff and the history (says which worker or review kind). */
   label: string;
+  /** The name on the form, where a group heading already says which worker. */
+  short?: string;
   kind: FieldKind;
   unit?: string;
   help?: string;
@@ -36,12 +39,12 @@ export const reviewKindFields = (): FieldSpec[][] =>
   ]);
 
 export const workerFields = (name: string): FieldSpec[] => [
-  { path: `workers.${name}.enabled`, label: `${workerLabel(name)} worker`, kind: "bool" },
-  { path: `workers.${name}.modelId`, label: `${workerLabel(name)} model id`, kind: "model", help: "Empty: the environment's model for this worker." },
-  { path: `workers.${name}.confidenceThreshold`, label: `${workerLabel(name)} confidence threshold`, kind: "ratio", help: "0 to 1; below it a person reviews the answer." },
-  { path: `workers.${name}.timeoutMs`, label: `${workerLabel(name)} timeout`, kind: "int", unit: "ms" },
-  { path: `workers.${name}.maxToolSteps`, label: `${workerLabel(name)} max tool steps`, kind: "int" },
-  { path: `workers.${name}.retries`, label: `${workerLabel(name)} retries`, kind: "int" },
+  { path: `workers.${name}.enabled`, label: `${workerLabel(name)} worker`, short: "Enabled", kind: "bool" },
+  { path: `workers.${name}.modelId`, label: `${workerLabel(name)} model id`, short: "Model id", kind: "model", help: "Empty: the environment's model." },
+  { path: `workers.${name}.confidenceThreshold`, label: `${workerLabel(name)} confidence threshold`, short: "Confidence threshold", kind: "ratio", help: "0 to 1; below it a person reviews." },
+  { path: `workers.${name}.timeoutMs`, label: `${workerLabel(name)} timeout`, short: "Timeout", kind: "int", unit: "ms" },
+  { path: `workers.${name}.maxToolSteps`, label: `${workerLabel(name)} max tool steps`, short: "Max tool steps", kind: "int" },
+  { path: `workers.${name}.retries`, label: `${workerLabel(name)} retries`, short: "Retries after a failure", kind: "int" },
 ];
 
 export const ALERT_FIELDS: FieldSpec[] = [

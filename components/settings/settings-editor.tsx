@@ -133,7 +133,21 @@ export function SettingsEditor({ version, settings, evalFiles, defaultFiles }: {
         </Section>
       </div>
 
-      <aside className="lg:sticky lg:top-20 lg:self-start" aria-labelledby="review-changes-title">
+      {diff.length > 0 || errorCount > 0 ? (
+        // On a phone the review panel sits below the long form: this bar says what is pending and leads there.
+        <div className="fixed inset-x-0 bottom-0 z-10 border-t border-zinc-200 bg-white/95 px-4 py-2.5 backdrop-blur lg:hidden dark:border-zinc-800 dark:bg-zinc-900/95" data-testid="settings-mobile-bar">
+          <div className="mx-auto flex max-w-6xl items-center gap-3">
+            <p className={`text-sm ${errorCount ? "text-red-700 dark:text-red-300" : "text-zinc-700 dark:text-zinc-300"}`}>
+              {errorCount ? (errorCount === 1 ? "1 field needs fixing" : `${errorCount} fields need fixing`) : diff.length === 1 ? "1 unsaved change" : `${diff.length} unsaved changes`}
+            </p>
+            <a href="#settings-review" className={`${buttonStyles.primary} ml-auto`}>
+              Review
+            </a>
+          </div>
+        </div>
+      ) : null}
+
+      <aside className="scroll-mt-20 pb-16 lg:sticky lg:top-20 lg:self-start lg:pb-0" aria-labelledby="review-changes-title" id="settings-review">
         <div className={`${cardStyles} p-5`} data-testid="settings-review">
           <h2 id="review-changes-title" className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">
             Review changes
@@ -241,7 +255,7 @@ function Field({ spec, value, error, onChange }: { spec: FieldSpec; value: strin
             data-testid={testId}
             aria-describedby={describedBy}
           />
-          {spec.label}
+          {spec.short ?? spec.label}
           {spec.locked ? <span className="text-xs font-normal text-zinc-500 dark:text-zinc-400">always on</span> : null}
         </label>
         {error ? <FieldError id={`${id}-error`} message={error} /> : null}
@@ -252,7 +266,7 @@ function Field({ spec, value, error, onChange }: { spec: FieldSpec; value: strin
   return (
     <div>
       <label htmlFor={id} className={labelStyles}>
-        {spec.label}
+        {spec.short ?? spec.label}
       </label>
       <div className="relative mt-1.5">
         {prefix ? <span className="pointer-events-none absolute inset-y-0 left-3 flex items-center text-sm text-zinc-500">{prefix}</span> : null}

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { rollbackSettingsAction } from "@/app/(console)/settings/actions";
 import { buttonStyles, cardStyles, inputStyles } from "@/components/ui/styles";
-import type { SettingsChange } from "@/lib/contracts";
+import { diffSettings, type Settings, type SettingsChange } from "@/lib/contracts";
 import { ChangeList } from "./change-list";
 import { ALERT_FIELDS, POLICY_FIELDS, reviewKindFields, workerFields, type FieldSpec } from "./fields";
 
@@ -15,6 +15,8 @@ export interface HistoryEntry {
   createdAt: string;
   restoredVersion: number | null;
   diff: SettingsChange[];
+  /** The version's whole document, to show what a rollback to it would change. */
+  settings: unknown;
 }
 
 /** Labels for any path a stored diff may hold (workers are read from the path itself). */
@@ -27,7 +29,7 @@ const when = (iso: string) =>
   new Date(iso).toLocaleString("en-US", { month: "short", day: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "UTC" }) + " UTC";
 
 /** Every version, newest first: who, when, why and what changed; any earlier one can be restored as a new version. */
-export function SettingsHistory({ currentVersion, versions }: { currentVersion: number; versions: HistoryEntry[] }) {
+export function SettingsHistory({ currentVersion, currentSettings, versions }: { currentVersion: number; currentSettings: Settings; versions: HistoryEntry[] }) {
   return (
     <section aria-labelledby="settings-history-title" className="mt-10" data-color-scheme="auto">
       <h2 id="settings-history-title" className="text-base font-semibold text-zinc-900 dark:text-zinc-100">
@@ -36,14 +38,14 @@ export function SettingsHistory({ currentVersion, versions }: { currentVersion: 
       <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Versions are never edited. Rolling back saves an earlier version&apos;s settings as a new version.</p>
       <ol className={`${cardStyles} mt-4 divide-y divide-zinc-100 dark:divide-zinc-800`} data-testid="settings-history">
         {versions.map((v) => (
-          <HistoryRow key={v.version} entry={v} currentVersion={currentVersion} />
+          <HistoryRow key={v.version} entry={v} currentVersion={currentVersion} currentSettings={currentSettings} />
         ))}
       </ol>
     </section>
   );
 }
 
-function HistoryRow({ entry: v, currentVersion }: { entry: HistoryEntry; currentVersion: number }) {
+function HistoryRow({ entry: v, currentVersion, currentSettings }: { entry: HistoryEntry; currentVersion: number; currentSettings: Settings }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
@@ -107,6 +109,7 @@ function HistoryRow({ entry: v, currentVersion }: { entry: HistoryEntry; current
       ) : null}
       {open ? (
         <div className="mt-3 max-w-xl rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid="settings-rollback-form">
+          <RollbackPreview from={currentSettings} to={v.settings} currentVersion={currentVersion} version={v.version} />
           <label htmlFor={`rollback-reason-${v.version}`} className="block text-xs font-medium text-zinc-700 dark:text-zinc-300">
             Why roll back to v{v.version}? <span className="font-normal text-zinc-500">(required, on the audit trail)</span>
           </label>
@@ -135,5 +138,20 @@ function HistoryRow({ entry: v, currentVersion }: { entry: HistoryEntry; current
         </div>
       ) : null}
     </li>
+  );
+}
+
+/** What rolling back would change, from the version in force to the chosen one. */
+function RollbackPreview({ from, to, currentVersion, version }: { from: Settings; to: unknown; currentVersion: number; version: number }) {
+  // A worker registered since that version keeps today's settings (readStoredSettings does the same on the server).
+  const target = { ...(to as Settings), workers: { ...from.workers, ...((to as Settings | null)?.workers ?? {}) } };
+  const changes = diffSettings(from, target).filter((c) => !c.path.startsWith("workers.") || c.path.split(".")[1] in from.workers);
+  return (
+    <div className="mb-3" data-testid="settings-rollback-diff">
+      <p className="text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
+        {changes.length === 0 ? `v${version} has the same settings as v${currentVersion}` : `${changes.length === 1 ? "1 change" : `${changes.length} changes`} from v${currentVersion}`}
+      </p>
+      {changes.length ? <ChangeList changes={changes} fields={fieldsForDiff(changes)} /> : null}
+    </div>
   );
 }

@@ -49,9 +49,16 @@ export class SettingsPage {
     return this.page.locator(`[data-testid="settings-history-entry"][data-version="${version}"]`);
   }
 
-  async rollbackTo(version: number, reason: string) {
+  /** Opens the rollback form of a version: its preview of what would change. */
+  async openRollback(version: number): Promise<Locator> {
     const entry = this.historyEntry(version);
     await entry.getByTestId("settings-rollback-open").click();
+    return entry.getByTestId("settings-rollback-diff");
+  }
+
+  async rollbackTo(version: number, reason: string) {
+    const entry = this.historyEntry(version);
+    if (!(await entry.getByTestId("settings-rollback-form").isVisible())) await entry.getByTestId("settings-rollback-open").click();
     await entry.getByTestId("settings-rollback-reason").fill(reason);
     await entry.getByTestId("settings-rollback-confirm").click();
   }

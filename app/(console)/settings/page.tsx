@@ -37,6 +37,7 @@ export default async function SettingsPage() {
       />
       <SettingsHistory
         currentVersion={current.version}
+        currentSettings={current.settings}
         versions={history.map((v) => ({
           version: v.version,
           reason: v.reason,
@@ -44,6 +45,7 @@ export default async function SettingsPage() {
           createdAt: v.createdAt.toISOString(),
           restoredVersion: v.restoredVersion,
           diff: v.diff,
+          settings: v.settings,
         }))}
       />
     </>
