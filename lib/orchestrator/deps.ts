@@ -43,6 +43,8 @@ export interface EngineDeps {
   workerConcurrency: number;
   /** Worker, policy and alert settings by version; without it runs use the registry's definitions and the policy in force. */
   settings?: SettingsSource;
+  /** Registered workers the run's settings turn off: a plan may still name one, and a person then answers that part. */
+  disabledWorkers?: readonly string[];
   /** Set on a run's own copy of the deps (depsUnderSettings): the version the run is pinned to. */
   runSettings?: VersionedSettings;
   /** A model for a role under an explicit model id (a worker's modelId setting). */

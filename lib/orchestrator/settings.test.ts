@@ -162,4 +162,61 @@ describe("settings versions and runs", () => {
     await expect(db.settingsVersion.update({ where: { version: 1 }, data: { reason: "rewritten" } })).rejects.toThrow(/immutable/);
     await expect(db.settingsVersion.delete({ where: { version: 1 } })).rejects.toThrow(/immutable/);
   });
+
+  it("two engines on their own connections share runs while the settings change: each run executes under one version, and the second engine picks the new one up without a restart", async () => {
+    const BALANCE = "What is my balance?";
+    const strict = defaults();
+    strict.workers.billing.confidenceThreshold = 1; // under version 2 every billing answer goes to a person
+    const otherDb = createDb(inject("databaseUrl"), 4);
+    try {
+      const sourceB = dbSettingsSource(otherDb, defaults);
+      expect((await sourceB.current()).version).toBe(1); // B has read (and cached) version 1
+      let saved = false;
+      const a = engine({
+        onBoundary: async (name) => {
+          // Version 2 is saved while A's first run sits between its plan and its worker.
+          if (name === "planned" && !saved) {
+            saved = true;
+            await save(1, strict);
+          }
+        },
+      });
+      const b = engine({ db: otherDb, settings: sourceB });
+      const first = await submitMessage(a, { customerId: "C-1002", message: BALANCE });
+      expect(await first.done).toBe("completed");
+      const later = await Promise.all(
+        [
+          [b, "C-1003"],
+          [a, "C-1004"],
+          [b, "C-1005"],
+        ].map(([deps, customerId]) => submitMessage(deps as typeof a, { customerId: customerId as string, message: BALANCE })),
+      );
+      await Promise.all(later.map((r) => r.done));
+      const outcomes = await Promise.all([first, ...later].map((r) => outcome(r.run.id)));
+      expect(outcomes.map((o) => [o.settingsVersion, o.reviews])).toEqual([
+        [1, []], // pinned before the change: finished under version 1 although its worker ran after it
+        [2, ["low_confidence"]],
+        [2, ["low_confidence"]],
+        [2, ["low_confidence"]],
+      ]);
+      // Each worker invocation's review (or none) follows its run's version, never the other one.
+      const lowConfidence = await db.reviewItem.findMany({ where: { kind: "low_confidence" }, select: { runId: true } });
+      expect(lowConfidence.map((r) => r.runId).sort()).toEqual(later.map((r) => r.run.id).sort());
+    } finally {
+      await otherDb.$disconnect();
+    }
+  });
+
+  it("does not offer a disabled worker to the supervisor; a plan that names it anyway gets a person for that part", async () => {
+    const s = defaults();
+    s.workers.billing.enabled = false;
+    await dbSettingsSource(db, defaults).current();
+    await save(1, s);
+    const { run, done } = await submitMessage(engine(), { customerId: "C-1002", message: "What is my balance? Also my internet keeps dropping." });
+    expect(await done).toBe("awaiting_review");
+    const invocations = await db.workerInvocation.findMany({ where: { runId: run.id }, select: { worker: true } });
+    expect(invocations.map((i) => i.worker)).toEqual(["tech_support"]);
+    const reviews = await db.reviewItem.findMany({ where: { runId: run.id }, select: { kind: true, summary: true } });
+    expect(reviews).toEqual([{ kind: "worker_failure", summary: "the billing worker is turned off in the settings" }]);
+  });
 });

@@ -146,5 +146,6 @@ export function depsUnderSettings(deps: EngineDeps, versioned: VersionedSettings
   for (const [name, s] of Object.entries(settings.workers)) {
     if (s.modelId && deps.modelWithId) models[name] = deps.modelWithId(name, s.modelId);
   }
-  return { ...deps, workers, models, runSettings: versioned };
+  const disabledWorkers = Object.keys(deps.workers).filter((name) => !Object.hasOwn(workers, name));
+  return { ...deps, workers, models, disabledWorkers, runSettings: versioned };
 }

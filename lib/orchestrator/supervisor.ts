@@ -40,7 +40,9 @@ export async function planMessage(deps: EngineDeps, message: string, signal?: Ab
     // A follow-up message is planned knowing the last exchange; the workers never see it.
     system: context ? `${supervisorSystem(deps.workers)}\n\n${contextPrompt(context)}` : supervisorSystem(deps.workers),
     prompt: message,
-    output: Output.object({ schema: plannerOutputSchema(Object.keys(deps.workers)) }),
+    // The prompt offers only enabled workers; the schema still admits a disabled one, so a
+    // model that names it anyway gets its plan through and a person answers that part.
+    output: Output.object({ schema: plannerOutputSchema([...Object.keys(deps.workers), ...(deps.disabledWorkers ?? [])]) }),
     abortSignal: signal,
     maxRetries: 1,
   });

@@ -98,8 +98,11 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
 
   const worker = findWorker(deps.workers, task.worker);
   if (!worker) {
-    // A plan stored before a worker was removed from the registry: say so, never guess.
-    const error = `no worker named "${task.worker}" is registered`;
+    // A worker the run's settings turn off, or a plan stored before a worker was removed
+    // from the registry: say so, never guess; a person answers this part.
+    const error = deps.disabledWorkers?.includes(task.worker)
+      ? `the ${task.worker} worker is turned off in the settings`
+      : `no worker named "${task.worker}" is registered`;
     await emit({ type: "error", taskId: task.id, message: error, retryable: false });
     await requestReview(deps, run, task, { kind: "worker_failure", summary: error, proposedAction: null, context: { task, errors: [error], customerId: run.customerId, toolCalls: [] } }, emit);
     return { task, ok: false, error };
