@@ -29,7 +29,7 @@ const { default: nextTypescript } = await import("eslint-config-next/typescript"
 
 // --- Which way imports point (STYLE.md) ----------------------------------------------
 //   shells    app/, components/, scripts/, e2e/, test/, root files: may import anything below
-//   features  lib/chat, lib/widget, lib/reviews, lib/audit, lib/eval, lib/settings, lib/format, lib/http,
+//   features  lib/chat, lib/widget, lib/reviews, lib/audit, lib/usage, lib/eval, lib/settings, lib/format, lib/http,
 //             and the web glue lib/auth, lib/server (the only lib/ folders that may use next)
 //   core      lib/orchestrator
 //             lib/workers, lib/tools, lib/policy
@@ -46,7 +46,7 @@ const { default: nextTypescript } = await import("eslint-config-next/typescript"
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const SHELLS = ["app", "components", "scripts", "e2e"];
-const FEATURES = ["lib/chat", "lib/widget", "lib/reviews", "lib/audit", "lib/eval", "lib/settings", "lib/format", "lib/http", "lib/auth", "lib/server"];
+const FEATURES = ["lib/chat", "lib/widget", "lib/reviews", "lib/audit", "lib/usage", "lib/eval", "lib/settings", "lib/format", "lib/http", "lib/auth", "lib/server"];
 const ORCHESTRATOR = ["lib/orchestrator"];
 const CORE = ["lib/workers", "lib/tools", "lib/policy"];
 const MODELS = ["lib/models"];

@@ -2,24 +2,11 @@ import type { ReactNode } from "react";
 import type { RunRecord } from "@/lib/audit/run-record";
 import type { ChainReport } from "@/lib/audit/verify";
 import { REVIEW_LABELS, formatCount, formatMs, workerLabel } from "@/components/chat/labels";
-import { cardStyles } from "@/components/ui/styles";
 import type { ReviewKind } from "@/lib/contracts";
 
 // The sections of a run's audit page around the shared timeline: the chain's
 // verification, the run's figures, each worker invocation in full, the reviews and
 // the run's own audit entries.
-
-export function Section({ title, children, testId, aside }: { title: string; children: ReactNode; testId?: string; aside?: ReactNode }) {
-  return (
-    <section className={`${cardStyles} p-4 sm:p-5`} data-testid={testId}>
-      <div className="mb-3 flex items-baseline justify-between gap-3">
-        <h2 className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">{title}</h2>
-        {aside}
-      </div>
-      {children}
-    </section>
-  );
-}
 
 function JsonBlock({ value, label }: { value: unknown; label: string }) {
   return (

@@ -4,8 +4,8 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { PendingReviewsCount } from "@/components/review/live-queue";
 
-/** `pendingReviews`: the link shows the review queue's live pending count, starting from this number. */
-export type NavLink = { href: string; label: string; testId: string; pendingReviews?: number };
+/** `pendingReviews`: the link shows the review queue's live pending count, starting from this number; `badge`: a fixed count (open usage alerts). */
+export type NavLink = { href: string; label: string; testId: string; pendingReviews?: number; badge?: { count: number; label: string } };
 
 /** The section links; the current section is marked for sighted and screen-reader users. */
 export function NavLinks({ links }: { links: NavLink[] }) {
@@ -28,6 +28,12 @@ export function NavLinks({ links }: { links: NavLink[] }) {
             >
               {l.label}
               {l.pendingReviews !== undefined ? <PendingReviewsCount initial={l.pendingReviews} /> : null}
+              {l.badge && l.badge.count > 0 ? (
+                <span className="ml-1.5 inline-flex min-w-5 items-center justify-center rounded-full bg-red-600 px-1.5 text-[11px] font-semibold leading-5 text-white" data-testid={`${l.testId}-badge`}>
+                  {l.badge.count > 99 ? "99+" : l.badge.count}
+                  <span className="sr-only"> {l.badge.label}</span>
+                </span>
+              ) : null}
             </Link>
           </li>
         );

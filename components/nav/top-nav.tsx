@@ -4,6 +4,7 @@ import { areasFor, type StaffIdentity } from "@/lib/auth/roles";
 import { getStaffSession } from "@/lib/auth/session";
 import { countPendingReviewItems } from "@/lib/db/queries/review-queue";
 import { getDb } from "@/lib/db/client";
+import { countOpenAlerts } from "@/lib/usage/alerts";
 import { log } from "@/lib/log";
 import { NavLinks, type NavLink } from "./nav-links";
 import { UserMenu } from "./user-menu";
@@ -31,13 +32,29 @@ async function pendingForNav(): Promise<number | undefined> {
   }
 }
 
+/** Open usage alerts, for the Usage link's badge; the nav stays up if the count cannot be read. */
+async function openAlertCount(): Promise<number> {
+  try {
+    return await countOpenAlerts({ db: getDb() });
+  } catch (err) {
+    unstable_rethrow(err);
+    log.error({ err }, "[nav] could not count open usage alerts");
+    return 0;
+  }
+}
+
 /** The top bar: brand, the links the visitor may use, and who is signed in. */
 export async function TopNav() {
   const staff = await sessionForNav();
   const areas = staff ? areasFor(staff.role) : [];
   const pending = areas.some((a) => a.area === "reviews") ? await pendingForNav() : undefined;
+  const alerts = areas.some((a) => a.area === "usage") ? await openAlertCount() : 0;
   const links: NavLink[] = [{ href: "/chat", label: "Customer chat", testId: "nav-link-chat" }].concat(
-    areas.map((a) => ({ href: a.href, label: a.label, testId: `nav-link-${a.area}`, ...(a.area === "reviews" ? { pendingReviews: pending } : {}) })),
+    areas.map((a) => ({
+      href: a.href, label: a.label, testId: `nav-link-${a.area}`,
+      ...(a.area === "reviews" ? { pendingReviews: pending } : {}),
+      ...(a.area === "usage" ? { badge: { count: alerts, label: "open alerts" } } : {}),
+    })),
   );
   return (
     <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/90">

@@ -6,6 +6,8 @@ import { PgRunNotifications, type RunWakeups } from "../db/run-notifications";
 import { createEngine, startRecoveryLoop } from "../orchestrator/engine";
 import type { EngineDeps } from "../orchestrator/deps";
 import { settingsSourceFor, type SettingsSource } from "../orchestrator/settings";
+import { detectAnomalies } from "../usage/anomalies";
+import { deliverDueAlerts, webhookFromEnv } from "../usage/webhook";
 import { loadWorld } from "../world/fixture";
 
 const g = globalThis as unknown as { switchboardEngine?: EngineDeps; switchboardRecovery?: AbortController; switchboardWakeups?: RunWakeups };
@@ -27,6 +29,37 @@ export function startBackgroundEngine() {
   g.switchboardRecovery = new AbortController();
   startRecoveryLoop(getEngine(), g.switchboardRecovery.signal);
   startAuditRetention(g.switchboardRecovery.signal);
+  startUsageAlerts(g.switchboardRecovery.signal);
+}
+
+/**
+ * Every 10 s: checks the worker invocations finished since the last look against
+ * the alert settings in force, then posts due alerts to the webhook when one is
+ * configured. Off the runs' path: a slow check or a dead webhook delays nothing.
+ */
+function startUsageAlerts(signal: AbortSignal) {
+  const webhook = webhookFromEnv();
+  // On start, look back a little: invocations that finished while no process was up.
+  let since = new Date(Date.now() - 10 * 60_000);
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const { settings } = await getSettingsSource().current();
+      const result = await detectAnomalies({ db: getDb(), settings: settings.alerts, since });
+      since = result.seenUntil;
+      if (result.created > 0) log.warn({ alerts: result.created }, "usage anomaly alerts raised");
+      if (webhook) await deliverDueAlerts({ db: getDb(), config: webhook });
+    } catch (err) {
+      log.error({ err }, "usage alert check failed");
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(tick, 10_000);
+  timer.unref();
+  signal.addEventListener("abort", () => clearInterval(timer));
 }
 
 /** Removes audit payloads older than AUDIT_RETENTION_DAYS, at start and then hourly. */

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Forbidden } from "@/components/auth/forbidden";
-import { AuditEntries, ChainStatus, Invocations, Reviews, RunFigures, Section } from "@/components/audit/run-record-view";
+import { AuditEntries, ChainStatus, Invocations, Reviews, RunFigures } from "@/components/audit/run-record-view";
+import { Section } from "@/components/ui/section";
 import { OUTCOME_LABELS, RunStatusBadge } from "@/components/audit/run-status-badge";
 import { RunTimeline } from "@/components/runs/run-timeline";
 import { buttonStyles, cardStyles } from "@/components/ui/styles";
@@ -43,7 +44,7 @@ export default async function AuditRunPage({ params }: { params: Promise<{ id: s
 
       <ChainStatus report={chain} />
 
-      <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
         <Section title="Customer's message" testId="run-input">
           <p className="whitespace-pre-wrap text-sm text-zinc-800 dark:text-zinc-200">{run.input}</p>
         </Section>
