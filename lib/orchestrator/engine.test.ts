@@ -4,11 +4,11 @@ import { resetTestWorld, useTestDb } from "../../test/db";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
 import { workers } from "../workers/registry";
-import { createEngine, recoverRuns, submitMessage } from "./engine";
+import { createEngine, recoverRuns, startRecoveryLoop, submitMessage } from "./engine";
 import { FAILED_REPLY } from "./run-executor";
 import { runEventSchema } from "./events";
 import { claimAndDecide } from "./review-decisions";
-import { listEvents } from "./store";
+import { createRun, listEvents } from "./store";
 
 const db = useTestDb();
 const clock = fixedClock("2026-11-15");
@@ -185,5 +185,46 @@ describe("a run that cannot be completed", () => {
     const last = (await listEvents(db, run.id)).at(-1)!;
     expect(last).toMatchObject({ type: "run_finished", status: "failed" });
     expect(await db.credit.count({ where: { runId: run.id } })).toBe(0);
+  });
+});
+
+describe("the recovery loop", () => {
+  beforeEach(() => resetTestWorld(db));
+
+  // Two runs left behind by a dead process: a's lease has expired, b's expires a moment
+  // later. Taking b over must not wait for a to finish (a is held here until the end).
+  it("takes over a run whose lease expires while it is still driving another", async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const local = localModels(0);
+    const gated: LanguageModelV4 = { ...local.supervisor, doGenerate: async (o) => { await gate; return local.supervisor.doGenerate(o); } } as LanguageModelV4;
+    const deps = engine({ models: { ...local, supervisor: gated }, classifier: undefined });
+    const a = (await createRun(db, { customerId: "C-1001", message: THREE_PARTS })).run;
+    const b = (await createRun(db, { customerId: "C-1009", message: "I moved to Fiber 300 last month but my bill still charges the Fiber 500 price." })).run;
+    const now = Date.now();
+    await db.run.update({ where: { id: a.id }, data: { status: "running", attempts: 1, leaseOwner: "dead:0:test", leaseExpiresAt: new Date(now - 1_000) } });
+    await db.run.update({ where: { id: b.id }, data: { status: "running", attempts: 1, leaseOwner: "dead:0:test", leaseExpiresAt: new Date(now + 1_000) } });
+
+    const stop = new AbortController();
+    startRecoveryLoop(deps, stop.signal, { everyMs: 100 });
+    try {
+      let claimedB = false;
+      for (let i = 0; i < 150 && !claimedB; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        claimedB = (await db.run.findUniqueOrThrow({ where: { id: b.id } })).leaseOwner === deps.owner;
+      }
+      const stillA = await db.run.findUniqueOrThrow({ where: { id: a.id } });
+      expect(claimedB).toBe(true);
+      expect([stillA.status, stillA.leaseOwner, stillA.step]).toEqual(["running", deps.owner, "created"]);
+    } finally {
+      open();
+      for (let i = 0; i < 100 && (await db.run.count({ where: { id: { in: [a.id, b.id] }, status: "running" } })) > 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      stop.abort();
+    }
+    const after = await db.run.findMany({ where: { id: { in: [a.id, b.id] } }, orderBy: { createdAt: "asc" } });
+    expect(after.map((r) => r.status)).toEqual(["completed", "completed"]);
+    expect(await db.message.count({ where: { runId: { in: [a.id, b.id] }, role: "assistant" } })).toBe(2);
   });
 });

@@ -30,6 +30,16 @@ export async function startRun(deps: EngineDeps, runId: string): Promise<DriveRe
   return driveRun(deps, runId);
 }
 
+// The runs each owner (one per process) is driving right now, so that its own recovery
+// loop never claims one of them again: the lease guards against other processes, this
+// against a second drive in the same process after a late renewal.
+const driving = new Map<string, Set<string>>();
+
+/** The ids of the runs `owner` is executing in this process. */
+export function runsDrivenBy(owner: string): string[] {
+  return [...(driving.get(owner) ?? [])];
+}
+
 /**
  * Executes a run whose lease this process holds, from its last completed step:
  * created → planned → workers_done → synthesized → finished. Each step's result is
@@ -37,6 +47,18 @@ export async function startRun(deps: EngineDeps, runId: string): Promise<DriveRe
  * process killed anywhere resumes from the last completed step.
  */
 export async function driveRun(engineDeps: EngineDeps, runId: string): Promise<DriveResult> {
+  const mine = driving.get(engineDeps.owner) ?? new Set<string>();
+  driving.set(engineDeps.owner, mine);
+  mine.add(runId);
+  try {
+    return await driveClaimedRun(engineDeps, runId);
+  } finally {
+    mine.delete(runId);
+    if (mine.size === 0) driving.delete(engineDeps.owner);
+  }
+}
+
+async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<DriveResult> {
   let deps = engineDeps;
   const emit = emitterFor(deps, runId);
   const log = runLogger(runId, deps.log);

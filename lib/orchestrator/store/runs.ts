@@ -78,17 +78,19 @@ export async function claimRun(db: Db, runId: string, owner: string, leaseMs: nu
 
 /**
  * Claims up to `limit` runs that need an executor (queued, or running under an
- * expired lease). SKIP LOCKED lets several app processes claim concurrently
- * without blocking on, or double-claiming, the same rows.
+ * expired lease), except `exceptIds` (runs this process is still driving). SKIP
+ * LOCKED lets several app processes claim concurrently without blocking on, or
+ * double-claiming, the same rows.
  */
-export async function claimRunnableRuns(db: Db, owner: string, leaseMs: number, now: Date, limit = 5): Promise<string[]> {
+export async function claimRunnableRuns(db: Db, owner: string, leaseMs: number, now: Date, limit = 5, exceptIds: string[] = []): Promise<string[]> {
   return db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ id: string }>>`
       UPDATE runs SET "leaseOwner" = ${owner}, "leaseExpiresAt" = ${new Date(now.getTime() + leaseMs)},
         status = 'running', attempts = attempts + 1, "updatedAt" = now()
       WHERE id IN (
         SELECT id FROM runs
-        WHERE status = 'queued' OR (status = 'running' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now}))
+        WHERE (status = 'queued' OR (status = 'running' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})))
+          AND id <> ALL(${exceptIds}::text[])
         ORDER BY "createdAt"
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
