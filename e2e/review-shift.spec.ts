@@ -5,6 +5,7 @@ import { SignInPage } from "./pages/sign-in-page";
 import { dbQuery } from "./support/db";
 import { SAME_ORIGIN } from "./support/env";
 import { deleteSeededReview, insertPendingReview, readReview } from "./support/review-fixtures";
+import { resetE2eWorld } from "./support/world";
 
 // A reviewer's shift on the real engine: items arrive from customers' chats while the
 // queue is open, are claimed, checked on their own page and decided; the customers hear
@@ -23,9 +24,11 @@ async function reviewOf(runId: string, kind: string): Promise<string> {
 }
 
 test.describe("a review shift", () => {
+  // C-1002's roaming charge and C-1005's plan must be as the fixture has them, whatever ran before.
+  test.beforeAll(resetE2eWorld);
+
   test("C-1002's $85 credit arrives live, is claimed and approved once; C-1005's $160 downgrade is rejected with a note", async ({ page, browser }) => {
     test.setTimeout(180_000);
-    await dbQuery(`UPDATE review_items SET status = 'rejected', "decidedBy" = 'e2e-cleanup' WHERE status = 'pending'`);
     const reviewer = await staffPage(browser, "reviewer", "/reviews");
     const queue = new ReviewQueuePage(reviewer);
     await expect(queue.heading).toBeVisible();
@@ -144,6 +147,20 @@ test.describe("a review shift", () => {
         expect(res.status(), url).toBe(403);
         expect((await res.json()).error.code).toBe("forbidden:review");
       }
+      // The review pages cannot be framed by another origin (a clickjacked Approve).
+      const headers = (await auditor.request.get(`/reviews/${seeded.reviewId}`)).headers();
+      expect(headers["content-security-policy"]).toContain("frame-ancestors 'self'");
+      expect(headers["x-frame-options"]).toBe("SAMEORIGIN");
+      // Without a staff session (a customer's cookie, or none), nothing: not the page, not the API, not the live count.
+      const anonymous = await browser.newContext();
+      for (const [method, url] of [["post", `/api/reviews/${seeded.reviewId}/decision`], ["post", `/api/reviews/${seeded.reviewId}/claim`], ["get", "/api/reviews/events"]] as const) {
+        const res = method === "post" ? await anonymous.request.post(url, { headers: SAME_ORIGIN, data: { decision: "approve" } }) : await anonymous.request.get(url);
+        expect(res.status(), url).toBe(401);
+      }
+      const page = await anonymous.newPage();
+      await page.goto(`/reviews/${seeded.reviewId}`);
+      await expect(page).toHaveURL(/\/sign-in/);
+      await anonymous.close();
       expect(await readReview(seeded.reviewId)).toEqual({ status: "pending", decidedBy: null, note: null });
       await auditor.context().close();
     } finally {

@@ -6,7 +6,8 @@ import { buttonStyles } from "@/components/ui/styles";
 export function UserMenu({ staff }: { staff: StaffIdentity }) {
   return (
     <div className="flex items-center gap-3" data-testid="user-menu">
-      <div className="text-right leading-tight">
+      {/* On a phone the nav's links need the room: who is signed in stays for screen readers. */}
+      <div className="text-right leading-tight max-sm:sr-only">
         <p className="text-sm font-medium text-zinc-900 dark:text-zinc-100" data-testid="user-name">
           {staff.name}
         </p>

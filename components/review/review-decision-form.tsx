@@ -15,6 +15,7 @@ const ERRORS: Record<ReviewActionError, string> = {
   claimed_by_other: "Another reviewer holds this item.",
   stale: "This item changed since you opened it. The page now shows it as it is.",
   invalid_decision: "That decision does not fit this kind of item.",
+  retry_failed: "The worker failed again. Its new attempt is on this page: answer the customer by hand.",
 };
 
 function ErrorLine({ state }: { state: DecisionActionResult | ClaimActionResult | null }) {
@@ -80,7 +81,9 @@ export function ClaimPanel({ reviewId, version, claim, isAdmin }: { reviewId: st
 type Mode = "send_draft" | "send_edited" | "send_written";
 
 /** The decision for the holder of the claim, shaped by the item's kind. */
-export function ReviewDecisionForm({ reviewId, version, kind, draft, actionLabel }: { reviewId: string; version: number; kind: ReviewKind; draft: string | null; actionLabel: string | null }) {
+export function ReviewDecisionForm({
+  reviewId, version, kind, draft, actionLabel, canRetry = false,
+}: { reviewId: string; version: number; kind: ReviewKind; draft: string | null; actionLabel: string | null; canRetry?: boolean }) {
   const [state, action, pending] = useActionState(decideReviewAction, null);
   const answers = kind === "low_confidence" || kind === "worker_failure";
   const [mode, setMode] = useState<Mode>(kind === "low_confidence" && draft ? "send_draft" : "send_written");
@@ -146,9 +149,16 @@ export function ReviewDecisionForm({ reviewId, version, kind, draft, actionLabel
       <textarea id={noteId} name="note" rows={2} maxLength={2000} className={`${inputStyles} mt-1.5`} data-testid="review-note" />
       <div className="mt-3 flex flex-wrap items-center gap-2">
         {answers ? (
-          <button type="submit" name="decision" value={mode} disabled={pending} className={buttonStyles.approve} data-testid="review-send">
-            Send to customer
-          </button>
+          <>
+            <button type="submit" name="decision" value={mode} disabled={pending} className={buttonStyles.approve} data-testid="review-send">
+              Send to customer
+            </button>
+            {canRetry ? (
+              <button type="submit" name="decision" value="retry" formNoValidate disabled={pending} className={buttonStyles.secondary} data-testid="review-retry">
+                Retry the part
+              </button>
+            ) : null}
+          </>
         ) : (
           <button type="submit" name="decision" value="approve" disabled={pending} className={buttonStyles.approve} data-testid="review-approve">
             Approve{actionLabel ? `: ${actionLabel}` : ""}
@@ -157,7 +167,7 @@ export function ReviewDecisionForm({ reviewId, version, kind, draft, actionLabel
         <button type="submit" name="decision" value="reject" disabled={pending} className={buttonStyles.reject} data-testid="review-reject">
           Reject
         </button>
-        {pending ? <span className="text-sm text-zinc-500">Saving…</span> : null}
+        {pending ? <span className="text-sm text-zinc-500">{kind === "worker_failure" ? "Working…" : "Saving…"}</span> : null}
       </div>
       <ErrorLine state={state} />
     </form>

@@ -13,9 +13,11 @@ const COLS = "md:grid md:grid-cols-[9.5rem_minmax(9rem,1.1fr)_minmax(10rem,1.4fr
 
 function proposed(row: QueueRow): string {
   const a = row.proposedAction as { type?: string; amountCents?: number; toPlanId?: string; feeCents?: number } | null;
-  if (a?.type === "credit") return `Credit ${formatCents(a.amountCents ?? 0)}`;
   if (a?.type === "plan_change") return `Plan → ${a.toPlanId}${a.feeCents ? `, fee ${formatCents(a.feeCents)}` : ""}`;
-  return row.kind === "low_confidence" ? "Confirm or correct the answer" : "Answer the failed part";
+  if (row.kind === "credit_over_limit") return row.amountCents !== null ? `Credit ${formatCents(row.amountCents)}` : row.summary;
+  if (row.kind === "low_confidence") return "Confirm or correct the answer";
+  if (row.kind === "worker_failure") return "Answer the failed part";
+  return row.summary;
 }
 
 function ClaimCell({ row, now, viewerId }: { row: QueueRow; now: Date; viewerId: string }) {
@@ -57,22 +59,23 @@ export function ReviewQueue({ rows, now, viewerId }: { rows: QueueRow[]; now: Da
               </span>
               <span className="mt-1.5 block min-w-0 md:mt-0" data-testid="review-customer">
                 <span className="font-medium text-zinc-900 dark:text-zinc-100">{row.customerName ?? "Unknown customer"}</span>{" "}
-                <span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{row.customerId}</span>
+                <span className="whitespace-nowrap font-mono text-xs text-zinc-500 dark:text-zinc-400">{row.customerId}</span>
               </span>
               <span className="mt-0.5 block truncate text-zinc-700 md:mt-0 dark:text-zinc-300" data-testid="review-proposed" title={row.summary}>
                 {proposed(row)}
               </span>
-              <span className="mt-1 inline-block text-zinc-600 md:mt-0 dark:text-zinc-400">{row.worker ? workerLabel(row.worker) : "—"}</span>
-              <span className="ml-3 inline-block font-mono text-xs tabular-nums text-zinc-600 md:ml-0 md:text-right dark:text-zinc-400">
+              {/* On a phone an absent worker or confidence is left out; the table shows a dash. */}
+              <span className={`mt-1 mr-3 text-zinc-600 md:mt-0 md:mr-0 md:inline-block dark:text-zinc-400 ${row.worker ? "inline-block" : "hidden"}`}>{row.worker ? workerLabel(row.worker) : "—"}</span>
+              <span className={`mr-3 font-mono text-xs tabular-nums text-zinc-600 md:mr-0 md:inline-block md:text-right dark:text-zinc-400 ${row.confidence !== null ? "inline-block" : "hidden"}`}>
                 {row.confidence !== null ? row.confidence.toFixed(2) : "—"}
               </span>
-              <time className="ml-3 inline-block text-zinc-600 md:ml-0 dark:text-zinc-400" dateTime={row.createdAt.toISOString()} title={row.createdAt.toISOString()}>
+              <time className="mt-1 inline-block text-zinc-600 md:mt-0 dark:text-zinc-400" dateTime={row.createdAt.toISOString()} title={row.createdAt.toISOString()}>
                 {formatAge(row.createdAt, now)}
               </time>
               <span className="mt-1 flex items-center gap-2 md:mt-0" data-testid="review-sla">
                 {row.overdue ? <OverdueBadge /> : null}
-                <span className={`text-xs tabular-nums ${row.overdue ? "font-medium text-red-700 dark:text-red-400" : "text-zinc-600 dark:text-zinc-400"}`}>
-                  {formatDue(row.dueAt, now)}
+                <span className={`whitespace-nowrap text-xs tabular-nums ${row.overdue ? "font-medium text-red-700 dark:text-red-400" : "text-zinc-600 dark:text-zinc-400"}`}>
+                  {row.overdue ? formatDue(row.dueAt, now).replace(" overdue", "") : formatDue(row.dueAt, now)}
                 </span>
               </span>
               <span className="mt-1 block text-xs md:mt-0 md:text-sm">

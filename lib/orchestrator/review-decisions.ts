@@ -23,7 +23,7 @@ import {
 export const reviewDecisionSchema = z
   .strictObject({
     reviewId: z.string().uuid(),
-    decision: z.enum(["approve", "reject", "send_draft", "send_edited", "send_written"]),
+    decision: z.enum(["approve", "reject", "send_draft", "send_edited", "send_written", "retry"]),
     note: z.string().trim().max(2000).optional(),
     reply: z.string().trim().min(1, "The answer must not be empty").max(4000).optional(),
     /** The item's version the reviewer's page showed: a later change makes the decision stale. */
@@ -68,7 +68,7 @@ export function decisionsFor(kind: ReviewKind): readonly Decision[] {
     case "low_confidence":
       return ["send_draft", "send_edited", "send_written", "reject"];
     case "worker_failure":
-      return ["send_written", "reject"];
+      return ["retry", "send_written", "reject"];
   }
 }
 
@@ -84,7 +84,7 @@ export function draftOf(item: Pick<ReviewItem, "context">): string | null {
  * and locked there (FOR SHARE), so a role revoked a moment ago, or during the
  * decision, is what counts, never the session's copy.
  */
-async function roleAllows(tx: Tx, staffId: string, allowed: readonly string[]): Promise<boolean> {
+export async function roleAllows(tx: Tx, staffId: string, allowed: readonly string[]): Promise<boolean> {
   const rows = await tx.$queryRaw<Array<{ role: string }>>`SELECT role FROM staff_users WHERE id = ${staffId} FOR SHARE`;
   return rows.length === 1 && allowed.includes(rows[0].role);
 }
@@ -147,7 +147,8 @@ export async function decideReview(deps: ReviewDeps, input: ReviewDecisionInput 
       if (!(await roleAllows(tx, input.staff.id, input.allowedRoles))) return { refusal: "forbidden" };
       const current = await tx.reviewItem.findUnique({ where: { id: input.reviewId }, select: { kind: true, context: true } });
       if (!current) return { refusal: "not_found" };
-      if (!decisionsFor(current.kind).includes(input.decision)) return { refusal: "invalid_decision" };
+      // A retry runs a worker, which cannot happen inside this transaction: retryReview does it.
+      if (!decisionsFor(current.kind).includes(input.decision) || input.decision === "retry") return { refusal: "invalid_decision" };
       const reply = input.decision === "send_draft" ? draftOf(current) : (input.reply ?? null);
       if (input.decision === "send_draft" && !reply) return { refusal: "invalid_decision" };
       const item = await decideReviewItem(tx, {
@@ -205,13 +206,13 @@ export async function claimAndDecide(
   return decideReview(deps, { ...decision, staff: row, allowedRoles });
 }
 
-type ReviewOutcome = { applied: boolean; reason?: string } | null;
+export type ReviewOutcome = { applied: boolean; reason?: string } | null;
 
 /**
  * The customer's follow-up message and the review_decided event, exactly once per
  * decision (the follow-up compare-and-set owns them), then the run's completion.
  */
-async function followUp(tx: Tx, item: ReviewItem, outcome: ReviewOutcome): Promise<StoredRunEvent[]> {
+export async function followUp(tx: Tx, item: ReviewItem, outcome: ReviewOutcome): Promise<StoredRunEvent[]> {
   if (!(await claimFollowUp(tx, item.id))) return [];
   const run = await getRun(tx, item.runId);
   const decision = item.status as "approved" | "rejected";

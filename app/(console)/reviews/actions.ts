@@ -6,16 +6,17 @@ import { requireRoleFromDatabase } from "@/lib/auth/session";
 import { AREA_ROLES } from "@/lib/auth/roles";
 import { getEngine, getSettingsSource } from "@/lib/server/engine";
 import { claimReview, decideReview, releaseReview, type ReviewRefusal } from "@/lib/orchestrator/review-decisions";
+import { retryReview } from "@/lib/orchestrator/review-retry";
 import { parseDecisionInput } from "@/lib/reviews/decision-input";
 
 // Thin, like every action: parse, check the role against the database (a session's
 // copy of the role may be minutes out of date), call lib, revalidate. The decision
 // itself reads the role again inside its transaction.
 
-export type ReviewActionError = "invalid_input" | "unauthorized" | ReviewRefusal;
+export type ReviewActionError = "invalid_input" | "unauthorized" | "retry_failed" | ReviewRefusal;
 export type DecisionActionResult =
   | { ok: true; status: "approved" | "rejected" }
-  | { ok: false; error: ReviewActionError; claimedBy?: string; issues?: { path: string; message: string }[] };
+  | { ok: false; error: ReviewActionError; claimedBy?: string; issues?: { path: string; message: string }[]; message?: string };
 export type ClaimActionResult = { ok: true } | { ok: false; error: ReviewActionError; claimedBy?: string };
 
 const idSchema = z.object({ reviewId: z.string().uuid(), expectedVersion: z.coerce.number().int().min(0).optional() });
@@ -41,7 +42,10 @@ export async function decideReviewAction(_prev: DecisionActionResult | null, for
   // Checked here, not only on the page: an action is reachable by a direct POST.
   const who = await actingStaff();
   if (!who.ok) return who;
-  const result = await decideReview(getEngine(), { ...parsed.input, ...who.acting });
+  const result =
+    parsed.input.decision === "retry"
+      ? await retryReview(getEngine(), { ...who.acting, reviewId: parsed.input.reviewId, expectedVersion: parsed.input.expectedVersion })
+      : await decideReview(getEngine(), { ...parsed.input, ...who.acting });
   if (result.ok || result.error !== "forbidden") revalidate(parsed.input.reviewId);
   return result;
 }

@@ -30,6 +30,7 @@ const RESOLUTIONS: Record<string, string> = {
   send_draft: "Sent the worker's draft",
   send_edited: "Sent an edited answer",
   send_written: "Sent a written answer",
+  retry: "Retried the part; sent the worker's answer",
 };
 
 export default async function ReviewItemPage({ params }: { params: Promise<{ id: string }> }) {
@@ -75,8 +76,8 @@ export default async function ReviewItemPage({ params }: { params: Promise<{ id:
         <p className="mt-1 text-sm leading-6 text-zinc-700 dark:text-zinc-300" data-testid="review-summary">{d.summary}</p>
       </header>
 
-      <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_24rem]">
-        <div className="order-2 space-y-5 lg:order-1">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-5 lg:grid-cols-[minmax(0,1fr)_24rem]">
+        <div className="order-2 min-w-0 space-y-5 lg:order-1">
           <Section title="Customer's message" testId="review-message">
             <p className="whitespace-pre-wrap text-sm leading-6 text-zinc-900 dark:text-zinc-100">{d.run.input}</p>
           </Section>
@@ -92,7 +93,7 @@ export default async function ReviewItemPage({ params }: { params: Promise<{ id:
           </Section>
         </div>
 
-        <aside className="order-1 space-y-5 lg:order-2">
+        <aside className="order-1 min-w-0 space-y-5 lg:order-2">
           <section className={`${cardStyles} p-4 sm:p-5`} aria-labelledby="decision-h" data-testid="review-decision">
             <h2 id="decision-h" className="mb-3 text-sm font-semibold text-zinc-900 dark:text-zinc-100">Decision</h2>
             {d.decided ? (
@@ -117,7 +118,7 @@ export default async function ReviewItemPage({ params }: { params: Promise<{ id:
                 />
                 {mine ? (
                   <div className="border-t border-zinc-100 pt-4 dark:border-zinc-800">
-                    <ReviewDecisionForm reviewId={d.id} version={d.version} kind={d.kind} draft={d.draft} actionLabel={actionLabel} />
+                    <ReviewDecisionForm reviewId={d.id} version={d.version} kind={d.kind} draft={d.draft} actionLabel={actionLabel} canRetry={d.decisions.includes("retry") && d.task.instruction !== null} />
                   </div>
                 ) : null}
               </div>

@@ -5,13 +5,15 @@ import { staffAccessError } from "@/lib/http/auth-errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
 import { readGuardedJson } from "@/lib/http/request-guard";
 import { decideReview } from "@/lib/orchestrator/review-decisions";
+import { retryReview } from "@/lib/orchestrator/review-retry";
 import { parseDecisionInput } from "@/lib/reviews/decision-input";
 import { REFUSAL_HTTP, REFUSAL_MESSAGES } from "@/lib/reviews/refusals";
 import { getEngine } from "@/lib/server/engine";
 
 /**
  * Decide a review item the caller holds a claim on: JSON body
- * `{ decision: "approve" | "reject" | "send_draft" | "send_edited" | "send_written", note?, reply?, expectedVersion? }`.
+ * `{ decision: "approve" | "reject" | "send_draft" | "send_edited" | "send_written" | "retry", note?, reply?, expectedVersion? }`
+ * ("retry" runs a failed worker's part again and, when it succeeds, sends its answer).
  */
 export const POST = withApiErrors("review", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
   // Staff authenticate by cookie only, so no Bearer way out: the request must come from
@@ -28,7 +30,14 @@ export const POST = withApiErrors("review", async (req: Request, ctx: { params: 
   if (!parsed.ok) throw invalidInput("review", parsed.issues);
 
   const staff = { id: access.staff.id, email: access.staff.email, name: access.staff.name };
-  const result = await decideReview(getEngine(), { ...parsed.input, staff, allowedRoles: AREA_ROLES.reviews });
+  const acting = { staff, allowedRoles: AREA_ROLES.reviews };
+  const result =
+    parsed.input.decision === "retry"
+      ? await retryReview(getEngine(), { ...acting, reviewId: parsed.input.reviewId, expectedVersion: parsed.input.expectedVersion })
+      : await decideReview(getEngine(), { ...parsed.input, ...acting });
+  if (!result.ok && result.error === "retry_failed") {
+    throw new ApiError("conflict:review", `The worker failed again: ${result.message}. Answer the customer by hand.`, { details: { reason: "retry_failed" } });
+  }
   if (!result.ok) {
     throw new ApiError(`${REFUSAL_HTTP[result.error]}:review`, REFUSAL_MESSAGES[result.error], {
       details: { reason: result.error, ...(result.claimedBy ? { claimedBy: result.claimedBy } : {}) },

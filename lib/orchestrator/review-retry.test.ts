@@ -1,0 +1,74 @@
+import type { LanguageModelV4 } from "@ai-sdk/provider";
+import { beforeEach, describe, expect, it } from "vitest";
+import { resetTestWorld, useTestDb } from "../../test/db";
+import { fixedClock } from "../clock";
+import { localModels } from "../models/registry";
+import { workers } from "../workers/registry";
+import { createEngine, submitMessage } from "./engine";
+import { claimReview } from "./review-decisions";
+import { retryReview } from "./review-retry";
+
+const db = useTestDb();
+const ROLES = ["reviewer", "admin"] as const;
+const SLOW = "My internet has been really slow all week, can you check my line?";
+
+const hangingModel: LanguageModelV4 = {
+  specificationVersion: "v4",
+  provider: "test",
+  modelId: "hangs-forever",
+  supportedUrls: {},
+  doGenerate: (o) => new Promise((_, reject) => o.abortSignal?.addEventListener("abort", () => reject(o.abortSignal!.reason))),
+  doStream: (o) => new Promise((_, reject) => o.abortSignal?.addEventListener("abort", () => reject(o.abortSignal!.reason))),
+};
+
+/** An engine whose technical-support worker hangs (and times out) or answers. */
+const engine = (hangs: boolean) =>
+  createEngine({
+    db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), retryBackoffMs: 10,
+    models: hangs ? { ...localModels(0), tech_support: hangingModel } : localModels(0),
+    workers: hangs ? { ...workers, tech_support: { ...workers.tech_support, timeoutMs: 300 } } : workers,
+  });
+
+async function failedPart() {
+  const { run, done } = await submitMessage(engine(true), { customerId: "C-1001", message: SLOW });
+  expect(await done).toBe("awaiting_review");
+  const review = await db.reviewItem.findFirstOrThrow({ where: { runId: run.id, kind: "worker_failure" } });
+  const riley = await db.staffUser.findUniqueOrThrow({ where: { email: "reviewer@switchboard.local" }, select: { id: true, email: true, name: true } });
+  return { run, review, riley };
+}
+
+describe("retrying a failed worker's part", () => {
+  beforeEach(() => resetTestWorld(db));
+
+  it("runs the part again for the claim's holder, sends the worker's answer and completes the run", async () => {
+    const { run, review, riley } = await failedPart();
+    const deps = engine(false);
+    expect(await retryReview(deps, { reviewId: review.id, staff: riley, allowedRoles: ROLES })).toEqual({ ok: false, error: "not_claimed" });
+    await claimReview(deps, { reviewId: review.id, staff: riley, allowedRoles: ROLES, minutes: 15 });
+    expect(await retryReview(deps, { reviewId: review.id, staff: riley, allowedRoles: ROLES })).toEqual({ ok: true, status: "approved" });
+
+    const item = await db.reviewItem.findUniqueOrThrow({ where: { id: review.id } });
+    expect([item.status, item.resolution, item.decidedBy]).toEqual(["approved", "retry", riley.email]);
+    const attempts = await db.workerInvocation.findMany({ where: { runId: run.id, taskId: review.taskId }, orderBy: { attempt: "asc" } });
+    expect(attempts.map((a) => a.status)).toEqual(["timed_out", "timed_out", "succeeded"]);
+    const followUp = await db.message.findFirstOrThrow({ where: { runId: run.id, content: { startsWith: "Update from our team" } } });
+    expect(followUp.content).toContain((attempts[2].output as { summary: string }).summary);
+    expect((await db.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("completed");
+    expect(await db.auditEntry.count({ where: { subject: `review:${review.id}`, kind: { in: ["review_retry_started", "review_decision"] } } })).toBe(2);
+  });
+
+  it("leaves the item pending, with the new failure recorded, when the worker fails again", async () => {
+    const { run, review, riley } = await failedPart();
+    const deps = engine(true);
+    await claimReview(deps, { reviewId: review.id, staff: riley, allowedRoles: ROLES, minutes: 15 });
+    const result = await retryReview(deps, { reviewId: review.id, staff: riley, allowedRoles: ROLES });
+    expect(result).toMatchObject({ ok: false, error: "retry_failed" });
+    const item = await db.reviewItem.findUniqueOrThrow({ where: { id: review.id } });
+    expect([item.status, item.resolution, item.claimedById]).toEqual(["pending", null, riley.id]);
+    expect(await db.workerInvocation.count({ where: { runId: run.id, taskId: review.taskId } })).toBe(4);
+    expect(await db.message.count({ where: { runId: run.id, content: { startsWith: "Update" } } })).toBe(0);
+    expect(await db.auditEntry.count({ where: { subject: `review:${review.id}`, kind: "review_retry_failed" } })).toBe(1);
+    // The reviewer can still answer by hand.
+    expect((await db.reviewItem.findUniqueOrThrow({ where: { id: review.id } })).status).toBe("pending");
+  });
+});
