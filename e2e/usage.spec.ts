@@ -72,10 +72,11 @@ test.describe("usage dashboard", () => {
       test(`screenshots: usage, ${label}, ${scheme}`, async ({ page }) => {
         // One open alert for the picture (the detection itself is the test above).
         const [run] = await dbQuery<{ id: string }>(`SELECT id FROM runs ORDER BY "createdAt" DESC LIMIT 1`);
+        const subject = `screenshot:${randomUUID()}`;
         await dbQuery(
           `INSERT INTO usage_alerts (id, "invocationId", "runId", worker, metric, value, baseline, score, threshold, message)
            VALUES ($1, $2, $3, 'tech_support', 'latency', 4200, 350, 11.2, 3, 'tech_support used 4,200 ms (12.0× the median), robust z 11.2 over its last 200 invocations (threshold 3)')`,
-          [randomUUID(), `shot-${scheme}-${label}`, run.id],
+          [randomUUID(), subject, run.id],
         );
         await page.emulateMedia({ colorScheme: scheme });
         await page.setViewportSize({ width, height });
@@ -83,7 +84,7 @@ test.describe("usage dashboard", () => {
         await page.goto("/usage");
         await expect(page.getByTestId("chart-tokens-per-day").locator(".recharts-bar-rectangle").first()).toBeVisible();
         await page.screenshot({ path: `test-results/screens/usage-${label}-${scheme}.png`, fullPage: true });
-        await dbQuery(`UPDATE usage_alerts SET "acknowledgedAt" = now(), "acknowledgedBy" = 'e2e' WHERE "invocationId" = $1`, [`shot-${scheme}-${label}`]);
+        await dbQuery(`UPDATE usage_alerts SET "acknowledgedAt" = now(), "acknowledgedBy" = 'e2e' WHERE "invocationId" = $1`, [subject]);
       });
     }
   }

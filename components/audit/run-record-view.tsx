@@ -26,7 +26,7 @@ export function ChainStatus({ report }: { report: ChainReport }) {
       <div className="flex items-start gap-3 rounded-lg bg-emerald-50 p-3 ring-1 ring-emerald-200 ring-inset dark:bg-emerald-950/50 dark:ring-emerald-900" data-testid="chain-status" data-ok="true">
         <span aria-hidden className="mt-0.5 grid size-5 shrink-0 place-items-center rounded-full bg-emerald-600 text-[11px] font-bold text-white">✓</span>
         <div className="min-w-0 text-sm">
-          <p className="font-medium text-emerald-900 dark:text-emerald-200">Chain verified: {report.entries} entries of this run, each sealed, linked to the one before it and unaltered.</p>
+          <p className="font-medium text-emerald-900 dark:text-emerald-200">Chain verified: {report.entries === 1 ? "the 1 entry of this run is sealed, linked to the one before it and unaltered" : `${report.entries} entries of this run, each sealed, linked to the one before it and unaltered`}.</p>
           <p className="mt-0.5 truncate font-mono text-[11px] text-emerald-800/80 dark:text-emerald-300/80" title={report.headHash}>chain head {report.headHash || "(empty)"}</p>
         </div>
       </div>
@@ -47,7 +47,7 @@ function Stat({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="min-w-0">
       <dt className="text-[11px] font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{label}</dt>
-      <dd className="mt-0.5 truncate font-mono text-sm tabular-nums text-zinc-900 dark:text-zinc-100">{children}</dd>
+      <dd className="mt-0.5 break-words font-mono text-sm tabular-nums text-zinc-900 dark:text-zinc-100">{children}</dd>
     </div>
   );
 }

@@ -16,11 +16,12 @@ export function NavLinks({ links }: { links: NavLink[] }) {
         const active = pathname === l.href || pathname.startsWith(`${l.href}/`);
         return (
           <li key={l.href}>
+            {/* relative: a badge's screen-reader text (absolutely placed) stays inside this scrolling list instead of widening the page on phones. */}
             <Link
               href={l.href}
               data-testid={l.testId}
               aria-current={active ? "page" : undefined}
-              className={`whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors ${
+              className={`relative whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors ${
                 active
                   ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100"
                   : "text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"

@@ -100,13 +100,13 @@ function conditions(f: RunListFilter): Prisma.Sql[] {
 
 type RawRow = Omit<RunListRow, "outcome" | "reviews" | "workers"> & { outcome: string | null; reviews: bigint; workers: string[] | null };
 
-async function selectPage(db: Db, where: Prisma.Sql[], direction: "older" | "newer", limit: number): Promise<RunListRow[]> {
+async function selectPage(db: Db, where: Prisma.Sql[], direction: "older" | "newer", limit: number, inputChars: number): Promise<RunListRow[]> {
   const all = where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty;
   const order = direction === "older" ? Prisma.sql`r."createdAt" DESC, r.id DESC` : Prisma.sql`r."createdAt" ASC, r.id ASC`;
   // Workers and review counts are read for the page's rows only, after the limit.
   const rows = await db.$queryRaw<RawRow[]>`
     WITH page AS (
-      SELECT r.id, r."createdAt", r."customerId", c.name AS "customerName", left(r.input, 300) AS input, r.status::text AS status,
+      SELECT r.id, r."createdAt", r."customerId", c.name AS "customerName", left(r.input, ${inputChars}) AS input, r.status::text AS status,
         r.plan->>'kind' AS outcome, r."tokensIn", r."tokensOut", r."latencyMs", r.attempts
       FROM runs r JOIN customers c ON c.id = r."customerId"
       ${all}
@@ -132,11 +132,11 @@ async function selectPage(db: Db, where: Prisma.Sql[], direction: "older" | "new
  * most one of them); each page tells whether there is more in either direction.
  */
 export async function listAuditRuns({
-  db, filter, after, before, limit = 50,
-}: { db: Db; filter: RunListFilter; after?: RunCursor | null; before?: RunCursor | null; limit?: number }): Promise<RunListPage> {
+  db, filter, after, before, limit = 50, inputChars = 300,
+}: { db: Db; filter: RunListFilter; after?: RunCursor | null; before?: RunCursor | null; limit?: number; inputChars?: number }): Promise<RunListPage> {
   const base = conditions(filter);
   if (before && !after) {
-    const rows = await selectPage(db, [...base, Prisma.sql`(r."createdAt", r.id) > (${before.createdAt}, ${before.id})`], "newer", limit + 1);
+    const rows = await selectPage(db, [...base, Prisma.sql`(r."createdAt", r.id) > (${before.createdAt}, ${before.id})`], "newer", limit + 1, inputChars);
     const hasNewer = rows.length > limit;
     const page = hasNewer ? rows.slice(1) : rows;
     return {
@@ -146,7 +146,7 @@ export async function listAuditRuns({
     };
   }
   const where = after ? [...base, Prisma.sql`(r."createdAt", r.id) < (${after.createdAt}, ${after.id})`] : base;
-  const rows = await selectPage(db, where, "older", limit + 1);
+  const rows = await selectPage(db, where, "older", limit + 1, inputChars);
   const hasOlder = rows.length > limit;
   const page = rows.slice(0, limit);
   return {
@@ -157,13 +157,14 @@ export async function listAuditRuns({
 }
 
 /**
- * Every run matching `filter`, oldest-first pages of `batch` newest first, for the
+ * Every run matching `filter`, newest first, in pages of `batch`, for the
  * CSV export: yields page by page, so the export never holds the whole list.
  */
 export async function* iterateAuditRuns({ db, filter, batch = 500 }: { db: Db; filter: RunListFilter; batch?: number }): AsyncGenerator<RunListRow[]> {
   let after: RunCursor | null = null;
   for (;;) {
-    const page = await listAuditRuns({ db, filter, after, limit: batch });
+    // The whole message (at most 4000 characters), not the list's first 300.
+    const page = await listAuditRuns({ db, filter, after, limit: batch, inputChars: 4000 });
     if (page.rows.length) yield page.rows;
     if (!page.older) return;
     after = decodeCursor(page.older);
