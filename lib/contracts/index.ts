@@ -6,3 +6,4 @@ export * from "./reviews";
 export * from "./synthesis";
 export * from "./replies";
 export * from "./settings";
+export * from "./abort";

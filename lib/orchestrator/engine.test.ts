@@ -1,3 +1,5 @@
+import v8 from "node:v8";
+import vm from "node:vm";
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { beforeEach, describe, expect, it } from "vitest";
 import { resetTestWorld, useTestDb } from "../../test/db";
@@ -227,4 +229,29 @@ describe("the recovery loop", () => {
     expect(after.map((r) => r.status)).toEqual(["completed", "completed"]);
     expect(await db.message.count({ where: { runId: { in: [a.id, b.id] }, role: "assistant" } })).toBe(2);
   });
+});
+
+describe("a worker attempt's timeout", () => {
+  beforeEach(() => resetTestWorld(db));
+
+  // nodejs/node#57736: a timeout signal that only AbortSignal.any holds can be collected
+  // before it fires. Garbage collections run throughout; each attempt must still end.
+  it("fires even when garbage collections run during the attempt", async () => {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    const deps = engine({
+      models: { ...localModels(0), billing: hangingModel },
+      workers: { ...workers, billing: { ...workers.billing, timeoutMs: 300 } },
+    });
+    // At least one collection inside every 300 ms attempt.
+    const collector = setInterval(gc, 250);
+    try {
+      const { run, done } = await submitMessage(deps, { customerId: "C-1001", message: "Why is there a late fee on my November bill? I paid October on the due date." });
+      expect(await done).toBe("awaiting_review");
+      const invocations = await db.workerInvocation.findMany({ where: { runId: run.id }, orderBy: { attempt: "asc" } });
+      expect(invocations.map((i) => i.status)).toEqual(["timed_out", "timed_out"]);
+    } finally {
+      clearInterval(collector);
+    }
+  }, 120_000); // full collections four times a second make everything slow; a lost timeout hangs for good
 });

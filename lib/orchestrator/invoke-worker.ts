@@ -1,5 +1,5 @@
 import { generateText, Output, stepCountIs, type ModelMessage, type ToolSet } from "ai";
-import { workerResultSchema, type SubTask, type WorkerResult } from "../contracts";
+import { anySignal, workerResultSchema, type SubTask, type WorkerResult } from "../contracts";
 import { InfrastructureError } from "../db/transient";
 import { modelFor } from "../models/registry";
 import { UNAVAILABLE } from "../tools/define";
@@ -60,6 +60,8 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
     toolCallId: j.id, tool: j.tool, args: j.args, result: j.result, isError: false, replayed: true,
   }));
   const infra = new AbortController();
+  // The attempt's signal or an infrastructure failure (not AbortSignal.any: ../contracts/abort).
+  const stop = anySignal([ctx.signal, infra.signal]);
   const conn = await deps.connectTools(worker.toolServer, {
     db: deps.db,
     clock: deps.clock,
@@ -68,7 +70,7 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
     taskId: ctx.task.id,
     policy: deps.runSettings?.settings.policy,
     // A tool call this attempt gave up on (timeout, run stopped) retries nothing and commits nothing.
-    signal: AbortSignal.any([ctx.signal, infra.signal]),
+    signal: stop.signal,
   });
   let modelCalls = 0;
   try {
@@ -80,7 +82,7 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
       tools: recordedTools(deps, ctx, conn.tools, observed, infra),
       output: Output.object({ schema: workerResultSchema }),
       stopWhen: stepCountIs(worker.maxSteps),
-      abortSignal: AbortSignal.any([ctx.signal, infra.signal]),
+      abortSignal: stop.signal,
       maxRetries: 0,
       onStepEnd: () => {
         modelCalls++;
@@ -101,6 +103,7 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
     if (infra.signal.aborted) throw infra.signal.reason;
     throw err;
   } finally {
+    stop.clear();
     await conn.close().catch(() => {});
   }
 }

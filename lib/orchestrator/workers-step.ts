@@ -3,7 +3,7 @@ import type { Run } from "../generated/prisma/client";
 import type { WorkerResult } from "../contracts";
 import type { EngineDeps } from "./deps";
 import type { NewRunEvent } from "./events";
-import type { SubTask } from "../contracts";
+import { deadlineSignal, type SubTask } from "../contracts";
 import type { Tx } from "../db/client";
 import { runWorkerAttempt, type ObservedToolResult } from "./invoke-worker";
 import { cacheKey, dataVersions, readCachedResult, writeCachedResult } from "./worker-cache";
@@ -130,7 +130,9 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
     const started = Date.now();
     const inv = await startInvocation(deps.db, { runId: run.id, task, attempt });
     await emit({ type: "worker_started", taskId: task.id, worker: task.worker, attempt, instruction: task.instruction });
-    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(worker.timeoutMs)]);
+    // A timer the attempt holds and clears (./contracts/abort: not AbortSignal.timeout).
+    const deadline = deadlineSignal(signal, worker.timeoutMs);
+    const attemptSignal = deadline.signal;
     try {
       const out = await runWorkerAttempt(deps, { worker, runId: run.id, customerId: run.customerId, task, invocationId: inv.id, signal: attemptSignal, emit });
       const latencyMs = Date.now() - started;
@@ -156,6 +158,8 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
       await finishInvocation(deps.db, inv.id, timedOut ? "timed_out" : "failed", { error: message, latencyMs });
       await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: timedOut ? "timed_out" : "failed", attempt, summary: "", confidence: null, cacheHit: false, tokensIn: 0, tokensOut: 0, latencyMs, error: message });
       await emit({ type: "error", taskId: task.id, message: `${worker.title} worker ${message}`, retryable: i < attempts - 1 });
+    } finally {
+      deadline.clear();
     }
   }
   const toolCalls = await deps.db.toolCall.findMany({ where: { runId: run.id, invocation: { taskId: task.id } }, orderBy: { createdAt: "asc" } });

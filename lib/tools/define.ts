@@ -1,6 +1,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { anySignal } from "../contracts";
 import { log } from "../log";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
@@ -86,13 +87,16 @@ export function registerTools(server: McpServer, ctx: ToolContext, defs: AnyTool
       async (args: unknown, extra: { signal?: AbortSignal }) => {
         // The request's signal aborts when the client cancels or the connection closes
         // (an in-process worker closes it when its attempt ends, e.g. on its timeout).
-        const signal = ctx.signal && extra?.signal ? AbortSignal.any([ctx.signal, extra.signal]) : (extra?.signal ?? ctx.signal);
+        const stop = anySignal([ctx.signal, extra?.signal]);
+        const signal = stop.signal;
         try {
           // Transient database failures are retried under the same idempotency key, but
           // never once the caller has gone: a late retry would act after it gave up.
           return toolResult(await withTransientRetry(() => def.run({ ...ctx, signal }, args as Record<string, unknown>), { what: def.name, signal }));
         } catch (err) {
           return toolErrorResult(err, def.name);
+        } finally {
+          stop.clear();
         }
       },
     );
