@@ -84,7 +84,8 @@ describe("evaluation world snapshot", () => {
   });
 
   it("a case observes the same thing after either reset", async () => {
-    const strip = ({ runId: _r, latencyMs: _l, ...rest }: Awaited<ReturnType<typeof runCase>>) => rest;
+    // Token counts vary by a few tokens with the ids that reach the prompts, like latency with the machine.
+    const strip = ({ runId: _r, latencyMs: _l, tokensIn: _i, tokensOut: _o, ...rest }: Awaited<ReturnType<typeof runCase>>) => rest;
     const viaSnapshot = strip(await runCase(deps(), world, CHANGES_EVERYTHING, snapshot.restore));
     const viaReset = strip(await runCase(deps(), world, CHANGES_EVERYTHING, () => resetWorld(db, world)));
     expect(viaSnapshot).toEqual(viaReset);
