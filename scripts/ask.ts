@@ -33,6 +33,7 @@ if (!customer) {
 // The settings in force in the app (the same versions the app pins its runs to).
 const deps = createEngine({ db, worldAsOf: loadWorld().asOf, settings: settingsSourceFor(db) });
 
+let replyPart = 0;
 function show(e: StoredRunEvent) {
   switch (e.type) {
     case "plan":
@@ -42,7 +43,13 @@ function show(e: StoredRunEvent) {
     case "worker_partial": return log(`    ${e.worker}: ${e.text}`);
     case "worker_finished": return log(`• ${e.worker} ${e.outcome}${e.cacheHit ? " (cache)" : ""}, confidence ${e.confidence ?? "-"}, ${e.tokensIn}/${e.tokensOut} tokens, ${e.latencyMs} ms${e.error ? ` — ${e.error}` : ""}`);
     case "review_requested": return log(`• review requested: ${e.kind} — ${e.summary}`);
-    case "message_delta": return values.json ? undefined : process.stdout.write(e.delta);
+    case "message_delta": {
+      if (values.json) return undefined;
+      // The next part of a progressive reply starts a paragraph of its own.
+      const sep = (e.part ?? 0) > replyPart ? "\n\n" : "";
+      replyPart = e.part ?? 0;
+      return process.stdout.write(sep + e.delta);
+    }
     case "run_finished": return log(`\n• run ${e.status}: ${e.tokensIn} tokens in, ${e.tokensOut} out, ${e.latencyMs} ms`);
     case "error": return log(`• error: ${e.message}`);
   }

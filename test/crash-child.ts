@@ -8,14 +8,15 @@ import { createEngine, recoverRuns } from "../lib/orchestrator/engine";
 import { startRun } from "../lib/orchestrator/run-executor";
 import { loadWorld } from "../lib/world/fixture";
 
-const { DATABASE_URL, RUN_ID, CRASH_AT, MODE } = process.env;
+const { DATABASE_URL, RUN_ID, CRASH_AT, MODE, MODEL_LATENCY_MS } = process.env;
 const world = loadWorld();
 const db = createDb(DATABASE_URL!, 5);
 const deps = createEngine({
   db,
   worldAsOf: world.asOf,
   clock: fixedClock(world.asOf),
-  models: localModels(0),
+  // A latency spreads the workers' finishes apart, so the reply is written in several parts.
+  models: localModels(Number(MODEL_LATENCY_MS ?? 0)),
   leaseMs: 1_000,
   onBoundary(name) {
     if (name === CRASH_AT) process.kill(process.pid, "SIGKILL");

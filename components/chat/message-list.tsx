@@ -52,6 +52,8 @@ function RunMessage(props: { message: ChatMessage; selectable: boolean; selected
   const status = dataParts(message, "run")[0]?.status ?? "queued";
   const text = replyText(message);
   const streaming = status === "queued" || status === "running";
+  // The reply starts as soon as the first worker is done; say so while the others still work.
+  const more = streaming && !!text && dataParts(message, "worker").some((w) => w.status === "running");
   return (
     <li className="flex flex-col items-start">
       <div
@@ -65,6 +67,11 @@ function RunMessage(props: { message: ChatMessage; selectable: boolean; selected
       >
         <span className="sr-only">Switchboard: </span>
         {text ? <Markdown text={text} /> : streaming ? <Working label="Working on it…" /> : null}
+        {more ? (
+          <span className="mt-1.5 block text-xs" data-testid="chat-reply-more">
+            <Working label="Still working on the rest…" />
+          </span>
+        ) : null}
         {status === "failed" && !text ? (
           <span className="block text-red-700 dark:text-red-400">Sorry, this request could not be completed. Please try again in a moment.</span>
         ) : null}

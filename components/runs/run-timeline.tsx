@@ -97,6 +97,8 @@ function describe(e: RunEvent): { title: ReactNode; tone: Tone; body?: ReactNode
       };
     case "message_delta":
       return { title: "Reply text", tone: "plain", body: <p>{e.delta}</p> };
+    case "reply_part":
+      return { title: `Reply, part ${e.index + 1} (${e.taskIds.join(", ")})`, tone: "plain", body: <p className="whitespace-pre-wrap">{e.text}</p> };
     case "run_finished":
       return {
         title: `Run ${e.status.replace("_", " ")}`,

@@ -146,6 +146,55 @@ describe("run events as a UI message stream", () => {
     }
   });
 
+  it("shows a reply written in parts as it arrives, and a run resumed in the middle of it without repeating a word", async () => {
+    const P0 = "The $30 late fee was a mistake, so I've credited $30.00 to your account.";
+    const P1 = "Also, I found a fault on your line and fixed it with a remote reset.";
+    const P2 = "Finally, your fastest option is the 1 Gig plan.";
+    const events = log(
+      { type: "run_started", customerId: "C-1001", input: "fee, slow, fastest plan", attempt: 1 },
+      { type: "worker_started", taskId: "t1", worker: "billing", attempt: 1, instruction: "fee" },
+      { type: "worker_started", taskId: "t2", worker: "tech_support", attempt: 1, instruction: "slow" },
+      { type: "worker_started", taskId: "t3", worker: "account", attempt: 1, instruction: "fastest plan" },
+      { type: "worker_finished", taskId: "t1", worker: "billing", outcome: "succeeded", attempt: 1, summary: "fee", confidence: 0.9, cacheHit: false, tokensIn: 1, tokensOut: 1, latencyMs: 1 },
+      { type: "message_delta", attempt: 1, part: 0, delta: "The $30 late fee was a mistake, " },
+      { type: "message_delta", attempt: 1, part: 0, delta: "so I've credited $30.00 to your account. " },
+      { type: "reply_part", attempt: 1, index: 0, taskIds: ["t1"], text: P0 },
+      { type: "worker_finished", taskId: "t2", worker: "tech_support", outcome: "succeeded", attempt: 1, summary: "slow", confidence: 0.9, cacheHit: false, tokensIn: 1, tokensOut: 1, latencyMs: 1 },
+      { type: "message_delta", attempt: 1, part: 1, delta: "Also, I found a fau" },
+      { type: "error", message: "process died", retryable: true },
+      { type: "run_started", customerId: "C-1001", input: "fee, slow, fastest plan", attempt: 2 },
+      { type: "message_delta", attempt: 2, part: 1, delta: "Also, I found a fault on your line " },
+      { type: "message_delta", attempt: 1, part: 1, delta: "stale" },
+      { type: "message_delta", attempt: 2, part: 1, delta: "and fixed it with a remote reset." },
+      { type: "reply_part", attempt: 2, index: 1, taskIds: ["t2"], text: P1 },
+      { type: "worker_finished", taskId: "t3", worker: "account", outcome: "succeeded", attempt: 2, summary: "plan", confidence: 0.9, cacheHit: false, tokensIn: 1, tokensOut: 1, latencyMs: 1 },
+      { type: "message_delta", attempt: 2, part: 2, delta: P2 },
+      { type: "reply_part", attempt: 2, index: 2, taskIds: ["t3"], text: P2 },
+      { type: "run_finished", status: "completed", reply: [P0, P1, P2].join("\n\n"), tokensIn: 1, tokensOut: 1, latencyMs: 1 },
+    );
+    const textAt = async (seq: number) => replyText((await applyChunks(allChunks(events.filter((e) => e.seq <= seq))))!);
+    // The first part is read while the other workers still run; the next one follows after a blank line.
+    expect(await textAt(8)).toBe(P0);
+    expect(await textAt(10)).toBe(`${P0}\n\nAlso, I found a fau`);
+    // The resumed attempt keeps the final part and replaces only the one cut off.
+    expect(await textAt(13)).toBe(`${P0}\n\nAlso, I found a fault on your line `);
+    expect(await textAt(16)).toBe(`${P0}\n\n${P1}`);
+    for (let seq = 1; seq <= events.length; seq++) {
+      const text = await textAt(seq);
+      expect(text.split(P0).length - 1, `at ${seq}`).toBeLessThanOrEqual(1);
+      expect(text, `at ${seq}`).not.toMatch(/stale|fauAlso/);
+    }
+    const message = await fold(events);
+    expect(replyText(message)).toBe([P0, P1, P2].join("\n\n"));
+    expect(message.parts.filter((p) => p.type === "text")).toHaveLength(1);
+    for (let cursor = 0; cursor <= events.length; cursor++) {
+      const before = allChunks(events.filter((e) => e.seq <= cursor));
+      expect(await applyChunks([...before, ...chunksAfter(events, cursor)]), `continued at ${cursor}`).toEqual(message);
+      const partial = (await applyChunks(before))!;
+      expect(await applyChunks([...rebuildChunks(partial), ...chunksAfter(events, cursor)]), `rebuilt at ${cursor}`).toEqual(message);
+    }
+  });
+
   it("follows a review from requested to decided, and ends a stream at the chosen point", async () => {
     const events = log(
       { type: "run_started", customerId: "C-1002", input: "refund the roaming pass", attempt: 1 },

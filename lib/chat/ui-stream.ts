@@ -1,5 +1,5 @@
 import { readUIMessageStream, type InferUIMessageChunk, type UIMessage } from "ai";
-import type { Plan, ReviewKind, WorkerName } from "../contracts";
+import { joinReplyParts, type Plan, type ReviewKind, type WorkerName } from "../contracts";
 import type { StoredRunEvent } from "../orchestrator/events";
 
 // The one mapping from a run's stored events to the AI SDK's UI message stream.
@@ -108,8 +108,15 @@ export type RunStreamState = {
   tools: Map<string, ToolData>;
   reviews: Map<string, ReviewData>;
   /** The reply text part, when there is one. */
-  reply: { attempt: number; text: string; open: boolean } | null;
+  reply: ReplyState | null;
 };
+
+/**
+ * The reply as shown: `text` is what the text part holds. A reply written in parts
+ * (progressive synthesis) is the final parts (`done`, by index, kept across attempts)
+ * followed by the part being streamed (`part`, its `partText` in `attempt`).
+ */
+export type ReplyState = { attempt: number; text: string; open: boolean; done: string[]; part: number; partText: string };
 
 export function runMessageId(runId: string): string {
   return `run-${runId}`;
@@ -269,7 +276,10 @@ function mapEvent(state: RunStreamState, e: StoredRunEvent, chunks: ChatChunk[])
       return;
     }
     case "message_delta":
-      mapDelta(state, e.attempt, e.delta, chunks);
+      mapDelta(state, e.attempt, e.part ?? 0, e.delta, chunks);
+      return;
+    case "reply_part":
+      mapReplyPart(state, e.attempt, e.index, e.text, chunks);
       return;
     case "run_finished":
       if (e.reply) settleReply(state, e.reply, chunks);
@@ -293,42 +303,65 @@ function mapEvent(state: RunStreamState, e: StoredRunEvent, chunks: ChatChunk[])
   }
 }
 
-/** Only the highest attempt's reply is shown: a resumed run streams its reply again. */
-function mapDelta(state: RunStreamState, attempt: number, delta: string, chunks: ChatChunk[]) {
-  const reply = state.reply;
-  if (!reply) {
-    state.reply = { attempt, text: delta, open: true };
+/** The final parts before `part`, and the blank line that separates them from it. */
+function partsBefore(done: readonly string[], part: number): string {
+  const before = joinReplyParts(done.slice(0, part));
+  return before ? `${before}\n\n` : "";
+}
+
+/**
+ * Shows `text` as the reply: a text-delta when it extends what is shown, otherwise the
+ * reply's step is rebuilt (`reset-step`) under the text id of `attempt`.
+ */
+function showReply(state: RunStreamState, next: Omit<ReplyState, "text" | "open">, text: string, open: boolean, chunks: ChatChunk[]) {
+  const shown = state.reply;
+  state.reply = { ...next, text, open };
+  if (!shown) {
     chunks.push(...textChunks(state.reply, true));
-  } else if (attempt < reply.attempt) {
-    return;
-  } else if (attempt > reply.attempt || !reply.open) {
-    // A newer attempt replaces the text (the step keeps its step-start); a delta after
-    // the reply was closed (never expected) rebuilds it rather than being lost.
-    state.reply = attempt > reply.attempt ? { attempt, text: delta, open: true } : { ...reply, text: reply.text + delta, open: true };
-    chunks.push({ type: "reset-step" }, ...textChunks(state.reply, false));
+  } else if (shown.text === text && shown.open === open && shown.attempt === next.attempt) {
+    // Already shown as it is (a second run_finished after a review, a part as it streamed).
+  } else if (shown.open && shown.attempt === next.attempt && text.startsWith(shown.text)) {
+    const id = replyTextId(shown.attempt);
+    if (text.length > shown.text.length) chunks.push({ type: "text-delta", id, delta: text.slice(shown.text.length) });
+    if (!open) chunks.push({ type: "text-end", id });
   } else {
-    reply.text += delta;
-    chunks.push({ type: "text-delta", id: replyTextId(reply.attempt), delta });
+    // A newer attempt, or a stored part that differs from what streamed (the step keeps its step-start).
+    chunks.push({ type: "reset-step" }, ...textChunks(state.reply, false));
   }
+}
+
+/**
+ * Only the highest attempt's streaming text is shown; final parts stay whatever the
+ * attempt, so a run resumed in the middle of its reply shows what the customer read
+ * once, and replaces only the part that was cut off.
+ */
+function mapDelta(state: RunStreamState, attempt: number, part: number, delta: string, chunks: ChatChunk[]) {
+  const reply = state.reply;
+  if (reply && attempt < reply.attempt) return;
+  const done = reply?.done ?? [];
+  const same = reply && reply.attempt === attempt && reply.part === part;
+  const partText = (same ? reply.partText : "") + delta;
+  showReply(state, { attempt, done, part, partText }, partsBefore(done, part) + partText, true, chunks);
+}
+
+/** A part of the reply is final: it is shown as stored, and the next part follows it. */
+function mapReplyPart(state: RunStreamState, attempt: number, index: number, text: string, chunks: ChatChunk[]) {
+  const reply = state.reply;
+  const done = [...(reply?.done ?? [])];
+  done[index] = text;
+  const shownAttempt = Math.max(reply?.attempt ?? attempt, attempt);
+  // The part streaming now, when it is a later one than this (another attempt's), stays after it.
+  const streaming = reply && reply.part > index && reply.attempt === shownAttempt ? reply.partText : "";
+  const part = streaming ? reply!.part : index + 1;
+  const shown = joinReplyParts(done.slice(0, part));
+  showReply(state, { attempt: shownAttempt, done, part, partText: streaming }, streaming ? `${shown}\n\n${streaming}` : shown, true, chunks);
 }
 
 /** The final reply wins over what streamed (e.g. a run that failed for good says so). */
 function settleReply(state: RunStreamState, final: string, chunks: ChatChunk[]) {
   const reply = state.reply;
-  if (!reply) {
-    state.reply = { attempt: Math.max(state.run.attempt, 1), text: final, open: false };
-    chunks.push(...textChunks(state.reply, true));
-    return;
-  }
-  const id = replyTextId(reply.attempt);
-  if (reply.text === final) {
-    if (reply.open) chunks.push({ type: "text-end", id });
-  } else if (reply.open && final.startsWith(reply.text)) {
-    chunks.push({ type: "text-delta", id, delta: final.slice(reply.text.length) }, { type: "text-end", id });
-  } else {
-    chunks.push({ type: "reset-step" }, ...textChunks({ ...reply, text: final, open: false }, false));
-  }
-  state.reply = { ...reply, text: final, open: false };
+  const next = reply ?? { attempt: Math.max(state.run.attempt, 1), done: [], part: 0, partText: "" };
+  showReply(state, next, final, false, chunks);
 }
 
 /** The state after the given events, as a stream resuming after them needs it. */

@@ -8,6 +8,14 @@ export const synthesisPayloadSchema = z.object({
   parts: z.array(z.object({ title: z.string(), status: z.string(), summary: z.string() })),
   failures: z.array(z.object({ title: z.string() })),
   lowConfidence: z.array(z.object({ title: z.string() })),
+  /**
+   * Set when the reply is written in parts as workers finish (progressive synthesis):
+   * what the customer has already read, how many topics it covered, how many the whole
+   * reply has, and whether this part ends it. Absent: the whole reply in one call.
+   */
+  progress: z
+    .object({ said: z.string(), before: z.number().int().nonnegative(), total: z.number().int().positive(), final: z.boolean() })
+    .optional(),
 });
 export type SynthesisPayload = z.infer<typeof synthesisPayloadSchema>;
 
@@ -30,4 +38,9 @@ export function readSynthesisPrompt(text: string): SynthesisPayload | null {
   } catch {
     return null;
   }
+}
+
+/** The reply written in parts, as the customer reads it: paragraphs joined by a blank line. */
+export function joinReplyParts(parts: readonly string[]): string {
+  return parts.map((p) => p.trim()).filter(Boolean).join("\n\n");
 }

@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { inject, resetTestWorld, useTestDb } from "../../test/db";
-import { createRun } from "./store";
+import { joinReplyParts } from "../contracts";
+import { createRun, listEvents, listReplyParts } from "./store";
 
 const db = useTestDb();
 const MESSAGE = "I was charged a $30 late fee but I paid on time. Also my internet has been really slow all week, and I'd like to upgrade to the 1 Gig plan.";
@@ -37,6 +38,11 @@ const BOUNDARIES = [
   "finished",
 ];
 
+// Where a progressive reply can be cut: after its first part is stored, and after the
+// second part streamed all its text but before it was stored (the customer read it;
+// the resumed run must replace it, not add it again).
+const REPLY_BOUNDARIES = ["reply_part:0", "reply_deltas:1", "reply_part:1"];
+
 describe("crash recovery", () => {
   beforeEach(() => resetTestWorld(db));
 
@@ -66,6 +72,34 @@ describe("crash recovery", () => {
     expect(after.reply).toMatch(/Done: your plan is now/);
     expect(after.reply).not.toMatch(/already on/);
   });
+
+  it.each(REPLY_BOUNDARIES)("a run killed at %s resumes its reply without repeating a part", async (boundary) => {
+    const { run } = await createRun(db, { customerId: "C-1001", message: MESSAGE });
+    const crashed = await child({ RUN_ID: run.id, CRASH_AT: boundary, MODEL_LATENCY_MS: "100" });
+    expect(crashed.signal, crashed.stderr).toBe("SIGKILL");
+    const before = await listReplyParts(db, run.id);
+
+    const recovered = await child({ MODE: "recover", MODEL_LATENCY_MS: "100" });
+    expect(recovered.code, recovered.stderr).toBe(0);
+
+    const after = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(after.status).toBe("completed");
+    const parts = await listReplyParts(db, run.id);
+    // What was stored before the crash is kept as it was, and the rest follows once.
+    expect(parts.slice(0, before.length)).toEqual(before);
+    expect(parts.length).toBeGreaterThan(before.length);
+    expect(parts.flatMap((p) => p.taskIds).sort()).toEqual(["t1", "t2", "t3"]);
+    expect(after.reply).toBe(joinReplyParts(parts.map((p) => p.text)));
+    for (const topic of [/credited \$30\.00/g, /remote reset/g, /your plan is now/g]) expect(after.reply!.match(topic)).toHaveLength(1);
+    expect(await db.message.count({ where: { runId: run.id, role: "assistant" } })).toBe(1);
+    const events = await listEvents(db, run.id);
+    const stored = events.flatMap((e) => (e.type === "reply_part" ? [e.index] : []));
+    expect(stored).toEqual(parts.map((p) => p.index));
+    // The resumed attempt streams only the parts not stored before the crash.
+    const resumedDeltas = events.flatMap((e) => (e.type === "message_delta" && e.attempt === 2 ? [e.part ?? 0] : []));
+    expect(Math.min(...resumedDeltas)).toBe(before.length);
+    expect(await db.modelCall.count({ where: { runId: run.id, role: "synthesis" } })).toBeGreaterThanOrEqual(parts.length);
+  }, 120_000); // two child processes, each loading the app and the local model
 });
 
 describe("crash recovery of review requests", () => {

@@ -39,6 +39,11 @@ export interface EngineDeps {
   retryBackoffMs: number;
   /** Classifier confidence at or above which a single-intent message skips planning. */
   fastPathConfidence: number;
+  /**
+   * Write the reply in parts as workers finish (the first part after the fastest
+   * worker), instead of in one call after the slowest. On by default.
+   */
+  progressiveSynthesis: boolean;
   /** How many workers of one run may execute at once (Infinity: all of them). */
   workerConcurrency: number;
   /** Worker, policy and alert settings by version; without it runs use the registry's definitions and the policy in force. */

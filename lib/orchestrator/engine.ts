@@ -34,6 +34,7 @@ export function createEngine(opts: { db: Db; worldAsOf: string } & Partial<Omit<
     retryBackoffMs: opts.retryBackoffMs ?? 300,
     fastPathConfidence: opts.fastPathConfidence ?? 0.85,
     workerConcurrency: opts.workerConcurrency ?? Number.POSITIVE_INFINITY,
+    progressiveSynthesis: opts.progressiveSynthesis ?? true,
     // Without a source (most tests) runs use the registry's definitions as they are;
     // the app and the CLIs pass settingsSourceFor(db).
     settings: opts.settings,

@@ -31,7 +31,11 @@ export const runEventSchema = z.discriminatedUnion("type", [
   }),
   z.object({ ...base, type: z.literal("review_requested"), reviewId: z.string(), taskId: z.string(), kind: reviewKindSchema, summary: z.string() }),
   z.object({ ...base, type: z.literal("review_decided"), reviewId: z.string(), kind: reviewKindSchema, decision: z.enum(["approved", "rejected"]), by: z.string(), note: z.string().nullable() }),
-  z.object({ ...base, type: z.literal("message_delta"), attempt: z.number().int(), delta: z.string() }),
+  // `part`: which part of a reply written progressively (absent: 0, the whole reply).
+  z.object({ ...base, type: z.literal("message_delta"), attempt: z.number().int(), delta: z.string(), part: z.number().int().nonnegative().optional() }),
+  // One part of the reply is final (written once per index): the text a resumed run
+  // keeps, and after which the next part's deltas follow, separated by a blank line.
+  z.object({ ...base, type: z.literal("reply_part"), attempt: z.number().int(), index: z.number().int().nonnegative(), taskIds: z.array(z.string()), text: z.string() }),
   z.object({ ...base, type: z.literal("run_finished"), status: z.enum(["completed", "awaiting_review", "failed"]), reply: z.string(), tokensIn: z.number().int(), tokensOut: z.number().int(), latencyMs: z.number().int() }),
   z.object({ ...base, type: z.literal("error"), message: z.string(), taskId: z.string().optional(), retryable: z.boolean() }),
 ]);

@@ -71,8 +71,8 @@ describe("a fourth worker registered by a test", () => {
     expect(JSON.stringify(planCall.prompt)).toContain("- loyalty: loyalty rewards, tenure and anniversary perks.");
     expect(JSON.stringify(planCall.responseFormat)).toContain("loyalty");
 
-    // It ran with its own server's tools and only its part of the message.
-    expect(offeredTools(loyalty.calls[0])).toEqual(["change_plan", "get_profile", "list_plans", "quote_plan_change"]);
+    // It ran with its own server's tools (read-only ones in its first step) and only its part of the message.
+    expect(offeredTools(loyalty.calls[0])).toEqual(["get_profile", "list_plans", "quote_plan_change"]);
     expect(JSON.stringify(loyalty.calls[0].prompt)).toContain("what perks do I get for staying with you");
     expect(JSON.stringify(loyalty.calls[0].prompt)).not.toContain("bill higher");
 

@@ -1,9 +1,9 @@
-import { generateText, Output, stepCountIs, type ModelMessage, type ToolSet } from "ai";
+import { asSchema, generateText, jsonSchema, Output, stepCountIs, type ModelMessage, type ToolSet } from "ai";
 import { anySignal, workerResultSchema, type SubTask, type WorkerResult } from "../contracts";
 import { InfrastructureError } from "../db/transient";
 import { modelFor } from "../models/registry";
 import { UNAVAILABLE } from "../tools/define";
-import { toolProgress } from "../tools/registry";
+import { sideEffectToolNames, toolProgress } from "../tools/registry";
 import { unwrapToolOutput } from "../tools/tool-output";
 import type { WorkerDefinition } from "../workers/worker";
 import type { EngineDeps } from "./deps";
@@ -73,13 +73,19 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
     signal: stop.signal,
   });
   let modelCalls = 0;
+  const tools = recordedTools(deps, ctx, conn.tools, observed, infra);
+  // A worker reads before it acts (policy: credit what find_discrepancies found, change
+  // a plan that was quoted, dispatch after a line test): a fresh attempt's first step is
+  // offered only the read-only tools, and the schemas it could not use are not sent.
+  const readOnly = Object.keys(tools).filter((name) => !sideEffectToolNames.has(name));
   try {
     const res = await generateText({
       model,
       system: worker.instructions,
       // Only the sub-task (and what this task already did): never the rest of the conversation.
       messages: journalMessages(ctx.task.instruction, journal),
-      tools: recordedTools(deps, ctx, conn.tools, observed, infra),
+      tools,
+      prepareStep: ({ stepNumber }) => (stepNumber === 0 && journal.length === 0 ? { activeTools: readOnly } : undefined),
       output: Output.object({ schema: workerResultSchema }),
       stopWhen: stepCountIs(worker.maxSteps),
       abortSignal: stop.signal,
@@ -155,6 +161,7 @@ function recordedTools(deps: EngineDeps, ctx: AttemptContext, tools: ToolSet, ob
     };
     wrapped[name] = {
       ...t,
+      inputSchema: leanSchema(t.inputSchema),
       execute: async (input: unknown, options: Parameters<typeof execute>[1]) => {
         const base = { taskId: ctx.task.id, worker: ctx.worker.name, toolCallId: options.toolCallId, tool: name };
         await bookkeeping("announcing the call", () => ctx.emit({ type: "tool_call", ...base, args: input ?? {} }));
@@ -192,6 +199,22 @@ function recordedTools(deps: EngineDeps, ctx: AttemptContext, tools: ToolSet, ob
     } as typeof t;
   }
   return wrapped;
+}
+
+/**
+ * A tool's input schema without the JSON Schema dialect marker (`$schema`) that the MCP
+ * server's conversion adds: every worker call sends every offered schema, and no model
+ * reads the marker. Validation stays the original schema's.
+ */
+function leanSchema(schema: Parameters<typeof asSchema>[0]) {
+  const original = asSchema(schema);
+  return jsonSchema(
+    async () => {
+      const { $schema: _marker, ...rest } = (await original.jsonSchema) as Record<string, unknown>;
+      return rest;
+    },
+    original.validate ? { validate: (v) => original.validate!(v) } : undefined,
+  );
 }
 
 async function recordCall(deps: EngineDeps, ctx: AttemptContext, tool: string, args: unknown, result: unknown, isError: boolean, latencyMs: number) {

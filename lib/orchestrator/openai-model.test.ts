@@ -5,6 +5,7 @@ import { resetTestWorld, useTestDb } from "../../test/db";
 import { fixedClock } from "../clock";
 import { createEngine, submitMessage } from "./engine";
 import { modelsFromEnv } from "../models/registry";
+import { listReplyParts } from "./store";
 
 // A local stand-in for an OpenAI-compatible server (/v1/chat/completions). It
 // records every request and answers like a model would: a plan for the planning
@@ -85,20 +86,36 @@ describe("OpenAI-compatible model path", () => {
     expect(planning.body.response_format.type).toBe("json_schema");
     expect(Object.keys(planning.body.response_format.json_schema.schema.properties)).toEqual(expect.arrayContaining(["kind", "tasks"]));
 
-    const billingCall = requests.find((r) => r.body.tools && r.body.messages[0].content.includes("billing worker"));
+    const billingCalls = requests.filter((r) => r.body.tools && r.body.messages[0].content.includes("billing worker"));
+    const billingCall = billingCalls[0];
     const billingTools = billingCall.body.tools.map((t: any) => t.function.name);
-    expect(billingTools).toEqual(expect.arrayContaining(["get_billing_overview", "find_discrepancies", "issue_credit"]));
+    // The first step reads: the side-effecting tool is offered once the worker has read something.
+    expect(billingTools).toEqual(expect.arrayContaining(["get_billing_overview", "find_discrepancies"]));
+    expect(billingTools).not.toContain("issue_credit");
+    expect(billingCalls[1].body.tools.map((t: any) => t.function.name)).toEqual(expect.arrayContaining(["get_billing_overview", "find_discrepancies", "issue_credit"]));
     expect(billingTools).not.toContain("run_line_test"); // a worker only gets its own server's tools
+    expect(JSON.stringify(billingCall.body.tools)).not.toContain("$schema"); // no dialect marker in every call
     expect(billingCall.body.response_format.type).toBe("json_schema");
     // The worker saw only its sub-task, not the whole message.
     expect(JSON.stringify(billingCall.body.messages)).not.toContain("upgrade");
 
     const stored = await db.run.findUniqueOrThrow({ where: { id: run.id } });
-    expect(stored.reply).toBe("Here is your answer: your bill and your line were checked.");
+    // The reply is written in parts as the workers finish: one streamed call per part, and
+    // a later part's request carries what the customer has already read.
+    const parts = await listReplyParts(db, run.id);
+    const sentence = "Here is your answer: your bill and your line were checked.";
+    expect(stored.reply).toBe(parts.map(() => sentence).join("\n\n"));
+    const synthesis = requests.filter((r) => r.body.stream);
+    expect(synthesis).toHaveLength(parts.length);
+    for (const later of synthesis.slice(1)) {
+      expect(later.body.messages[0].content).toContain("written in parts");
+      expect(later.body.messages.at(-1).content).toContain(`"said":"${sentence}`);
+    }
     const calls = await db.toolCall.findMany({ where: { runId: run.id } });
     expect(calls.map((c) => c.tool).sort()).toEqual(["get_billing_overview", "run_line_test"]);
     const usage = await db.modelCall.findMany({ where: { runId: run.id } });
-    expect(usage.map((u) => u.role).sort()).toEqual(["billing", "supervisor", "synthesis", "tech_support"]);
+    expect([...new Set(usage.map((u) => u.role))].sort()).toEqual(["billing", "supervisor", "synthesis", "tech_support"]);
+    expect(usage.filter((u) => u.role === "synthesis")).toHaveLength(parts.length);
     expect(stored.tokensIn).toBeGreaterThan(0);
   });
 });

@@ -8,7 +8,7 @@ import { advanceStep, appendEvent, claimRun, countPendingReviews, finishRun, get
 import { depsUnderSettings } from "./settings";
 import { loadConversationContext } from "./conversation-context";
 import { planMessage } from "./supervisor";
-import { synthesize } from "./synthesis";
+import { composeReply, OutcomeFeed } from "./synthesis-lane";
 import { runTask, type TaskOutcome } from "./workers-step";
 
 export type DriveResult = "completed" | "awaiting_review" | "failed" | "lease_lost" | "not_claimed";
@@ -93,17 +93,19 @@ async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<D
     }
     const plan = planSchema.parse(run.plan);
 
-    let outcomes: TaskOutcome[] = [];
+    // The reply of a delegated plan is written by the synthesis lane as outcomes arrive
+    // (progressive synthesis): it may still be writing when the workers step ends.
+    let lane: WorkersAndLane | null = null;
     if (step() === "planned") {
-      // Independent workers run concurrently; one failing does not stop the others.
-      outcomes = await mapLimited(plan.tasks, deps.workerConcurrency, (t) => runTask(deps, run, t, emit, controller.signal));
+      lane = plan.kind === "delegate" ? runWorkersAndLane(deps, run, plan, emit, controller.signal) : null;
+      if (lane) await lane.workers;
       await advanceStep(deps.db, runId, deps.owner, "planned", "workers_done");
       run = await getRun(deps.db, runId);
       await deps.onBoundary?.("workers_done", runId);
     }
 
     if (step() === "workers_done") {
-      const reply = await replyFor(deps, run, plan, outcomes, emit, controller.signal);
+      const reply = lane ? await lane.reply : await replyFor(deps, run, plan, emit, controller.signal);
       await advanceStep(deps.db, runId, deps.owner, "workers_done", "synthesized", { reply });
       run = await getRun(deps.db, runId);
       await deps.onBoundary?.("synthesized", runId);
@@ -152,55 +154,37 @@ async function underRunSettings(deps: EngineDeps, run: Run): Promise<EngineDeps>
   return depsUnderSettings(deps, pinned === current.version ? current : await deps.settings.version(pinned));
 }
 
-/** The synthesized reply, or the supervisor's own for out-of-scope and small talk. */
-async function replyFor(
-  deps: EngineDeps,
-  run: Run,
-  plan: Plan,
-  outcomes: TaskOutcome[],
-  emit: (e: NewRunEvent) => Promise<void>,
-  signal: AbortSignal,
-): Promise<string> {
-  const attempt = run.attempts;
+/** The supervisor's own reply for out-of-scope and small talk, or the synthesized one (resumed after the workers finished). */
+async function replyFor(deps: EngineDeps, run: Run, plan: Plan, emit: (e: NewRunEvent) => Promise<void>, signal: AbortSignal): Promise<string> {
   if (plan.kind !== "delegate") {
     const reply = plan.reply?.trim() || DECLINE_REPLY;
-    await emit({ type: "message_delta", attempt, delta: reply });
+    await emit({ type: "message_delta", attempt: run.attempts, delta: reply });
     return reply;
   }
-  if (outcomes.length === 0) {
-    // Resumed after the workers finished: their results are in the store.
-    outcomes = await mapLimited(plan.tasks, deps.workerConcurrency, (t) => runTask(deps, run, t, emit, signal));
-  }
-  // Deltas are persisted in small batches: live enough for the UI, few enough rows.
-  let buffer = "";
-  let flushing = Promise.resolve();
-  let last = Date.now();
-  const flush = () => {
-    if (!buffer) return;
-    const delta = buffer;
-    buffer = "";
-    flushing = flushing.then(() => emit({ type: "message_delta", attempt, delta }));
-  };
-  const onDelta = (d: string) => {
-    buffer += d;
-    if (Date.now() - last > 50 || buffer.length > 120) {
-      last = Date.now();
-      flush();
-    }
-  };
-  let synthesized: Awaited<ReturnType<typeof synthesize>>;
-  try {
-    synthesized = await synthesize(deps, outcomes, onDelta, signal);
-  } catch (err) {
-    // Settle the pending writes before failing, so none of them rejects unobserved.
-    await flushing.catch(() => {});
-    throw err;
-  }
-  const { text, usage } = synthesized;
-  flush();
-  await flushing;
-  await deps.db.modelCall.create({ data: { runId: run.id, role: "synthesis", ...usage } });
-  return text;
+  // The workers' results are in the store (runTask returns them at once) and the parts
+  // already written are too: the lane writes only what is missing.
+  const lane = runWorkersAndLane(deps, run, plan, emit, signal);
+  await lane.workers;
+  return lane.reply;
+}
+
+/** The workers step (done when every worker is) and the reply its lane writes meanwhile. */
+type WorkersAndLane = { workers: Promise<TaskOutcome[]>; reply: Promise<string> };
+
+/** Runs the plan's workers, independent ones concurrently, feeding each outcome to the synthesis lane as it arrives. */
+function runWorkersAndLane(deps: EngineDeps, run: Run, plan: Plan, emit: (e: NewRunEvent) => Promise<void>, signal: AbortSignal): WorkersAndLane {
+  const feed = new OutcomeFeed();
+  const reply = composeReply(deps, run, plan, feed, emit, signal);
+  // The lane may fail while the workers still run: observed here, thrown where awaited.
+  reply.catch(() => {});
+  // One worker failing does not stop the others; the run being stopped stops the lane.
+  const workers = mapLimited(plan.tasks, deps.workerConcurrency, async (t) => {
+    const outcome = await runTask(deps, run, t, emit, signal);
+    feed.push(outcome);
+    return outcome;
+  });
+  workers.catch((err) => feed.fail(err));
+  return { workers, reply };
 }
 
 async function failOrRelease(deps: EngineDeps, runId: string, err: Error, emit: (e: NewRunEvent) => Promise<void>): Promise<DriveResult> {

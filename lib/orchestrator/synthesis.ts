@@ -9,9 +9,17 @@ Combine the worker summaries below into one clear, friendly answer in a single v
 Use only what the summaries say: never add facts, amounts, dates or promises they do not contain.
 For every failed part, say plainly that it could not be completed now and that a member of the team will follow up. For low-confidence parts, say a specialist will double-check.`;
 
-export function synthesisPayload(deps: EngineDeps, outcomes: TaskOutcome[]): SynthesisPayload {
+// A later part of a progressive reply (synthesis-lane.ts): the customer is already
+// reading the text before it, so this part continues it rather than starting over.
+export const SYNTHESIS_PART_SYSTEM = `${SYNTHESIS_SYSTEM}
+The reply is written in parts, as the answers arrive, and the customer is already reading the first parts ("said" in the progress field). Write only the next part, covering only the summaries below: do not greet again, do not repeat or restate anything already said, and open with a natural transition from the text before. Unless "final" is true, more parts will follow: do not close the reply (no sign-off, no offer of further help), and do not mention topics that are not in these summaries.`;
+
+export type SynthesisProgress = NonNullable<SynthesisPayload["progress"]>;
+
+export function synthesisPayload(deps: EngineDeps, outcomes: TaskOutcome[], progress?: SynthesisProgress): SynthesisPayload {
   const title = (w: string) => workerTitle(w, deps.workers);
   return {
+    ...(progress ? { progress } : {}),
     parts: outcomes.flatMap((o) => (o.ok ? [{ title: title(o.task.worker), status: o.result.status, summary: o.result.summary }] : [])),
     failures: outcomes.flatMap((o) => (o.ok ? [] : [{ title: title(o.task.worker) }])),
     lowConfidence: outcomes.flatMap((o) =>
@@ -22,18 +30,23 @@ export function synthesisPayload(deps: EngineDeps, outcomes: TaskOutcome[]): Syn
   };
 }
 
-/** Streams the synthesized reply, calling `onDelta` for each piece of text. */
+/**
+ * Streams the synthesized reply (or, with `progress`, one part of it), calling
+ * `onDelta` for each piece of text. A whole reply in one part gets the plain prompt.
+ */
 export async function synthesize(
   deps: EngineDeps,
   outcomes: TaskOutcome[],
   onDelta: (text: string) => void,
   signal?: AbortSignal,
+  progress?: SynthesisProgress,
 ) {
   const started = Date.now();
-  const payload = synthesisPayload(deps, outcomes);
+  const whole = !progress || (progress.before === 0 && progress.final);
+  const payload = synthesisPayload(deps, outcomes, whole ? undefined : progress);
   const result = streamText({
     model: deps.models.synthesis,
-    system: SYNTHESIS_SYSTEM,
+    system: whole ? SYNTHESIS_SYSTEM : SYNTHESIS_PART_SYSTEM,
     prompt: synthesisPrompt(payload),
     abortSignal: signal,
     maxRetries: 1,

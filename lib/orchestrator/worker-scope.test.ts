@@ -47,7 +47,9 @@ describe("worker scope", () => {
       const { model, calls } = scriptedModel(`probe-${worker.name}`, () => textResult(JSON.stringify(refused)));
       await attempt(worker, "What can you do?", { ...localModels(0), [worker.name]: model });
       expect(calls).toHaveLength(1);
-      const own = toolDefinitions[worker.toolServer].map((t) => t.name).sort();
+      // A fresh attempt's first step is offered the server's read-only tools (it reads before it acts).
+      const own = toolDefinitions[worker.toolServer].filter((t) => !t.sideEffect).map((t) => t.name).sort();
+      expect(own.length).toBeGreaterThan(0);
       expect(offeredTools(calls[0])).toEqual(own);
       // No tool of another server, and the worker's prompt states its scope.
       const others = Object.entries(toolDefinitions).filter(([s]) => s !== worker.toolServer).flatMap(([, defs]) => defs.map((d) => d.name));

@@ -4,4 +4,5 @@ export * from "./runs";
 export * from "./events";
 export * from "./invocations";
 export * from "./reviews";
+export * from "./reply-parts";
 export { recordTransition, type Transition } from "./transition";

@@ -23,7 +23,11 @@ export const synthesisBrain: Brain = (input) => {
   const payload = readSynthesisPrompt(input.userText);
   if (!payload) return { kind: "text", text: "I'm sorry, something went wrong while preparing your answer. A member of our team will follow up." };
   const summaries = payload.parts.map((p) => p.summary.trim()).filter(Boolean);
-  const paras = summaries.map((summary, i) => withTransition(summary, i, summaries.length));
+  // A later part of a progressive reply continues the text the customer already has:
+  // its transitions count the topics said before it, out of the whole reply's.
+  const before = payload.progress?.before ?? 0;
+  const total = payload.progress?.total ?? summaries.length;
+  const paras = summaries.map((summary, i) => withTransition(summary, before + i, Math.max(total, before + summaries.length)));
   for (const f of payload.lowConfidence) {
     paras.push(`A specialist will double-check the ${f.title.toLowerCase()} part of this answer and follow up with you.`);
   }

@@ -1,0 +1,114 @@
+import type { Run } from "../generated/prisma/client";
+import { joinReplyParts, type Plan } from "../contracts";
+import type { EngineDeps } from "./deps";
+import type { NewRunEvent } from "./events";
+import { listReplyParts, saveReplyPart } from "./store";
+import { synthesize } from "./synthesis";
+import type { TaskOutcome } from "./workers-step";
+
+// Progressive synthesis: the reply starts as soon as the first worker finishes, while
+// slower ones still run. Each part covers the outcomes that finished while the part
+// before it was being written (in the customer's order within a part), continues the
+// text already written, and is stored as final (reply_parts + a reply_part event)
+// before the next one starts. A resumed run reads the stored parts and writes only
+// the rest, so the customer never reads a part twice.
+
+type Emit = (e: NewRunEvent) => Promise<void>;
+
+/** Worker outcomes as they arrive, taken by the lane in batches. */
+export class OutcomeFeed {
+  private ready: TaskOutcome[] = [];
+  private failure: { err: unknown } | null = null;
+  private wake: (() => void) | null = null;
+
+  push(outcome: TaskOutcome) {
+    this.ready.push(outcome);
+    this.wake?.();
+  }
+
+  /** The workers step failed (the run is being stopped): the lane stops too. */
+  fail(err: unknown) {
+    this.failure = { err };
+    this.wake?.();
+  }
+
+  /** Everything that arrived since the last call, waiting for at least one outcome. */
+  async take(): Promise<TaskOutcome[]> {
+    while (!this.ready.length && !this.failure) await new Promise<void>((r) => (this.wake = r));
+    this.wake = null;
+    if (this.failure) throw this.failure.err;
+    return this.ready.splice(0);
+  }
+}
+
+/**
+ * Writes the reply of a delegated plan from the outcomes fed to it and returns the
+ * whole text. With `deps.progressiveSynthesis` off it waits for every outcome and
+ * writes one part, which is the reply of a single synthesis call.
+ */
+export async function composeReply(deps: EngineDeps, run: Run, plan: Plan, feed: OutcomeFeed, emit: Emit, signal: AbortSignal): Promise<string> {
+  const order = new Map(plan.tasks.map((t, i) => [t.id, i]));
+  const stored = await listReplyParts(deps.db, run.id);
+  const texts = stored.map((p) => p.text);
+  const covered = new Set(stored.flatMap((p) => p.taskIds));
+  const waiting = new Map<string, TaskOutcome>();
+  while (covered.size < plan.tasks.length) {
+    for (const o of await feed.take()) if (!covered.has(o.task.id)) waiting.set(o.task.id, o);
+    const all = covered.size + waiting.size === plan.tasks.length;
+    if (!waiting.size || (!deps.progressiveSynthesis && !all)) continue;
+    const batch = [...waiting.values()].sort((a, b) => (order.get(a.task.id) ?? 0) - (order.get(b.task.id) ?? 0));
+    waiting.clear();
+    const index = texts.length;
+    const progress = { said: joinReplyParts(texts), before: covered.size, total: plan.tasks.length, final: all };
+    const text = await writePart(deps, run, index, batch, progress, emit, signal);
+    const event = await saveReplyPart(deps.db, { runId: run.id, owner: deps.owner, index, attempt: run.attempts, taskIds: batch.map((o) => o.task.id), text }, new Date());
+    deps.bus?.publish(run.id, event);
+    texts.push(text);
+    for (const o of batch) covered.add(o.task.id);
+    await deps.onBoundary?.(`reply_part:${index}`, run.id);
+  }
+  return joinReplyParts(texts);
+}
+
+/** One part: a streamed synthesis call whose text is persisted in small batches of deltas. */
+async function writePart(
+  deps: EngineDeps,
+  run: Run,
+  part: number,
+  outcomes: TaskOutcome[],
+  progress: { said: string; before: number; total: number; final: boolean },
+  emit: Emit,
+  signal: AbortSignal,
+): Promise<string> {
+  const attempt = run.attempts;
+  // Deltas are persisted in small batches: live enough for the UI, few enough rows.
+  let buffer = "";
+  let flushing = Promise.resolve();
+  let last = Date.now();
+  const flush = () => {
+    if (!buffer) return;
+    const delta = buffer;
+    buffer = "";
+    flushing = flushing.then(() => emit({ type: "message_delta", attempt, part, delta }));
+  };
+  const onDelta = (d: string) => {
+    buffer += d;
+    if (Date.now() - last > 50 || buffer.length > 120) {
+      last = Date.now();
+      flush();
+    }
+  };
+  let synthesized: Awaited<ReturnType<typeof synthesize>>;
+  try {
+    synthesized = await synthesize(deps, outcomes, onDelta, signal, progress);
+  } catch (err) {
+    // Settle the pending writes before failing, so none of them rejects unobserved.
+    await flushing.catch(() => {});
+    throw err;
+  }
+  flush();
+  await flushing;
+  await deps.onBoundary?.(`reply_deltas:${part}`, run.id);
+  await deps.db.modelCall.create({ data: { runId: run.id, role: "synthesis", ...synthesized.usage } });
+  return synthesized.text;
+}
