@@ -1,69 +1,204 @@
 // `npm run bench`: the article's latency trade-off, measured. A 3-worker message
-// (billing + tech support + account) with a simulated 500 ms per model call, run
-// with the workers in parallel and then one after another, on a scratch database.
-// Prints the timings and the check wall ≤ 1.2 × (planning + slowest worker + synthesis).
+// (billing + tech support + account) with a simulated 500 ms per model call, on a
+// scratch database with full persistence, run three ways: workers in parallel with
+// progressive synthesis (the default), in parallel with one synthesis call after the
+// slowest worker (the engine before progressive synthesis), and one after another.
+// Each figure is a median over BENCH_REPEATS runs, next to its physical limit: the
+// model calls on the critical path × the latency. Then the workers' input tokens
+// against a baseline that forwards the whole conversation to every worker.
+import type { LanguageModelV4, LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import { fixedClock } from "../lib/clock";
 import { createDb } from "../lib/db/client";
 import { createScratchDatabase } from "../lib/db/scratch";
 import { resetWorld } from "../lib/db/seed";
-import { loadCorpus, trainIntentModel } from "../lib/models/local/nlu";
-import { localModels } from "../lib/models/registry";
+import { countPromptTokens, loadCorpus, trainIntentModel } from "../lib/models/local/nlu";
+import { localModels, type Models } from "../lib/models/registry";
 import { createEngine, submitMessage } from "../lib/orchestrator/engine";
+import type { StoredRunEvent } from "../lib/orchestrator/events";
+import { startRun } from "../lib/orchestrator/run-executor";
+import { createRun } from "../lib/orchestrator/store";
 import { loadWorld } from "../lib/world/fixture";
 import { exitAfterFlush } from "./exit-after-flush";
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 500);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const MESSAGE = "I was charged a $30 late fee but I paid on time. Also my internet has been really slow all week, and I'd like to upgrade to the 1 Gig plan.";
+const WORKERS = ["billing", "tech_support", "account"] as const;
 
 const world = loadWorld();
 const scratch = await createScratchDatabase(process.env.DATABASE_URL, "switchboard_bench");
 const db = createDb(scratch.url, 10);
 
-async function measure(concurrency: number) {
-  const deps = createEngine({ db, worldAsOf: world.asOf, clock: fixedClock(world.asOf), models: localModels(LATENCY), workerConcurrency: concurrency });
+/** The models of one role set, counting each role's calls and keeping what each call was sent. */
+function recorded(models: Models) {
+  const calls: { role: string; options: LanguageModelV4CallOptions }[] = [];
+  const wrap = (role: string, m: LanguageModelV4): LanguageModelV4 => ({
+    specificationVersion: "v4",
+    provider: m.provider,
+    modelId: m.modelId,
+    supportedUrls: m.supportedUrls,
+    doGenerate: (o) => (calls.push({ role, options: o }), m.doGenerate(o)),
+    doStream: (o) => (calls.push({ role, options: o }), m.doStream(o)),
+  });
+  const wrapped = Object.fromEntries(Object.entries(models).map(([r, m]) => [r, wrap(r, m)])) as Models;
+  return { models: wrapped, calls, count: (role: string) => calls.filter((c) => c.role === role).length };
+}
+
+type Mode = { label: string; concurrency: number; progressive: boolean };
+const MODES: Mode[] = [
+  { label: "parallel, progressive synthesis", concurrency: Infinity, progressive: true },
+  { label: "parallel, one synthesis after all", concurrency: Infinity, progressive: false },
+  { label: "sequential, one synthesis after all", concurrency: 1, progressive: false },
+];
+
+async function measure(mode: Mode, latency: number) {
+  const rec = recorded(localModels(latency));
+  const deps = createEngine({
+    db, worldAsOf: world.asOf, clock: fixedClock(world.asOf), models: rec.models,
+    workerConcurrency: mode.concurrency, progressiveSynthesis: mode.progressive,
+  });
   await resetWorld(db, world);
   const t0 = performance.now();
-  const { run, done } = await submitMessage(deps, { customerId: "C-1001", message: MESSAGE });
-  const status = await done;
+  const { run } = await createRun(db, { customerId: "C-1001", message: MESSAGE });
+  const seen: Partial<Record<"progress" | "text", number>> = {};
+  const unsubscribe = deps.bus!.subscribe(run.id, (e: StoredRunEvent) => {
+    if ((e.type === "tool_call" || e.type === "worker_partial") && seen.progress === undefined) seen.progress = performance.now() - t0;
+    if (e.type === "message_delta" && seen.text === undefined) seen.text = performance.now() - t0;
+  });
+  const status = await startRun(deps, run.id);
   const wallMs = performance.now() - t0;
-  const calls = await db.modelCall.findMany({ where: { runId: run.id } });
-  const invocations = await db.workerInvocation.findMany({ where: { runId: run.id, status: "succeeded" } });
-  const plan = calls.filter((c) => c.role === "supervisor").reduce((s, c) => s + c.latencyMs, 0);
-  const synth = calls.filter((c) => c.role === "synthesis").reduce((s, c) => s + c.latencyMs, 0);
-  const workerMs = Object.fromEntries(invocations.map((i) => [i.worker, i.latencyMs ?? 0]));
-  const slowest = Math.max(...Object.values(workerMs));
-  const sumWorkers = Object.values(workerMs).reduce((a, b) => a + b, 0);
-  const modelCalls = calls.length + 0;
-  return { status, wallMs, plan, synth, workerMs, slowest, sumWorkers, modelCalls, tokensIn: calls.reduce((s, c) => s + c.tokensIn, 0), tokensOut: calls.reduce((s, c) => s + c.tokensOut, 0) };
+  unsubscribe();
+  const modelCalls = await db.modelCall.findMany({ where: { runId: run.id } });
+  const workerCalls = WORKERS.map((w) => rec.count(w));
+  const plan = rec.count("supervisor");
+  // The model calls on the critical path, at `latency` each (streaming time left out).
+  const seq = mode.concurrency === 1;
+  const limits = {
+    progress: latency * (plan + 1),
+    text: latency * (plan + (seq ? workerCalls.reduce((a, b) => a + b, 0) : mode.progressive ? Math.min(...workerCalls) : Math.max(...workerCalls)) + 1),
+    wall: latency * (plan + (seq ? workerCalls.reduce((a, b) => a + b, 0) : Math.max(...workerCalls)) + 1),
+  };
+  return {
+    status, wallMs, progressMs: seen.progress ?? NaN, textMs: seen.text ?? NaN, limits, workerCalls,
+    synthesisCalls: rec.count("synthesis"),
+    tokensIn: modelCalls.reduce((s, c) => s + c.tokensIn, 0),
+    tokensOut: modelCalls.reduce((s, c) => s + c.tokensOut, 0),
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x: number) => Math.round(x);
+
+/**
+ * Input tokens per worker for the 3-part message sent as the third message of a
+ * conversation, and the same calls if every worker were also sent the whole
+ * conversation (the article's "overly chatty" anti-pattern): the conversation's
+ * messages added to each worker model call.
+ */
+async function workerTokens() {
+  await resetWorld(db, world);
+  const rec = recorded(localModels(0));
+  const deps = createEngine({ db, worldAsOf: world.asOf, clock: fixedClock(world.asOf), models: rec.models });
+  const first = await submitMessage(deps, { customerId: "C-1001", message: "Which plan am I on right now?" });
+  await first.done;
+  const second = await submitMessage(deps, { customerId: "C-1001", message: "When is my next bill due?", conversationId: first.run.conversationId });
+  await second.done;
+  rec.calls.length = 0;
+  const third = await submitMessage(deps, { customerId: "C-1001", message: MESSAGE, conversationId: first.run.conversationId });
+  await third.done;
+  const history = await db.message.findMany({ where: { conversationId: first.run.conversationId, createdAt: { lte: third.run.createdAt } }, orderBy: { createdAt: "asc" } });
+  const conversation = history.map((m) => ({ role: m.role as "user" | "assistant", content: m.content }));
+  const conversationTokens = countPromptTokens(conversation);
+  const rows: Record<string, Record<string, number>> = {};
+  let actualRun = 0;
+  let baselineRun = 0;
+  for (const c of rec.calls) {
+    const input = countPromptTokens(c.options.prompt, c.options.tools);
+    actualRun += input;
+    baselineRun += input + (WORKERS.includes(c.role as never) ? conversationTokens - taskTokens(c.options) : 0);
+  }
+  for (const w of WORKERS) {
+    const mine = rec.calls.filter((c) => c.role === w);
+    const parts = { system: 0, tools: 0, task: 0, toolResults: 0 };
+    for (const c of mine) {
+      parts.system += countPromptTokens(c.options.prompt.filter((m) => m.role === "system"));
+      parts.tools += countPromptTokens([], c.options.tools);
+      parts.task += taskTokens(c.options);
+      parts.toolResults += countPromptTokens(c.options.prompt.filter((m) => m.role === "assistant" || m.role === "tool"));
+    }
+    const actual = mine.reduce((s, c) => s + countPromptTokens(c.options.prompt, c.options.tools), 0);
+    const baseline = actual + mine.length * conversationTokens - parts.task;
+    rows[w] = { "model calls": mine.length, "input tokens": actual, "…system": parts.system, "…tool schemas": parts.tools, "…sub-task": parts.task, "…earlier tool calls and results": parts.toolResults, "whole-conversation baseline": baseline };
+  }
+  return { rows, actualRun, baselineRun, conversationTokens, messages: history.length };
+}
+
+/** The tokens of a worker call's user turn (its sub-task). */
+function taskTokens(o: LanguageModelV4CallOptions): number {
+  return countPromptTokens(o.prompt.filter((m) => m.role === "user"));
+}
+
+type Result = Awaited<ReturnType<typeof measure>>;
+
+/** The latency table: each mode's medians against its limits, and the 0 ms wall time. */
+function printLatency(results: Map<Mode, Result[]>, zero: Result[]) {
+  console.log(`\nSimulated model latency: ${LATENCY} ms per call; median of ${REPEATS} runs each (${scratch.kind} database, full persistence)`);
+  const table: Record<string, Record<string, string | number>> = {};
+  const summary: Record<string, Record<string, number>> = {};
+  for (const m of MODES) {
+    const rs = results.get(m)!;
+    const med = (f: (r: Result) => number) => median(rs.map(f));
+    const row = {
+      wall: med((r) => r.wallMs), wallLimit: rs[0].limits.wall,
+      firstProgress: med((r) => r.progressMs), progressLimit: rs[0].limits.progress,
+      firstText: med((r) => r.textMs), textLimit: rs[0].limits.text,
+    };
+    summary[m.label] = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, ms(v)]));
+    table[m.label] = {
+      "wall ms (limit)": `${ms(row.wall)} (${row.wallLimit}) ×${(row.wall / row.wallLimit).toFixed(2)}`,
+      "first progress ms (limit)": `${ms(row.firstProgress)} (${row.progressLimit})`,
+      "first reply text ms (limit)": `${ms(row.firstText)} (${row.textLimit}) ×${(row.firstText / row.textLimit).toFixed(2)}`,
+      "synthesis calls": median(rs.map((r) => r.synthesisCalls)),
+      "worker calls b/t/a": rs[0].workerCalls.join("/"),
+      status: rs[0].status,
+    };
+  }
+  console.table(table);
+  const prog = summary[MODES[0].label];
+  const single = summary[MODES[1].label];
+  const seq = summary[MODES[2].label];
+  console.log(`progressive synthesis: first reply text ${single.firstText} → ${prog.firstText} ms (${(single.firstText / prog.firstText).toFixed(2)}× sooner), wall ${single.wall} → ${prog.wall} ms`);
+  console.log(`parallel vs sequential wall: ${seq.wall} → ${prog.wall} ms (${(seq.wall / prog.wall).toFixed(2)}×)`);
+  const zeroWallMs = ms(median(zero.map((r) => r.wallMs)));
+  console.log(`at 0 ms per model call: wall ${zeroWallMs} ms per 3-worker run (orchestration, persistence and the local model's own compute)`);
+  return { summary, zeroWallMs };
+}
+
 try {
   // The local model trains its intent classifier at first use (cross-validated calibration included).
   const corpus = loadCorpus();
   const trainMs = median([0, 1, 2].map(() => trainIntentModel(corpus).trainingMs));
   console.log(`intent classifier: trained on ${corpus.length} utterances in ${Math.round(trainMs)} ms (median of 3)`);
-  await measure(Infinity); // warm-up: classifier training, connections
-  const par: Awaited<ReturnType<typeof measure>>[] = [];
-  const seq: Awaited<ReturnType<typeof measure>>[] = [];
-  for (let i = 0; i < REPEATS; i++) {
-    par.push(await measure(Infinity));
-    seq.push(await measure(1));
+  // BENCH_ONLY=tokens prints the token table alone (no latency runs).
+  const onlyTokens = process.env.BENCH_ONLY === "tokens";
+  let latency: ReturnType<typeof printLatency> | null = null;
+  if (!onlyTokens) {
+    await measure(MODES[0], LATENCY); // warm-up: classifier training, connections
+    const results = new Map<Mode, Result[]>(MODES.map((m) => [m, []]));
+    const zero: Result[] = [];
+    for (let i = 0; i < REPEATS; i++) {
+      for (const m of MODES) results.get(m)!.push(await measure(m, LATENCY));
+      zero.push(await measure(MODES[0], 0));
+    }
+    latency = printLatency(results, zero);
   }
-  const p = par[par.findIndex((x) => x.wallMs === median(par.map((y) => y.wallMs)))];
-  const s = seq[seq.findIndex((x) => x.wallMs === median(seq.map((y) => y.wallMs)))];
-  const bound = p.plan + p.slowest + p.synth;
-  const ratio = p.wallMs / bound;
-  console.log(`Simulated model latency: ${LATENCY} ms per call; median of ${REPEATS} runs each (${scratch.kind} database)`);
-  console.table({
-    parallel: { wallMs: Math.round(p.wallMs), planningMs: p.plan, billingMs: p.workerMs.billing, techSupportMs: p.workerMs.tech_support, accountMs: p.workerMs.account, synthesisMs: p.synth, status: p.status },
-    sequential: { wallMs: Math.round(s.wallMs), planningMs: s.plan, billingMs: s.workerMs.billing, techSupportMs: s.workerMs.tech_support, accountMs: s.workerMs.account, synthesisMs: s.synth, status: s.status },
-  });
-  console.log(`parallel wall ${Math.round(p.wallMs)} ms vs planning + slowest worker + synthesis = ${bound} ms → ratio ${ratio.toFixed(3)} (${ratio <= 1.2 ? "within" : "OVER"} the 1.2 bound)`);
-  console.log(`sequential wall ${Math.round(s.wallMs)} ms (planning + sum of workers + synthesis = ${s.plan + s.sumWorkers + s.synth} ms); parallel is ${(s.wallMs / p.wallMs).toFixed(2)}x faster`);
-  console.log(`tokens per run: ${p.tokensIn} in / ${p.tokensOut} out; peak RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
-  console.log(JSON.stringify({ latencyMs: LATENCY, parallelWallMs: Math.round(p.wallMs), sequentialWallMs: Math.round(s.wallMs), boundMs: bound, ratio: Number(ratio.toFixed(3)), withinBound: ratio <= 1.2 }));
+
+  const tokens = await workerTokens();
+  console.log(`\nWorker input tokens: the 3-part message as message ${tokens.messages} of a conversation (${tokens.conversationTokens} tokens of conversation)`);
+  console.table(tokens.rows);
+  console.log(`per run (all model calls): ${tokens.actualRun} input tokens vs ${tokens.baselineRun} with the whole conversation sent to every worker (${(tokens.baselineRun / tokens.actualRun).toFixed(2)}×)`);
+  console.log(`peak RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
+  console.log(JSON.stringify({ latencyMs: LATENCY, repeats: REPEATS, ...latency, tokens: { run: tokens.actualRun, baseline: tokens.baselineRun, workers: tokens.rows } }));
 } finally {
   await db.$disconnect();
   await scratch.drop();
