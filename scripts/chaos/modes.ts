@@ -48,16 +48,33 @@ interface FaultOutcome {
 const rand = (min: number, max: number) => min + Math.random() * (max - min);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-/** A free TCP port on 127.0.0.1 (asked from the OS, so we never talk to someone else's server). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether `port` (0: any) can be bound on 127.0.0.1 now; the port bound, or null. */
+function tryPort(port: number): Promise<number | null> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = (srv.address() as net.AddressInfo);
-      srv.close(() => resolve(port));
+    srv.once("error", () => resolve(null));
+    srv.listen(port, "127.0.0.1", () => {
+      const bound = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(bound));
     });
   });
+}
+
+// CHAOS_PORTS=3200-3299 keeps the app processes inside a range (machines shared by
+// several checkouts); without it the OS picks.
+const range = /^(\d+)-(\d+)$/.exec(process.env.CHAOS_PORTS ?? "");
+let nextInRange = range ? Number(range[1]) : 0;
+
+/** A free TCP port on 127.0.0.1 (asked from the OS, so we never talk to someone else's server). */
+async function freePort(): Promise<number> {
+  if (!range) return (await tryPort(0))!;
+  const [lo, hi] = [Number(range[1]), Number(range[2])];
+  for (let i = 0; i <= hi - lo; i++) {
+    const port = nextInRange;
+    nextInRange = port >= hi ? lo : port + 1;
+    if ((await tryPort(port)) !== null) return port;
+  }
+  throw new Error(`no free port in CHAOS_PORTS=${process.env.CHAOS_PORTS}`);
 }
 
 /**
