@@ -5,6 +5,7 @@ import { SignInPage } from "./pages/sign-in-page";
 import { dbQuery } from "./support/db";
 import { SAME_ORIGIN } from "./support/env";
 import { customerToken } from "./support/tokens";
+import { resetE2eWorld } from "./support/world";
 
 const THREE_PARTS = "I was charged a $30 late fee but I paid on time. Also my internet has been really slow all week, and I'd like to upgrade to the 1 Gig plan.";
 
@@ -23,6 +24,9 @@ async function threePartRun(request: import("@playwright/test").APIRequestContex
 }
 
 test.describe("audit trail", () => {
+  // Other journeys credit C-1001's late fee and change its plan: start from the seeded world.
+  test.beforeAll(resetE2eWorld);
+
   test("an auditor finds the C-1001 three-part run, sees every step of the chain, and exports it", async ({ page, request }) => {
     const runId = await threePartRun(request);
     await new SignInPage(page).signInAs("auditor");

@@ -36,7 +36,7 @@ export function AlertList({ open, acknowledged, action }: { open: Alert[]; ackno
         <ul className="divide-y divide-zinc-100 dark:divide-zinc-800" data-testid="alerts-open">
           {open.map((a) => (
             <li key={a.id} className="flex flex-wrap items-center gap-x-4 gap-y-2 py-3 first:pt-0" data-testid="alert" data-metric={a.metric}>
-              <span className="inline-flex items-center rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-800 ring-1 ring-red-200 ring-inset dark:bg-red-950 dark:text-red-300 dark:ring-red-900">
+              <span className="inline-flex w-24 shrink-0 justify-center rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-800 ring-1 ring-red-200 ring-inset dark:bg-red-950 dark:text-red-300 dark:ring-red-900">
                 {METRIC_LABELS[a.metric] ?? a.metric}
               </span>
               <div className="min-w-0 flex-1 basis-60 text-sm">

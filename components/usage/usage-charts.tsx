@@ -68,7 +68,7 @@ export function CostPerDayChart({ days }: { days: Day[] }) {
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -8 }}>
           <CartesianGrid vertical={false} stroke="#a1a1aa" strokeOpacity={0.25} />
           <XAxis dataKey="day" tick={AXIS} tickLine={false} axisLine={false} interval="preserveStartEnd" minTickGap={12} />
-          <YAxis tick={AXIS} tickLine={false} axisLine={false} tickFormatter={money} width={56} />
+          <YAxis tick={AXIS} tickLine={false} axisLine={false} tickFormatter={money} width={64} />
           <Tooltip content={<TooltipBox money />} cursor={{ fill: "#a1a1aa", fillOpacity: 0.12 }} />
           <Bar dataKey="cost" name="Estimated cost" fill="#6366f1" radius={[3, 3, 0, 0]} isAnimationActive={false} />
         </BarChart>
