@@ -5,7 +5,7 @@ import { buttonStyles, inputStyles } from "@/components/ui/styles";
 import { OUTCOME_LABELS } from "./run-status-badge";
 
 const field = "flex min-w-0 flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400";
-const control = `${inputStyles} !py-1.5`;
+const control = `${inputStyles} h-9 !py-1.5`;
 
 const STATUS_LABELS: Record<string, string> = {
   queued: "Queued", running: "Running", awaiting_review: "Awaiting review", completed: "Completed", failed: "Failed",
