@@ -74,7 +74,7 @@ export async function submitRun(apps: () => AppProcess[], c: ChaosCase, opts: { 
     try {
       const res = await fetch(`http://127.0.0.1:${app.port}/api/runs`, {
         method: "POST",
-        headers: { authorization: `Bearer ${token(c.customerId)}`, "content-type": "application/json", "idempotency-key": idempotencyKey },
+        headers: { authorization: `Bearer ${await token(c.customerId)}`, "content-type": "application/json", "idempotency-key": idempotencyKey },
         body: JSON.stringify({ message: c.message }),
         signal: AbortSignal.timeout(15_000),
       });
