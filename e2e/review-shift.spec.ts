@@ -26,6 +26,8 @@ async function reviewOf(runId: string, kind: string): Promise<string> {
 test.describe("a review shift", () => {
   // C-1002's roaming charge and C-1005's plan must be as the fixture has them, whatever ran before.
   test.beforeAll(resetE2eWorld);
+  // And left as found for the journeys after this one.
+  test.afterAll(resetE2eWorld);
 
   test("C-1002's $85 credit arrives live, is claimed and approved once; C-1005's $160 downgrade is rejected with a note", async ({ page, browser }) => {
     test.setTimeout(180_000);

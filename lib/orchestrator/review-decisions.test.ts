@@ -199,6 +199,8 @@ describe("review decisions", () => {
     const { deps, run, review } = await runAwaitingReview();
     const riley = await staff("reviewer@switchboard.local", "reviewer");
     await claim(deps, review.id, riley);
+    // The core holds the boundary's rules too: no rejection without a note.
+    expect(await decideReview(deps, { reviewId: review.id, decision: "reject", staff: riley, allowedRoles: ROLES })).toEqual({ ok: false, error: "invalid_decision" });
     expect(await decideReview(deps, { reviewId: review.id, decision: "approve", note: "Roaming never on", staff: riley, allowedRoles: ROLES })).toEqual({ ok: true, status: "approved" });
     const entry = await db.auditEntry.findFirstOrThrow({ where: { kind: "review_decision", subject: `review:${review.id}` } });
     expect(entry.actor).toBe(riley.email);

@@ -139,6 +139,10 @@ export async function releaseReview(
  * of it back and the item stays pending.
  */
 export async function decideReview(deps: ReviewDeps, input: ReviewDecisionInput & ActingStaff): Promise<ReviewDecisionResult> {
+  // The boundaries parse with this schema already; callers inside the process (scripts,
+  // tests) get the same rules, a rejection without a note included.
+  const { staff: _staff, allowedRoles: _roles, ...fields } = input;
+  if (!reviewDecisionSchema.safeParse(fields).success) return { ok: false, error: "invalid_decision" };
   const status = input.decision === "reject" ? "rejected" : "approved";
   const now = (deps.now ?? (() => new Date()))();
   const events: StoredRunEvent[] = [];

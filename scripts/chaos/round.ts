@@ -47,12 +47,16 @@ export async function runStates(pool: pg.Pool, ids: string[]) {
  * the two may win, and the customer must get one follow-up.
  */
 async function decide(ctx: RoundContext, reviewId: string, findings: Finding[]): Promise<{ raced: boolean }> {
-  const decision = Math.random() < 0.75 ? "approve" : "reject";
+  const kind = (await ctx.reviews.db.reviewItem.findUnique({ where: { id: reviewId }, select: { kind: true } }))?.kind;
+  // What "approve" means for the item's kind: execute the stored action, or answer the customer.
+  const approve = kind === "low_confidence" || kind === "worker_failure" ? ({ decision: "send_written", reply: "A specialist checked this part for you." } as const) : ({ decision: "approve" } as const);
+  const reject = { decision: "reject", note: "Not approved in the chaos round" } as const;
+  const decision = Math.random() < 0.75 ? approve : reject;
   const raced = Math.random() < 1 / 3;
-  const calls = [claimAndDecide(ctx.reviews, { reviewId, decision, staffEmail: "reviewer@switchboard.local" })];
+  const calls = [claimAndDecide(ctx.reviews, { reviewId, ...decision, staffEmail: "reviewer@switchboard.local" })];
   if (raced) {
-    const other = Math.random() < 0.5 ? decision : decision === "approve" ? "reject" : "approve";
-    calls.push(claimAndDecide(ctx.reviews, { reviewId, decision: other, staffEmail: "admin@switchboard.local" }));
+    const other = Math.random() < 0.5 ? decision : decision === approve ? reject : approve;
+    calls.push(claimAndDecide(ctx.reviews, { reviewId, ...other, staffEmail: "admin@switchboard.local" }));
   }
   const results = await Promise.allSettled(calls);
   const wins = results.filter((r) => r.status === "fulfilled" && r.value.ok).length;
