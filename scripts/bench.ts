@@ -18,6 +18,7 @@ import type { StoredRunEvent } from "../lib/orchestrator/events";
 import { startRun } from "../lib/orchestrator/run-executor";
 import { createRun } from "../lib/orchestrator/store";
 import { loadWorld } from "../lib/world/fixture";
+import { langGraphSupervisor, type WorkerScript } from "./bench-langgraph";
 import { exitAfterFlush } from "./exit-after-flush";
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 500);
@@ -78,8 +79,17 @@ async function measure(mode: Mode, latency: number) {
     text: latency * (plan + (seq ? workerCalls.reduce((a, b) => a + b, 0) : mode.progressive ? Math.min(...workerCalls) : Math.max(...workerCalls)) + 1),
     wall: latency * (plan + (seq ? workerCalls.reduce((a, b) => a + b, 0) : Math.max(...workerCalls)) + 1),
   };
+  // What each worker did, step by step (its last call's prompt holds every earlier step), to replay elsewhere.
+  const scripts: WorkerScript[] = WORKERS.map((w) => {
+    const last = rec.calls.filter((c) => c.role === w).at(-1);
+    const steps = (last?.options.prompt ?? []).flatMap((m) =>
+      m.role === "assistant" && Array.isArray(m.content) ? [m.content.flatMap((p) => (p.type === "tool-call" ? [p.toolName] : []))] : [],
+    );
+    return { name: w, steps: steps.filter((s) => s.length > 0), answer: `${w} answer` };
+  });
+  const toolMs = (await db.toolCall.findMany({ where: { runId: run.id }, select: { latencyMs: true } })).map((t) => t.latencyMs ?? 0);
   return {
-    status, wallMs, progressMs: seen.progress ?? NaN, textMs: seen.text ?? NaN, limits, workerCalls,
+    status, wallMs, progressMs: seen.progress ?? NaN, textMs: seen.text ?? NaN, limits, workerCalls, scripts, toolMs: median(toolMs),
     synthesisCalls: rec.count("synthesis"),
     tokensIn: modelCalls.reduce((s, c) => s + c.tokensIn, 0),
     tokensOut: modelCalls.reduce((s, c) => s + c.tokensOut, 0),
@@ -174,6 +184,39 @@ function printLatency(results: Map<Mode, Result[]>, zero: Result[]) {
   return { summary, zeroWallMs };
 }
 
+/**
+ * The same workload through LangGraph's supervisor in this process: the same latency
+ * per model call, the same tool latency (the median of Switchboard's tool calls), each
+ * worker replaying the model and tool calls Switchboard's made, with PostgresSaver.
+ */
+async function compareWithLangGraph(ours: Result[], zeroRuns: Result[], summary: Record<string, number>) {
+  const scripts = ours[0].scripts;
+  const toolMs = median(ours.map((r) => r.toolMs));
+  const run = async (latencyMs: number) => {
+    const lg = await langGraphSupervisor({ databaseUrl: scratch.url, latencyMs, toolMs, message: MESSAGE, workers: scripts, reply: "reply" });
+    try {
+      await lg.run(); // warm-up
+      const rs = [];
+      for (let i = 0; i < REPEATS; i++) rs.push(await lg.run());
+      return { wallMs: median(rs.map((r) => r.wallMs)), replyMs: median(rs.map((r) => r.replyMs)), modelCalls: rs[0].modelCalls, handoffs: rs[0].handoffs };
+    } finally {
+      await lg.close();
+    }
+  };
+  const at = await run(LATENCY);
+  const zero = await run(0);
+  const limit = LATENCY * at.modelCalls; // one handoff at a time: every call is on the critical path
+  const oursZero = median(zeroRuns.map((r) => r.wallMs));
+  console.log(`\nLangGraph supervisor (@langchain/langgraph-supervisor 1.1.3, PostgresSaver), same process, ${LATENCY} ms per model call, ${Math.round(toolMs)} ms per tool call, the same worker calls (${scripts.map((s) => `${s.name} ${s.steps.length + 1}`).join(", ")}); median of ${REPEATS}`);
+  console.table({
+    "Switchboard (progressive)": { "wall ms": summary.wall, "first reply text ms": summary.firstText, "model calls": ours[0].workerCalls.reduce((a, b) => a + b, 0) + 1 + ours[0].synthesisCalls, "wall at 0 ms per call": ms(oursZero) },
+    "LangGraph supervisor": { "wall ms": ms(at.wallMs), "first reply text ms": ms(at.replyMs), "model calls": at.modelCalls, "wall at 0 ms per call": ms(zero.wallMs) },
+  });
+  console.log(`LangGraph: wall ${ms(at.wallMs)} ms = ${(at.wallMs / limit).toFixed(2)}× its own critical path (${at.modelCalls} calls × ${LATENCY} ms, handoffs one at a time), ${(at.wallMs / ((summary.wallLimit))).toFixed(2)}× Switchboard's (${summary.wallLimit} ms)`);
+  console.log(`Switchboard ÷ LangGraph: wall ${(summary.wall / at.wallMs).toFixed(2)}, first reply text ${(summary.firstText / at.replyMs).toFixed(2)}; overhead per message at 0 ms per call: LangGraph ${ms(zero.wallMs)} ms (scripted model, no compute), Switchboard ${ms(oursZero)} ms (including the local model's own compute)`);
+  return { wallMs: ms(at.wallMs), replyMs: ms(at.replyMs), modelCalls: at.modelCalls, zeroWallMs: ms(zero.wallMs), ratioWall: Number((summary.wall / at.wallMs).toFixed(3)), ratioFirstText: Number((summary.firstText / at.replyMs).toFixed(3)) };
+}
+
 try {
   // The local model trains its intent classifier at first use (cross-validated calibration included).
   const corpus = loadCorpus();
@@ -182,6 +225,7 @@ try {
   // BENCH_ONLY=tokens prints the token table alone (no latency runs).
   const onlyTokens = process.env.BENCH_ONLY === "tokens";
   let latency: ReturnType<typeof printLatency> | null = null;
+  let comparison: Awaited<ReturnType<typeof compareWithLangGraph>> | null = null;
   if (!onlyTokens) {
     await measure(MODES[0], LATENCY); // warm-up: classifier training, connections
     const results = new Map<Mode, Result[]>(MODES.map((m) => [m, []]));
@@ -191,6 +235,7 @@ try {
       zero.push(await measure(MODES[0], 0));
     }
     latency = printLatency(results, zero);
+    comparison = await compareWithLangGraph(results.get(MODES[0])!, zero, latency.summary[MODES[0].label]);
   }
 
   const tokens = await workerTokens();
@@ -198,7 +243,7 @@ try {
   console.table(tokens.rows);
   console.log(`per run (all model calls): ${tokens.actualRun} input tokens vs ${tokens.baselineRun} with the whole conversation sent to every worker (${(tokens.baselineRun / tokens.actualRun).toFixed(2)}×)`);
   console.log(`peak RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
-  console.log(JSON.stringify({ latencyMs: LATENCY, repeats: REPEATS, ...latency, tokens: { run: tokens.actualRun, baseline: tokens.baselineRun, workers: tokens.rows } }));
+  console.log(JSON.stringify({ latencyMs: LATENCY, repeats: REPEATS, ...latency, langgraph: comparison, tokens: { run: tokens.actualRun, baseline: tokens.baselineRun, workers: tokens.rows } }));
 } finally {
   await db.$disconnect();
   await scratch.drop();
