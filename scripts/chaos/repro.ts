@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { fixedClock } from "../../lib/clock";
+import { deadlineSignal } from "../../lib/contracts";
 import { createDb, type Db } from "../../lib/db/client";
 import { createScratchDatabase } from "../../lib/db/scratch";
 import { resetWorld, seedIfEmpty } from "../../lib/db/seed";
@@ -245,14 +246,14 @@ async function workerTimeoutLostAfterGc() {
   v8.setFlagsFromString("--expose-gc");
   const gc = vm.runInNewContext("gc") as () => void;
   const run = new AbortController();
-  const signal = AbortSignal.any([run.signal, AbortSignal.timeout(300)]); // as in workers-step.ts runTask
+  const { signal } = deadlineSignal(run.signal, 300); // as workers-step.ts runTask builds it now (was AbortSignal.any + AbortSignal.timeout)
   let aborted = false;
   signal.addEventListener("abort", () => (aborted = true));
   await new Promise((r) => setTimeout(r, 50));
   gc();
   await new Promise((r) => setTimeout(r, 700));
-  report("the worker's attempt timeout never fires after a GC (workers-step.ts: AbortSignal.any with AbortSignal.timeout, nodejs/node#57736)", !aborted && !signal.aborted,
-    `${process.version}: AbortSignal.any([run, AbortSignal.timeout(300)]) with a listener, one GC at 50 ms: aborted after 750 ms = ${aborted}`);
+  report("the worker's attempt timeout never fires after a GC (workers-step.ts: was AbortSignal.any with AbortSignal.timeout, nodejs/node#57736)", !aborted && !signal.aborted,
+    `${process.version}: deadlineSignal(run, 300) with a listener, one GC at 50 ms: aborted after 750 ms = ${aborted}`);
 }
 
 // `repro.ts 1 3` runs only those; no arguments runs all (number 4 takes about a minute).
