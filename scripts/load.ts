@@ -417,6 +417,9 @@ try {
       AUTH_SECRET: "switchboard-load-auth-secret",
       SWITCHBOARD_MODEL: "local",
       LOCAL_MODEL_LATENCY_MS: String(cfg.modelLatencyMs),
+      // The load test measures throughput: the abuse limits would refuse it by design.
+      RATE_LIMIT_RUNS_PER_CUSTOMER: "0",
+      RATE_LIMIT_RUNS_PER_IP: "0",
       PORT: String(port),
     },
     stdio: ["ignore", out, out],

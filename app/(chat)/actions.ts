@@ -1,16 +1,17 @@
 "use server";
 
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { readCustomerFromRequest } from "@/lib/auth/customer-session";
 import { loadChatHistory, type ChatHistory } from "@/lib/chat/history";
 import { scopedIdempotencyKey, sendMessageInputSchema } from "@/lib/chat/message-input";
 import { customerExists } from "@/lib/db/queries/runs";
+import { clientIp, hitRunLimits } from "@/lib/http/rate-limits";
 import { log } from "@/lib/log";
 import { submitMessage } from "@/lib/orchestrator/engine";
 import { RunStoreError } from "@/lib/orchestrator/store";
 import { getEngine } from "@/lib/server/engine";
 
-export type SendMessageError = "invalid_input" | "session_expired" | "conversation_not_found" | "conversation_busy" | "internal";
+export type SendMessageError = "invalid_input" | "session_expired" | "conversation_not_found" | "conversation_busy" | "rate_limited" | "internal";
 
 export type SendMessageResult =
   | { ok: true; runId: string; conversationId: string; created: boolean }
@@ -41,6 +42,11 @@ export async function sendMessage(input: { message: string; conversationId?: str
   try {
     if (!(await customerExists({ db: engine.db, customerId: who.customerId }))) {
       return fail("session_expired", "Your chat session has ended. Pick the customer again to continue.");
+    }
+    // The same limits as POST /api/runs: the chat is no way around them.
+    const limited = await hitRunLimits(engine.db, { customerId: who.customerId, ip: clientIp(await headers()) });
+    if (!limited.ok) {
+      return fail("rate_limited", `You have sent a lot of messages in a short time. Wait ${limited.retryAfterSeconds} seconds, then send this one again.`);
     }
     const { run, created } = await submitMessage(engine, {
       customerId: who.customerId,

@@ -4,14 +4,20 @@ import { useActionState } from "react";
 import { signInAction, type SignInState } from "@/app/(auth)/actions";
 import { buttonStyles, inputStyles, labelStyles } from "@/components/ui/styles";
 
-const MESSAGES: Record<NonNullable<SignInState>["error"], string> = {
+const MESSAGES: Record<Exclude<NonNullable<SignInState>["error"], "locked">, string> = {
   invalid_credentials: "Wrong email or password.",
   invalid_input: "Enter a valid email address and your password.",
   unavailable: "Sign-in is unavailable right now. Please try again in a moment.",
 };
 
+function message(state: NonNullable<SignInState>): string {
+  if (state.error !== "locked") return MESSAGES[state.error];
+  const minutes = Math.ceil(state.retryAfterSeconds / 60);
+  return `Too many wrong passwords. Sign-in is locked for ${minutes === 1 ? "1 minute" : `${minutes} minutes`}; ask an admin if you have forgotten yours.`;
+}
+
 /** Email and password form; errors are announced and the email is kept, never the password. */
-export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: NonNullable<SignInState>["error"] }) {
+export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: "invalid_credentials" | "unavailable" }) {
   const [state, action, pending] = useActionState(signInAction, initialError ? { error: initialError, email: "" } : null);
   return (
     <form action={action} className="space-y-5" noValidate data-testid="sign-in-form">
@@ -51,7 +57,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
       </div>
       {state ? (
         <p id="sign-in-error" role="alert" data-testid="sign-in-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200 ring-inset">
-          {MESSAGES[state.error]}
+          {message(state)}
         </p>
       ) : null}
       <button type="submit" disabled={pending} className={`${buttonStyles.primary} w-full py-2`} data-testid="sign-in-submit">

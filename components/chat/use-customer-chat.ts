@@ -8,7 +8,7 @@ import { ChatError, isRunActive, messageText } from "./chat-transport";
 import { addFollowUp, useReviewWatchers } from "./use-review-watchers";
 
 /** Refusals that leave no run behind: the message goes back into the box to be fixed or sent later. */
-const GIVE_BACK = new Set(["invalid_input", "conversation_busy", "session_expired", "conversation_not_found", "internal"]);
+const GIVE_BACK = new Set(["invalid_input", "conversation_busy", "session_expired", "conversation_not_found", "rate_limited", "internal"]);
 
 /**
  * A customer's conversation on useChat, for the demo chat and the widget alike: the

@@ -1,11 +1,19 @@
 import "server-only";
 import NextAuth from "next-auth";
+import { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { appendAudit } from "../db/audit";
 import { getDb } from "../db/client";
+import { clientIp } from "../http/rate-limits";
 import { log } from "../log";
 import { authConfig } from "./config";
 import { signInSchema, verifyStaffCredentials } from "./credentials";
+import { clearSignInFailures, recordSignInFailure, signInLock } from "./sign-in-throttle";
+
+/** A sign-in refused because the account or the address is locked after too many wrong passwords. */
+export class SignInLocked extends CredentialsSignin {
+  code = "locked";
+}
 
 /** The app's next-auth instance: staff sign in with email and password from StaffUser. */
 export const { handlers, auth, signIn, signOut } = NextAuth({
@@ -24,15 +32,25 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   providers: [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
+      async authorize(credentials, request) {
         const db = getDb();
+        const rawEmail = signInSchema.shape.email.safeParse((credentials as { email?: unknown } | undefined)?.email);
+        const who = { email: rawEmail.success ? rawEmail.data : "unknown", ip: clientIp(request.headers) };
+        // Checked here too, not only by the sign-in action and route: whichever way a
+        // password arrives, a locked account does not get it checked.
+        const lock = await signInLock(db, who);
+        if (lock.locked) {
+          await appendAudit(db, { kind: "sign_in_refused", actor: who.email, payload: { reason: "locked", scope: lock.scope } });
+          throw new SignInLocked();
+        }
         const result = await verifyStaffCredentials({ db }, credentials);
         if (!result.ok) {
           // A refused attempt is a staff action too; the address is kept only when it is one.
-          const email = signInSchema.shape.email.safeParse((credentials as { email?: unknown } | undefined)?.email);
-          await appendAudit(db, { kind: "sign_in_refused", actor: email.success ? email.data : "unknown", payload: { reason: result.error } });
+          await appendAudit(db, { kind: "sign_in_refused", actor: who.email, payload: { reason: result.error } });
+          if (result.error === "invalid_credentials") await recordSignInFailure(db, who);
           return null;
         }
+        await clearSignInFailures(db, result.staff.email);
         const { id, email, name, role } = result.staff;
         await appendAudit(db, { kind: "sign_in", actor: email, subject: `staff:${id}`, payload: { role } });
         return { id, email, name, role };

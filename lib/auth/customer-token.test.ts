@@ -178,3 +178,19 @@ describe("configuration from the environment", () => {
     expect(() => customerTokenConfig(env)).toThrow(message);
   });
 });
+
+describe("a run scope (Switchboard's own HTTP MCP calls)", () => {
+  it("is carried as signed claims and read back; a token without one has none", async () => {
+    const scope = { runId: "4b7c2f0e-1111-4222-8333-944455556666", taskId: "t1" };
+    const token = await issueCustomerToken("C-1001", { config, now, scope });
+    expect(decodeJwt(token)).toMatchObject({ sb_run: scope.runId, sb_task: "t1" });
+    expect(await verifyCustomerToken(token, { config, now })).toMatchObject({ ok: true, customerId: "C-1001", scope });
+    expect(await verifyCustomerToken(await issueCustomerToken("C-1001", { config, now }), { config, now })).not.toHaveProperty("scope");
+  });
+
+  it("makes a token malformed when half of it, or a value that is not an id, is there", async () => {
+    for (const claims of [{ sb_run: "r1" }, { sb_task: "t1" }, { sb_run: "has spaces", sb_task: "t1" }, { sb_run: 42, sb_task: "t1" }]) {
+      expect(await verifyCustomerToken(await hostToken({ claims }), { config, now }), JSON.stringify(claims)).toEqual({ ok: false, error: "malformed" });
+    }
+  });
+});

@@ -17,7 +17,10 @@ const customerIdSchema = z.string().regex(/^C-\d{4,}$/);
 
 export type CustomerTokenFailure = "missing" | "malformed" | "bad_signature" | "expired" | "wrong_audience" | "wrong_issuer" | "unknown_key";
 
-export type VerifyResult = { ok: true; customerId: string; expiresAt: Date } | { ok: false; error: CustomerTokenFailure };
+/** A token Switchboard signs for its own HTTP MCP calls also names the run and task they belong to. */
+export type RunScope = { runId: string; taskId: string };
+
+export type VerifyResult = { ok: true; customerId: string; expiresAt: Date; scope?: RunScope } | { ok: false; error: CustomerTokenFailure };
 
 export type CustomerTokenKey = { kid: string; secret: string };
 
@@ -94,12 +97,13 @@ function configFrom(opts: TokenOptions): CustomerTokenConfig {
 const encoder = new TextEncoder();
 
 /** Issues a token for `customerId`, valid for `ttlSeconds` (at most MAX_TOKEN_AGE_SECONDS), signed with the current key. */
-export async function issueCustomerToken(customerId: string, opts: TokenOptions & { ttlSeconds?: number } = {}): Promise<string> {
+export async function issueCustomerToken(customerId: string, opts: TokenOptions & { ttlSeconds?: number; scope?: RunScope } = {}): Promise<string> {
   const sub = customerIdSchema.parse(customerId);
   const config = configFrom(opts);
   const iat = Math.floor((opts.now ?? new Date()).getTime() / 1000);
   const ttl = Math.min(opts.ttlSeconds ?? 3600, MAX_TOKEN_AGE_SECONDS);
-  return new SignJWT({})
+  const scope = opts.scope ? runScopeSchema.parse(opts.scope) : undefined;
+  return new SignJWT(scope ? { [RUN_CLAIM]: scope.runId, [TASK_CLAIM]: scope.taskId } : {})
     .setProtectedHeader({ alg: "HS256", typ: "JWT", kid: config.current.kid })
     .setIssuer(config.issuer)
     .setAudience(config.audience)
@@ -108,6 +112,13 @@ export async function issueCustomerToken(customerId: string, opts: TokenOptions 
     .setExpirationTime(iat + ttl)
     .sign(encoder.encode(config.current.secret));
 }
+
+// The run scope's claims (private names, RFC 7519 §4.3). Signed, so an MCP caller
+// cannot name a run the token was not issued for; the MCP route still checks the run
+// against its own records (the customer's, and running).
+const RUN_CLAIM = "sb_run";
+const TASK_CLAIM = "sb_task";
+const runScopeSchema = z.object({ runId: z.string().regex(/^[\w.:-]{1,128}$/), taskId: z.string().regex(/^[\w.:-]{1,128}$/) });
 
 class UnknownKeyError extends Error {}
 
@@ -156,7 +167,10 @@ export async function verifyCustomerToken(token: string | null | undefined, opts
     );
     const sub = customerIdSchema.safeParse(payload.sub);
     if (!sub.success || typeof payload.exp !== "number") return { ok: false, error: "malformed" };
-    return { ok: true, customerId: sub.data, expiresAt: new Date(payload.exp * 1000) };
+    const verified = { ok: true as const, customerId: sub.data, expiresAt: new Date(payload.exp * 1000) };
+    if (payload[RUN_CLAIM] === undefined && payload[TASK_CLAIM] === undefined) return verified;
+    const scope = runScopeSchema.safeParse({ runId: payload[RUN_CLAIM], taskId: payload[TASK_CLAIM] });
+    return scope.success ? { ...verified, scope: scope.data } : { ok: false, error: "malformed" };
   } catch (err) {
     return { ok: false, error: failureOf(err) };
   }

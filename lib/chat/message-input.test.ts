@@ -20,4 +20,14 @@ describe("a chat message", () => {
     expect(reason({ message: "hi", idempotencyKey: "short" })).toEqual(["idempotencyKey: idempotency key is shorter than 8 characters"]);
     expect(reason({ message: "hi", idempotencyKey: key, conversationId: "not-a-uuid" })).toEqual(["conversationId: conversationId is not a UUID"]);
   });
+
+  it("keeps tabs and line breaks but refuses control characters and unpaired surrogates", () => {
+    expect(reason({ message: "line one\n\tline two\r\n", idempotencyKey: key })).toBeNull();
+    expect(reason({ message: "emoji 👍 and 中文 are fine", idempotencyKey: key })).toBeNull();
+    expect(reason({ message: "ring \u0007 the bell", idempotencyKey: key })).toEqual(["message: message contains a control character (U+0007)"]);
+    expect(reason({ message: "\u001b[31mred\u001b[0m", idempotencyKey: key })).toEqual(["message: message contains a control character (U+001B)"]);
+    expect(reason({ message: "c1 \u0085 next line", idempotencyKey: key })).toEqual(["message: message contains a control character (U+0085)"]);
+    expect(reason({ message: "half \ud800 a pair", idempotencyKey: key })).toEqual(["message: message contains an unpaired surrogate (not valid Unicode)"]);
+    expect(reason({ message: "other half \udc00", idempotencyKey: key })).toEqual(["message: message contains an unpaired surrogate (not valid Unicode)"]);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { textProblem } from "../contracts";
 
 // What a customer may send, checked the same way by the chat's server action and
 // by POST /api/runs.
@@ -10,7 +11,11 @@ export const chatMessageSchema = z
   .trim()
   .min(1, "message is empty")
   .max(MAX_MESSAGE_LENGTH, `message is longer than ${MAX_MESSAGE_LENGTH} characters`)
-  .refine((s) => !s.includes("\u0000"), "message contains a NUL character");
+  // NUL, unpaired surrogates and control characters: a 400 here, never a 500 from the database.
+  .superRefine((s, ctx) => {
+    const problem = textProblem(s, "message");
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 /** A client's retry key; it is scoped to the customer before it reaches the run store. */
 export const idempotencyKeySchema = z

@@ -7,3 +7,4 @@ export * from "./synthesis";
 export * from "./replies";
 export * from "./settings";
 export * from "./abort";
+export * from "./text";

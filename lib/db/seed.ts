@@ -22,7 +22,7 @@ const ALL_TABLES = [
   "messages", "conversations", "side_effects", "worker_cache", "world_version",
   "dispatches", "plan_changes", "credits", "payments", "invoice_lines", "invoices",
   "line_states", "customer_add_ons", "customers", "technician_slots", "outages",
-  "add_ons", "plans", "policy_settings",
+  "add_ons", "plans", "policy_settings", "rate_limits",
 ];
 
 async function loadWorld(tx: Tx, world: World) {

@@ -106,4 +106,22 @@ describe("readGuardedJson", () => {
     expect(err.status).toBe(400);
     expect(err.message).toBe("Body must be JSON: { message }");
   });
+
+  it("answers 400 invalid_input to a string PostgreSQL could not store, in any field, key or depth", async () => {
+    const json = { "content-type": "application/json", authorization: "Bearer t" };
+    for (const [body, path] of [
+      ['{"message":"hi \\u0000 there"}', "message"],
+      ['{"message":"half \\ud800 a pair"}', "message"],
+      ['{"meta":{"tags":["ok","\\udfff"]}}', "meta.tags.1"],
+      ['{"k\\u0000ey":1}', ""],
+    ] as const) {
+      const err = await refusal(readGuardedJson(post(json, body), opts));
+      expect(err.code, body).toBe("invalid_input:message");
+      expect(err.status).toBe(400);
+      expect((err.details as { issues: Array<{ path: string }> }).issues[0].path, body).toBe(path);
+    }
+    // A whole pair (an emoji, written as escapes) is a character like any other.
+    expect(await readGuardedJson(post(json, '{"message":"\\ud83d\\udc4d"}'), opts)).toEqual({ message: "👍" });
+  });
 });
+

@@ -1,4 +1,5 @@
-import { ApiError, type ErrorSurface } from "./errors";
+import { unstorableString } from "../contracts/text";
+import { ApiError, invalidInput, type ErrorSurface } from "./errors";
 
 // The one guard in front of every state-changing route handler (POST and the like).
 //
@@ -68,14 +69,21 @@ export function requireJsonContentType(req: { headers: HeaderSource }, surface: 
 /**
  * The guard for a state-changing route handler with a JSON body: origin (or Bearer),
  * then content type, then the body parsed. Returns the parsed JSON; throws an ApiError
- * (403, 415 or 400) before anything is read or changed.
+ * (403, 415 or 400) before anything is read or changed. A string anywhere in the body
+ * that PostgreSQL could not store is a 400 too.
  */
 export async function readGuardedJson(req: Request, opts: GuardOptions & { expected: string }): Promise<unknown> {
   requireTrustedOrigin(req, opts);
   requireJsonContentType(req, opts.surface);
+  let json: unknown;
   try {
-    return await req.json();
+    json = await req.json();
   } catch {
     throw new ApiError(`bad_request:${opts.surface}`, `Body must be JSON: ${opts.expected}`);
   }
+  // A string PostgreSQL cannot store (NUL, an unpaired surrogate), in any field, is the
+  // client's mistake: a 400 here, not a 500 from a write further in.
+  const unstorable = unstorableString(json);
+  if (unstorable) throw invalidInput(opts.surface, [unstorable]);
+  return json;
 }

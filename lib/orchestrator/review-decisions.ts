@@ -6,12 +6,20 @@ import { formatCents } from "../money";
 import { applyApprovedAction, proposedActionSchema } from "../tools/approved-actions";
 import type { RunEventBus } from "./event-bus";
 import type { StoredRunEvent } from "./events";
-import type { ReviewKind } from "../contracts";
+import { textProblem, type ReviewKind } from "../contracts";
 import { appendAudit } from "../db/audit";
 import {
   appendEvent, claimFollowUp, claimRefusal, claimReviewItem, completeRunIfSettled, decideReviewItem, getRun, recordReviewOutcome, releaseReviewItem,
   type Reviewer,
 } from "./store";
+
+/** Refuses NUL, control characters and unpaired surrogates in a reviewer's text (a 400, not a 500 from the database). */
+function plainText(field: string) {
+  return (s: string, ctx: z.RefinementCtx) => {
+    const problem = textProblem(s, field);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  };
+}
 
 /**
  * What a reviewer may decide. approve / reject act on the stored proposal (a note is
@@ -24,8 +32,8 @@ export const reviewDecisionSchema = z
   .strictObject({
     reviewId: z.string().uuid(),
     decision: z.enum(["approve", "reject", "send_draft", "send_edited", "send_written", "retry"]),
-    note: z.string().trim().max(2000).optional(),
-    reply: z.string().trim().min(1, "The answer must not be empty").max(4000).optional(),
+    note: z.string().trim().max(2000).superRefine(plainText("note")).optional(),
+    reply: z.string().trim().min(1, "The answer must not be empty").max(4000).superRefine(plainText("reply")).optional(),
     /** The item's version the reviewer's page showed: a later change makes the decision stale. */
     expectedVersion: z.number().int().min(0).optional(),
   })

@@ -1,5 +1,6 @@
 import "server-only";
 import { redactAuditPayloads, retentionDaysFromEnv } from "../audit/retention";
+import { pruneRateLimits } from "../db/rate-limit";
 import { getDb } from "../db/client";
 import { log } from "../log";
 import { PgRunNotifications, type RunWakeups } from "../db/run-notifications";
@@ -30,6 +31,16 @@ export function startBackgroundEngine() {
   startRecoveryLoop(getEngine(), g.switchboardRecovery.signal);
   startAuditRetention(g.switchboardRecovery.signal);
   startUsageAlerts(g.switchboardRecovery.signal);
+  startRateLimitPruning(g.switchboardRecovery.signal);
+}
+
+/** Drops abuse-limit counters whose window ended a day ago (one row per client address would pile up), hourly. */
+function startRateLimitPruning(signal: AbortSignal) {
+  const timer = setInterval(() => {
+    pruneRateLimits(getDb()).catch((err) => log.error({ err }, "rate limit pruning failed"));
+  }, 3_600_000);
+  timer.unref();
+  signal.addEventListener("abort", () => clearInterval(timer));
 }
 
 /**

@@ -22,15 +22,14 @@ export function externalMcpFromEnv(server: ToolServerName, env: Record<string, s
 }
 
 /**
- * Headers that tell an HTTP MCP server who the customer is (a short-lived signed
- * customer token) and which run and task the calls belong to (for idempotency keys).
+ * The header that tells an HTTP MCP server who the customer is: a short-lived signed
+ * customer token which, inside a run, also names the run and task the calls belong to
+ * (for idempotency keys). Signed claims, never plain headers: a caller could set a
+ * header to another customer's run.
  */
 export async function identityHeaders(ctx: ToolContext): Promise<Record<string, string>> {
-  return {
-    "x-customer-token": await issueCustomerToken(ctx.customerId, { ttlSeconds: 600, now: new Date() }),
-    ...(ctx.runId ? { "x-switchboard-run-id": ctx.runId } : {}),
-    ...(ctx.taskId ? { "x-switchboard-task-id": ctx.taskId } : {}),
-  };
+  const scope = ctx.runId ? { runId: ctx.runId, taskId: ctx.taskId ?? "-" } : undefined;
+  return { "x-customer-token": await issueCustomerToken(ctx.customerId, { ttlSeconds: 600, now: new Date(), scope }) };
 }
 
 export type WorkerTools = Awaited<ReturnType<Awaited<ReturnType<typeof createMCPClient>>["tools"]>>;

@@ -75,3 +75,61 @@ describe("POST /api/runs: the state-changing request guard", () => {
     expect(await db.run.count({ where: { customerId: "C-1004" } })).toBe(2);
   });
 });
+
+describe("POST /api/runs: bad input and abuse limits", () => {
+  const json = { "content-type": "application/json" };
+
+  it("answers 400, never 500, to text PostgreSQL cannot store or nobody types, and stores nothing", async () => {
+    const auth = { ...json, authorization: `Bearer ${await issueCustomerToken("C-1005")}` };
+    for (const body of ['{"message":"hi\\u0000there"}', '{"message":"half \\ud800 a pair"}', '{"message":"bell \\u0007"}', '{"message":"ok","conversationId":"\\u0000"}']) {
+      const res = await POST(runRequest(auth, body));
+      expect(res.status, body).toBe(400);
+      expect((await res.json()).error.code, body).toBe("invalid_input:message");
+    }
+    expect(await db.run.count()).toBe(0);
+  });
+
+  it("refuses the run past the per-customer limit with 429 and Retry-After, creating nothing; another customer is not affected", async () => {
+    process.env.RATE_LIMIT_RUNS_PER_CUSTOMER = "3";
+    try {
+      const auth = { ...json, authorization: `Bearer ${await issueCustomerToken("C-1006")}` };
+      const started: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await POST(runRequest(auth, JSON.stringify({ message: `What is my balance? (${i})` })));
+        expect(res.status).toBe(202);
+        started.push((await res.json()).runId);
+      }
+      const refused = await POST(runRequest(auth, JSON.stringify({ message: "What is my balance? (4)" })));
+      expect(refused.status).toBe(429);
+      const retryAfter = Number(refused.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect((await refused.json()).error).toMatchObject({ code: "rate_limited:message", details: { limit: "runs_per_customer", retryAfterSeconds: retryAfter } });
+      expect(await db.run.count({ where: { customerId: "C-1006" } })).toBe(3);
+
+      const other = await POST(runRequest({ ...json, authorization: `Bearer ${await issueCustomerToken("C-1007")}` }, JSON.stringify({ message: "What is my balance?" })));
+      expect(other.status).toBe(202);
+      started.push((await other.json()).runId);
+      for (const id of started) await untilSettled(id);
+    } finally {
+      delete process.env.RATE_LIMIT_RUNS_PER_CUSTOMER;
+    }
+  });
+
+  it("limits one client address across customers (the rightmost X-Forwarded-For entry)", async () => {
+    process.env.RATE_LIMIT_RUNS_PER_IP = "2";
+    try {
+      const from = (customerId: string, xff: string) =>
+        issueCustomerToken(customerId).then((t) => POST(runRequest({ ...json, authorization: `Bearer ${t}`, "x-forwarded-for": xff }, JSON.stringify({ message: "What is my balance?" }))));
+      const a = await from("C-1001", "203.0.113.9");
+      const b = await from("C-1002", "198.51.100.1, 203.0.113.9");
+      // A different left-hand entry, written by the client, does not make it another address.
+      const c = await from("C-1003", "10.9.9.9, 203.0.113.9");
+      expect([a.status, b.status, c.status]).toEqual([202, 202, 429]);
+      expect((await c.json()).error.details.limit).toBe("runs_per_ip");
+      for (const r of [a, b]) await untilSettled((await r.json()).runId);
+    } finally {
+      delete process.env.RATE_LIMIT_RUNS_PER_IP;
+    }
+  });
+});

@@ -35,3 +35,16 @@ export async function getRunForViewer({ db, runId }: { db: Db; runId: string }) 
 export async function customerExists({ db, customerId }: { db: Db; customerId: string }): Promise<boolean> {
   return (await db.customer.count({ where: { id: customerId } })) > 0;
 }
+
+/**
+ * Whether `taskId` of `runId` is a worker attempt at work right now, for `customerId`:
+ * the run is that customer's and running, and the task has a running invocation. The
+ * MCP endpoint attributes side effects to a run only then.
+ */
+export async function isActiveRunTask({ db, runId, taskId, customerId }: { db: Db; runId: string; taskId: string; customerId: string }): Promise<boolean> {
+  const found = await db.workerInvocation.findFirst({
+    where: { runId, taskId, status: "running", run: { customerId, status: "running" } },
+    select: { id: true },
+  });
+  return found !== null;
+}

@@ -1,11 +1,14 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { issueCustomerToken } from "@/lib/auth/customer-token";
 import { getDb } from "@/lib/db/client";
+import { claimRun, createRun, startInvocation } from "@/lib/orchestrator/store";
 import { connectWorkerTools } from "@/lib/tools/mcp-client";
 import { inject, resetTestWorld, useTestDb } from "@/test/db";
 import { DELETE, GET, POST } from "./route";
+
+vi.mock("server-only", () => ({}));
 
 const db = useTestDb();
 const SERVICE = "test-service-token-0123456789";
@@ -22,7 +25,18 @@ function rpcRequest(server: string, body: unknown, headers: Record<string, strin
   });
 }
 
-const auth = async (customerId = "C-1001") => ({ authorization: `Bearer ${SERVICE}`, "x-customer-token": await issueCustomerToken(customerId) });
+const auth = async (customerId = "C-1001", scope?: { runId: string; taskId: string }) => ({
+  authorization: `Bearer ${SERVICE}`,
+  "x-customer-token": await issueCustomerToken(customerId, { scope }),
+});
+
+/** A run of `customerId` at work, with task t1's worker attempt running: what a worker's MCP calls belong to. */
+async function activeTask(customerId: string, worker: "billing" | "tech_support" = "billing") {
+  const { run } = await createRun(db, { customerId, message: "check my bill" });
+  expect(await claimRun(db, run.id, "test-owner", 60_000, new Date())).toBe(true);
+  await startInvocation(db, { runId: run.id, task: { id: "t1", worker, instruction: "check the bill" }, attempt: 1 });
+  return { runId: run.id, taskId: "t1" };
+}
 const initialize = {
   jsonrpc: "2.0",
   id: 1,
@@ -60,17 +74,45 @@ describe("MCP over Streamable HTTP", () => {
     expect(result.structuredContent.discrepancies).toEqual([expect.objectContaining({ invoiceId: "INV-1001-2611", amountCents: 3000 })]);
   });
 
-  it("requires an idempotency key for side effects outside a run, and honours run headers", async () => {
+  it("requires an idempotency key for side effects outside a run, and takes the run from the signed token", async () => {
     const credit = { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "issue_credit", arguments: { invoiceId: "INV-1009-2611", amountCents: 1500, reason: "plan price" } } };
     const noKey = await (await POST(rpcRequest("billing", credit, await auth("C-1009")), route("billing"))).json();
     expect(noKey.result.isError).toBe(true);
     expect(JSON.parse(noKey.result.content[0].text).error).toBe("idempotency_key_required");
-    const inRun = { ...(await auth("C-1009")), "x-switchboard-run-id": "run-http", "x-switchboard-task-id": "t1" };
+    const scope = await activeTask("C-1009");
+    const inRun = await auth("C-1009", scope);
     const applied = await (await POST(rpcRequest("billing", credit, inRun), route("billing"))).json();
     expect(applied.result.structuredContent).toMatchObject({ status: "applied", replayed: false });
     const replayed = await (await POST(rpcRequest("billing", credit, inRun), route("billing"))).json();
     expect(replayed.result.structuredContent).toMatchObject({ status: "applied", replayed: true });
     expect(await db.credit.count({ where: { customerId: "C-1009" } })).toBe(1);
+    // The ledger row belongs to the run the token named.
+    expect(await db.sideEffect.findMany({ where: { customerId: "C-1009" }, select: { runId: true } })).toEqual([{ runId: scope.runId }]);
+  });
+
+  it("never attributes a side effect to another customer's run: run headers are refused, a token scoped to someone else's run is 403", async () => {
+    const victim = await activeTask("C-1002");
+    const credit = { jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "issue_credit", arguments: { invoiceId: "INV-1009-2611", amountCents: 1500, reason: "plan price" } } };
+
+    // The old way: a plain header naming the victim's run, with the attacker's own token.
+    const header = await POST(rpcRequest("billing", credit, { ...(await auth("C-1009")), "x-switchboard-run-id": victim.runId, "x-switchboard-task-id": "t1" }), route("billing"));
+    expect(header.status).toBe(400);
+    expect((await header.json()).error).toMatchObject({ code: "bad_request:mcp", details: { reason: "run_header_not_accepted" } });
+
+    // A token for C-1009 that names C-1002's running run (a host backend can sign one).
+    const foreign = await POST(rpcRequest("billing", credit, await auth("C-1009", victim)), route("billing"));
+    expect(foreign.status).toBe(403);
+    expect((await foreign.json()).error).toMatchObject({ code: "forbidden:mcp", details: { reason: "run_not_active" } });
+
+    // The customer's own run, but finished (or a task with no worker at work): refused too.
+    const own = await activeTask("C-1009");
+    await db.run.update({ where: { id: own.runId }, data: { status: "completed" } });
+    expect((await POST(rpcRequest("billing", credit, await auth("C-1009", own)), route("billing"))).status).toBe(403);
+    const other = await activeTask("C-1009");
+    expect((await POST(rpcRequest("billing", credit, await auth("C-1009", { ...other, taskId: "t9" })), route("billing"))).status).toBe(403);
+
+    expect(await db.credit.count({ where: { customerId: "C-1009" } })).toBe(0);
+    expect(await db.sideEffect.count({ where: { runId: { in: [victim.runId, own.runId, other.runId] } } })).toBe(0);
   });
 
   it("answers 503 when MCP_SERVICE_TOKEN is unset", async () => {
@@ -101,11 +143,11 @@ describe("MCP over Streamable HTTP", () => {
     }
   });
 
-  it("answers 404 for an unknown server, 400 for a malformed run header and 405 for GET/DELETE (stateless)", async () => {
+  it("answers 404 for an unknown server, 400 for a run header and 405 for GET/DELETE (stateless)", async () => {
     const unknown = await POST(rpcRequest("payroll", initialize, await auth()), route("payroll"));
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).error.code).toBe("not_found:mcp");
-    const badHeader = await POST(rpcRequest("billing", initialize, { ...(await auth()), "x-switchboard-run-id": "no spaces allowed" }), route("billing"));
+    const badHeader = await POST(rpcRequest("billing", initialize, { ...(await auth()), "x-switchboard-task-id": "t1" }), route("billing"));
     expect(badHeader.status).toBe(400);
     expect((await badHeader.json()).error.code).toBe("bad_request:mcp");
     const get = new Request("http://localhost/api/mcp/billing", { headers: { ...(await auth()), accept: "text/event-stream" } });
@@ -137,7 +179,7 @@ describe("MCP over Streamable HTTP", () => {
     try {
       const { tools, close } = await connectWorkerTools({
         server: "network",
-        ctx: { db, clock: { now: () => new Date("2026-11-15T12:00:00Z") }, customerId: "C-1003", runId: "run-ext", taskId: "t1" },
+        ctx: { db, clock: { now: () => new Date("2026-11-15T12:00:00Z") }, customerId: "C-1003", ...(await activeTask("C-1003", "tech_support")) },
         external: { url: `http://127.0.0.1:${port}/api/mcp/network`, headers: { Authorization: `Bearer ${SERVICE}` } },
       });
       try {

@@ -3,7 +3,9 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { verifyCustomerToken } from "@/lib/auth/customer-token";
 import { clockFromEnv } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
+import { isActiveRunTask } from "@/lib/db/queries/runs";
 import { ApiError, withApiErrors } from "@/lib/http/errors";
+import { abuseLimits, hitLimits, rateLimited } from "@/lib/http/rate-limits";
 import { requireJsonContentType, requireTrustedOrigin } from "@/lib/http/request-guard";
 import type { ToolContext } from "@/lib/tools/context";
 import { isToolServerName, toolServers, type ToolServerName } from "@/lib/tools/registry";
@@ -24,7 +26,8 @@ export const dynamic = "force-dynamic";
 
 type RouteContext = { params: Promise<{ server: string }> };
 
-const ID_HEADER = /^[\w.:-]{1,128}$/;
+// Once sent by Switchboard's own MCP client; a caller could set them to any run.
+const UNTRUSTED_RUN_HEADERS = ["x-switchboard-run-id", "x-switchboard-task-id"];
 
 /** Constant-time comparison (hashing first makes the lengths equal). */
 function sameSecret(given: string, expected: string): boolean {
@@ -54,12 +57,22 @@ async function authorize(req: Request, { params }: RouteContext): Promise<Author
       details: { reason: `customer_token_${identity.error}` },
     });
   }
-  const runId = req.headers.get("x-switchboard-run-id");
-  const taskId = req.headers.get("x-switchboard-task-id");
-  if ((runId && !ID_HEADER.test(runId)) || (taskId && !ID_HEADER.test(taskId))) {
-    throw new ApiError("bad_request:mcp", "Malformed x-switchboard-run-id or x-switchboard-task-id header");
+  // The run a call belongs to (its side effects' idempotency keys and ledger rows) comes
+  // from the signed customer token, and only when our own records agree: the run is
+  // this customer's, running, and this task of it has a worker at work. Never from a
+  // header a caller chooses.
+  const sent = UNTRUSTED_RUN_HEADERS.filter((h) => req.headers.has(h));
+  if (sent.length) {
+    throw new ApiError("bad_request:mcp", `${sent.join(" and ")} is not accepted: the run comes from the signed x-customer-token.`, {
+      details: { reason: "run_header_not_accepted" },
+    });
   }
-  return { server, ctx: { customerId: identity.customerId, runId: runId ?? undefined, taskId: taskId ?? undefined } };
+  if (!identity.scope) return { server, ctx: { customerId: identity.customerId } };
+  const { runId, taskId } = identity.scope;
+  if (!(await isActiveRunTask({ db: getDb(), runId, taskId, customerId: identity.customerId }))) {
+    throw new ApiError("forbidden:mcp", "The token's run is not this customer's run at work.", { details: { reason: "run_not_active" } });
+  }
+  return { server, ctx: { customerId: identity.customerId, runId, taskId } };
 }
 
 async function handle(req: Request, route: RouteContext): Promise<Response> {
@@ -74,6 +87,8 @@ async function handle(req: Request, route: RouteContext): Promise<Response> {
   // reads the body itself, so only the headers are checked here.
   requireTrustedOrigin(req, { surface: "mcp", bearer: true });
   requireJsonContentType(req, "mcp");
+  const limited = await hitLimits(getDb(), [{ which: "mcp_per_customer", key: `mcp:customer:${auth.ctx.customerId}`, limit: abuseLimits().mcpPerCustomer }]);
+  if (!limited.ok) throw rateLimited("mcp", limited, "Too many MCP requests for this customer.");
 
   const ctx: ToolContext = { db: getDb(), clock: clockFromEnv(loadWorld().asOf), ...auth.ctx };
   const server = toolServers[auth.server](ctx);

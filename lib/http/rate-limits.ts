@@ -1,0 +1,85 @@
+import type { Db } from "../db/client";
+import { hitRateLimit, type RateLimitState } from "../db/rate-limit";
+import { ApiError, type ErrorSurface } from "./errors";
+
+// The abuse limits and where their numbers come from. Each is a count per window per
+// key, shared by every app process (lib/db/rate-limit.ts). Set a limit to 0 to turn it
+// off (a load test, a trusted deployment behind its own limiter).
+
+export type Limit = { limit: number; windowSeconds: number };
+
+function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of 0 or more (0 turns the limit off), got "${raw}"`);
+  return n;
+}
+
+export type AbuseLimits = {
+  /** Runs started by one customer (token or chat cookie). */
+  runsPerCustomer: Limit;
+  /** Runs started from one client address. */
+  runsPerIp: Limit;
+  /** Wrong passwords for one staff account before it is locked for the rest of the window. */
+  signInFailuresPerAccount: Limit;
+  /** Wrong passwords from one client address, whatever the account. */
+  signInFailuresPerIp: Limit;
+  /** MCP requests per service-token caller and customer. */
+  mcpPerCustomer: Limit;
+};
+
+/** The limits in force, from the environment (README, "Abuse limits"). Throws on a malformed value. */
+export function abuseLimits(env: Record<string, string | undefined> = process.env): AbuseLimits {
+  return {
+    runsPerCustomer: { limit: positiveInt(env, "RATE_LIMIT_RUNS_PER_CUSTOMER", 20), windowSeconds: 60 },
+    runsPerIp: { limit: positiveInt(env, "RATE_LIMIT_RUNS_PER_IP", 120), windowSeconds: 60 },
+    signInFailuresPerAccount: { limit: positiveInt(env, "SIGN_IN_MAX_FAILURES", 5), windowSeconds: 15 * 60 },
+    signInFailuresPerIp: { limit: positiveInt(env, "SIGN_IN_MAX_FAILURES_PER_IP", 30), windowSeconds: 15 * 60 },
+    mcpPerCustomer: { limit: positiveInt(env, "RATE_LIMIT_MCP_PER_CUSTOMER", 300), windowSeconds: 60 },
+  };
+}
+
+/**
+ * The client's address: the rightmost X-Forwarded-For entry, which is the one the
+ * nearest proxy (or Next.js itself, when nothing is in front) wrote. Entries further
+ * left were supplied by the client and prove nothing. Behind no proxy at all a client
+ * can still name itself, so per-address limits complement the per-customer and
+ * per-account ones; they do not replace them.
+ */
+export function clientIp(headers: { get(name: string): string | null }): string {
+  const forwarded = headers.get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean);
+  return forwarded?.at(-1) ?? headers.get("x-real-ip")?.trim() ?? "unknown";
+}
+
+export type LimitRefusal = { ok: false; retryAfterSeconds: number; which: string };
+
+/**
+ * Counts one hit on each key (all of them, so a refused caller keeps counting against
+ * every limit) and refuses when any is over. Limits of 0 are skipped.
+ */
+export async function hitLimits(db: Db, checks: Array<{ which: string; key: string; limit: Limit }>): Promise<{ ok: true } | LimitRefusal> {
+  let worst: { which: string; state: RateLimitState } | undefined;
+  for (const c of checks) {
+    if (c.limit.limit === 0) continue;
+    const state = await hitRateLimit(db, { key: c.key, limit: c.limit.limit, windowSeconds: c.limit.windowSeconds });
+    if (!state.allowed && (!worst || state.retryAfterSeconds > worst.state.retryAfterSeconds)) worst = { which: c.which, state };
+  }
+  return worst ? { ok: false, retryAfterSeconds: worst.state.retryAfterSeconds, which: worst.which } : { ok: true };
+}
+
+/** The 429 for a refusal: Retry-After in seconds, and which limit it was. */
+export function rateLimited(surface: ErrorSurface, refusal: LimitRefusal, what: string): ApiError {
+  return new ApiError(`rate_limited:${surface}`, `${what} Try again in ${refusal.retryAfterSeconds} s.`, {
+    details: { limit: refusal.which, retryAfterSeconds: refusal.retryAfterSeconds },
+    headers: { "retry-after": String(refusal.retryAfterSeconds) },
+  });
+}
+
+/** Run creation: one hit per customer and per client address. */
+export function hitRunLimits(db: Db, who: { customerId: string; ip: string }, limits = abuseLimits()) {
+  return hitLimits(db, [
+    { which: "runs_per_customer", key: `runs:customer:${who.customerId}`, limit: limits.runsPerCustomer },
+    { which: "runs_per_ip", key: `runs:ip:${who.ip}`, limit: limits.runsPerIp },
+  ]);
+}
