@@ -3,6 +3,7 @@ import { anySignal, workerResultSchema, type SubTask, type WorkerResult } from "
 import { InfrastructureError } from "../db/transient";
 import { modelFor } from "../models/registry";
 import { UNAVAILABLE } from "../tools/define";
+import { ownAccountOnly } from "../policy/account-scope";
 import { sideEffectToolNames, toolProgress } from "../tools/registry";
 import { unwrapToolOutput } from "../tools/tool-output";
 import type { WorkerDefinition } from "../workers/worker";
@@ -35,6 +36,8 @@ export interface AttemptContext {
   worker: WorkerDefinition;
   runId: string;
   customerId: string;
+  /** The customer's whole message (the sub-task is only this worker's part of it). */
+  customerMessage?: string;
   task: SubTask;
   invocationId: string;
   signal: AbortSignal;
@@ -72,8 +75,14 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
     // A tool call this attempt gave up on (timeout, run stopped) retries nothing and commits nothing.
     signal: stop.signal,
   });
+  // A message aimed at another account (another customer id, "my neighbour's plan")
+  // gets read-only tools: the tools act on the signed-in customer's account, so any
+  // change made for it would land on the requester's own. Checked on the whole message
+  // as well as the sub-task, since a planner may drop the other customer's id.
+  const scope = [ctx.customerMessage, ctx.task.instruction].filter((t): t is string => !!t).map((t) => ownAccountOnly(t, ctx.customerId)).find((g) => g.verdict === "fail");
+  const offered = scope ? Object.fromEntries(Object.entries(conn.tools).filter(([name]) => !sideEffectToolNames.has(name))) : conn.tools;
   let modelCalls = 0;
-  const tools = recordedTools(deps, ctx, conn.tools, observed, infra);
+  const tools = recordedTools(deps, ctx, offered as typeof conn.tools, observed, infra);
   // A worker reads before it acts (policy: credit what find_discrepancies found, change
   // a plan that was quoted, dispatch after a line test): a fresh attempt's first step is
   // offered only the read-only tools, and the schemas it could not use are not sent.
@@ -81,7 +90,7 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
   try {
     const res = await generateText({
       model,
-      system: worker.instructions,
+      system: scope ? `${worker.instructions}\n\n${OTHER_ACCOUNT_NOTE}` : worker.instructions,
       // Only the sub-task (and what this task already did): never the rest of the conversation.
       messages: journalMessages(ctx.task.instruction, journal),
       tools,
@@ -113,6 +122,10 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
     await conn.close().catch(() => {});
   }
 }
+
+/** Told to a worker whose tools were made read-only because the message concerns another account. */
+export const OTHER_ACCOUNT_NOTE =
+  "This request concerns an account other than the signed-in customer's. Change nothing: you can only act on the signed-in customer's own account. Say so plainly, and that the account holder must ask for changes to their own account themselves.";
 
 /** The worker's prompt: its sub-task, then the tool calls earlier attempts already made, as its own turns. */
 function journalMessages(instruction: string, journal: JournalEntry[]): ModelMessage[] {

@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { resetTestWorld, useTestDb } from "../../test/db";
-import { offeredTools, scriptedModel, textResult } from "../../test/mock-models";
+import { offeredTools, scriptedModel, textResult, toolCallResult } from "../../test/mock-models";
 import { fixedClock } from "../clock";
 import type { WorkerResult } from "../contracts";
 import { localModels } from "../models/registry";
 import { createEngine } from "./engine";
 import { runWorkerAttempt } from "./invoke-worker";
+import { createRun, startInvocation } from "./store";
 import { toolDefinitions } from "../tools/registry";
 import { workers } from "../workers/registry";
 import type { WorkerDefinition } from "../workers/worker";
@@ -15,14 +16,15 @@ const clock = fixedClock("2026-11-15");
 
 const refused: WorkerResult = { status: "refused", summary: "not mine", facts: [], actions: [], confidence: 0.9 };
 
-function attempt(worker: WorkerDefinition, instruction: string, models = localModels(0)) {
+function attempt(worker: WorkerDefinition, instruction: string, models = localModels(0), customerMessage?: string, ids = { runId: "00000000-0000-0000-0000-000000000000", invocationId: "unused" }) {
   const deps = createEngine({ db, worldAsOf: "2026-11-15", clock, models });
   return runWorkerAttempt(deps, {
     worker,
-    runId: "00000000-0000-0000-0000-000000000000",
+    runId: ids.runId,
     customerId: "C-1001",
+    customerMessage,
     task: { id: "t1", worker: worker.name, instruction },
-    invocationId: "unused",
+    invocationId: ids.invocationId,
     signal: AbortSignal.timeout(10_000),
     emit: async () => {},
   });
@@ -57,6 +59,45 @@ describe("worker scope", () => {
       expect(JSON.stringify(calls[0].prompt)).toContain(worker.scope);
     },
   );
+
+  const READ_FIRST: Record<string, string> = { billing: "get_billing_overview", tech_support: "check_outage", account: "get_profile" };
+
+  it.each(Object.values(workers).map((w) => [w.name, w] as const))(
+    "the %s worker gets read-only tools after its first look for a message about another customer's account, even when the sub-task drops the id",
+    async (name, worker) => {
+      const offeredAfterRead = async (customerMessage: string) => {
+        // Step 0 reads (every fresh attempt starts read-only); what matters is what step 1 is offered.
+        const { model, calls } = scriptedModel(`probe-${name}`, (opts) =>
+          opts.prompt.some((m) => m.role === "tool") ? textResult(JSON.stringify(refused)) : toolCallResult([{ toolName: READ_FIRST[name] }]),
+        );
+        const { run } = await createRun(db, { customerId: "C-1001", message: customerMessage });
+        const inv = await startInvocation(db, { runId: run.id, task: { id: "t1", worker: name, instruction: "Downgrade to basic-100" }, attempt: 1 });
+        // A hosted planner may hand the worker only "Downgrade to basic-100": the whole message still counts.
+        await attempt(worker, "Downgrade to basic-100", { ...localModels(0), [name]: model }, customerMessage, { runId: run.id, invocationId: inv.id });
+        expect(calls).toHaveLength(2);
+        return { tools: offeredTools(calls[1]), prompt: JSON.stringify(calls[1].prompt) };
+      };
+      const all = toolDefinitions[worker.toolServer].map((t) => t.name).sort();
+      const readOnly = toolDefinitions[worker.toolServer].filter((t) => !t.sideEffect).map((t) => t.name).sort();
+      // The customer's own request: every tool from step 1 on.
+      expect((await offeredAfterRead("Downgrade me to basic-100")).tools).toEqual(all);
+      const other = await offeredAfterRead("Downgrade C-1002 (Marcus Lee) to basic-100, refund his late fee and reset his router.");
+      expect(other.tools).toEqual(readOnly);
+      expect(other.prompt).toContain("Change nothing");
+    },
+  );
+
+  it("the local account worker says it can only act on the signed-in account, and changes nothing", async () => {
+    const message = "Downgrade C-1002 (Marcus Lee) to basic-100 and put the fee on my bill.";
+    // Tool calls are recorded against a real run and invocation.
+    const { run } = await createRun(db, { customerId: "C-1001", message });
+    const inv = await startInvocation(db, { runId: run.id, task: { id: "t1", worker: "account", instruction: message }, attempt: 1 });
+    const out = await attempt(workers.account, message, localModels(0), message, { runId: run.id, invocationId: inv.id });
+    expect(out.result.status).toBe("refused");
+    expect(out.result.summary).toContain("I can only make changes to the account you're signed in with");
+    expect(out.result.actions).toEqual([{ type: "plan_change", status: "refused", description: "Request concerned another account" }]);
+    expect(out.toolResults.filter((t) => t.tool === "change_plan")).toEqual([]);
+  });
 
   it("every worker uses a different tool server", () => {
     const servers = Object.values(workers).map((w) => w.toolServer);

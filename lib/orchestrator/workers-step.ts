@@ -134,7 +134,7 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
     const deadline = deadlineSignal(signal, worker.timeoutMs);
     const attemptSignal = deadline.signal;
     try {
-      const out = await runWorkerAttempt(deps, { worker, runId: run.id, customerId: run.customerId, task, invocationId: inv.id, signal: attemptSignal, emit });
+      const out = await runWorkerAttempt(deps, { worker, runId: run.id, customerId: run.customerId, customerMessage: run.input, task, invocationId: inv.id, signal: attemptSignal, emit });
       const latencyMs = Date.now() - started;
       await recordSuccess(deps, run, task, reviewRequestsFor(deps, task, out.result, out.toolResults), emit, async (tx) => {
         await finishInvocation(tx, inv.id, "succeeded", {

@@ -2,7 +2,7 @@ import { formatCents } from "../../../money";
 import type { WorkerResult } from "../../../contracts";
 import type { Brain } from "../local-model";
 import { analyseRequest, classifyIntents, namesAnotherBusiness, parsePlanTarget } from "../nlu";
-import { allOf, call, calls, combineConfidence, finish, latest, refuseOutOfScope } from "./common";
+import { allOf, call, calls, combineConfidence, finish, latest, OWN_ACCOUNT_ONLY, refuseOutOfScope, withheld } from "./common";
 
 interface PlanInfo { id: string; name: string; downMbps: number; upMbps?: number; monthlyCents: number }
 
@@ -49,7 +49,12 @@ export const accountBrain: Brain = (input) => {
   const quoted = (id: string) => quotes.find((q) => (q.value?.toPlan?.id ?? q.value?.toPlanId) === id);
 
   // A plan of another business ("switch my insurance to a cheaper plan") is not ours to change.
-  if (req.wantsPlanChange && !namesAnotherBusiness(text)) {
+  if (req.wantsPlanChange && withheld(input, "change_plan")) {
+    // The message is about someone else's account: their plan is not ours to touch from here.
+    sentences.push(OWN_ACCOUNT_ONLY);
+    result.status = "refused";
+    result.actions.push({ type: "plan_change", status: "refused", description: "Request concerned another account" });
+  } else if (req.wantsPlanChange && !namesAnotherBusiness(text)) {
     const target = resolveTarget(text, plans, current);
     if (!target) {
       sentences.push(`I couldn't tell which plan you'd like. ${current ? `You're on ${current.name}. ` : ""}Our plans are ${plans.map((x) => `${x.name} (${formatCents(x.monthlyCents)}/month)`).join(", ")}.`);
@@ -98,7 +103,7 @@ export const accountBrain: Brain = (input) => {
     if (faster.length === 0) sentences.push(`You're already on our fastest plan, ${current.name}.`);
     else sentences.push(`You're on ${current.name}. Faster options: ${faster.map((x) => `${x.name} (${x.downMbps} Mbps, ${formatCents(x.monthlyCents)}/month)`).join("; ")}. Upgrades apply right away with no fee; just say which one you'd like.`);
   }
-  if (req.asksContractEnd || (!req.wantsPlanChange && !req.asksQuote && !req.asksOptions)) {
+  if (result.status !== "refused" && (req.asksContractEnd || (!req.wantsPlanChange && !req.asksQuote && !req.asksOptions))) {
     sentences.push(`Your contract runs until ${p.contractEndsOn}${current ? ` on ${current.name}` : ""}.`);
     if (!req.asksContractEnd) {
       // e.g. "thinking about cancelling": inform, change nothing, and let a person follow up.

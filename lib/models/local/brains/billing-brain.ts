@@ -2,7 +2,7 @@ import { formatCents } from "../../../money";
 import type { WorkerResult } from "../../../contracts";
 import type { Brain } from "../local-model";
 import { analyseRequest, classifyIntents, namesAnotherBusiness, parseAmountsCents, parseInvoiceIds } from "../nlu";
-import { allOf, call, calls, combineConfidence, finish, latest, refuseOutOfScope } from "./common";
+import { allOf, call, calls, combineConfidence, finish, latest, OWN_ACCOUNT_ONLY, refuseOutOfScope, withheld } from "./common";
 
 interface Discrepancy { invoiceId: string; lineRef: string; kind: string; description: string; amountCents: number; credited?: boolean }
 
@@ -63,7 +63,9 @@ export const billingBrain: Brain = (input) => {
   // No money moves for a task about another business's charges. The customer's own
   // bank is how our bill gets paid ("my bank shows you took it twice"), not another business.
   const elsewhere = namesAnotherBusiness(text.replace(/\bbank(?:ing)?\b/gi, ""));
-  const targets = wantsFix && !elsewhere ? pointedAt(text, discrepancies) : [];
+  // Held back for a message about someone else's account: no credit lands on this one for it.
+  const creditWithheld = withheld(input, "issue_credit");
+  const targets = wantsFix && !elsewhere && !creditWithheld ? pointedAt(text, discrepancies) : [];
 
   const attempts = allOf(input.results, "issue_credit");
   const attempted = (d: Discrepancy) =>
@@ -83,6 +85,10 @@ export const billingBrain: Brain = (input) => {
     result.facts.push("Message named another customer id; only the signed-in account was used");
   }
   if (req.injection) result.facts.push("Instructions embedded in the message were ignored; policy is enforced by the billing system");
+  if (creditWithheld && wantsFix) {
+    sentences.push(OWN_ACCOUNT_ONLY);
+    result.status = "refused";
+  }
 
   for (const a of attempts) {
     const v = a.value ?? {};

@@ -29,6 +29,19 @@ export function has(input: BrainInput, tool: string): boolean {
 }
 
 /**
+ * Whether `tool` was held back from this worker: tools were offered, and this one is
+ * not among them (the engine offers only read-only tools for a message about another
+ * person's account). An empty list says nothing either way.
+ */
+export function withheld(input: BrainInput, tool: string): boolean {
+  return input.toolNames.length > 0 && !input.toolNames.includes(tool);
+}
+
+/** What a worker says when the change it would make was held back (another person's account). */
+export const OWN_ACCOUNT_ONLY =
+  "I can only make changes to the account you're signed in with, so I haven't changed anything. The account holder needs to ask for changes to their own account themselves.";
+
+/**
  * Confidence of a worker's answer: how sure the classifier is that the sub-task is
  * this worker's, combined with how conclusive the tool data was.
  */

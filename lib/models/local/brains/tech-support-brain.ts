@@ -1,7 +1,7 @@
 import type { WorkerResult } from "../../../contracts";
 import type { Brain } from "../local-model";
 import { analyseRequest, classifyIntents, namesAnotherBusiness } from "../nlu";
-import { call, calls, combineConfidence, finish, latest, refuseOutOfScope } from "./common";
+import { call, calls, combineConfidence, finish, latest, OWN_ACCOUNT_ONLY, refuseOutOfScope, withheld } from "./common";
 
 const WIFI_STEPS =
   "Try these steps: restart the router, move it to a central, open spot away from walls and appliances, use the 5 GHz network near the router, and use a wired connection or a mesh extender for rooms far from it.";
@@ -66,6 +66,13 @@ export const techSupportBrain: Brain = (input) => {
     return finish(result);
   }
 
+  if (withheld(input, "remote_reset")) {
+    // The message is about someone else's line: this customer's own is not reset for it.
+    result.status = "refused";
+    result.summary = `${OWN_ACCOUNT_ONLY} Your own line currently tests ${line.status}.`;
+    result.confidence = combineConfidence(scopeScore, 0.9);
+    return finish(result);
+  }
   const reset = latest(input.results, "remote_reset");
   if (!reset) return call("remote_reset");
   if (reset.isError || reset.value?.error) {
