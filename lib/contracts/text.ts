@@ -22,8 +22,10 @@ export function textProblem(s: string, field: string): string | null {
 /** The first string anywhere in a parsed JSON value that PostgreSQL could not store (NUL, unpaired surrogate), with its path. */
 export function unstorableString(value: unknown, path = ""): { path: string; message: string } | null {
   if (typeof value === "string") {
-    if (value.includes("\u0000")) return { path, message: "contains a NUL character" };
-    if (LONE_SURROGATE.test(value)) return { path, message: "contains an unpaired surrogate (not valid Unicode)" };
+    // Worded like the field checks ("message contains a NUL character").
+    const field = path.split(".").at(-1) || "body";
+    if (value.includes("\u0000")) return { path, message: `${field} contains a NUL character` };
+    if (LONE_SURROGATE.test(value)) return { path, message: `${field} contains an unpaired surrogate (not valid Unicode)` };
     return null;
   }
   if (Array.isArray(value)) {
