@@ -1,17 +1,15 @@
 import type { NextConfig } from "next";
 
-// Security headers for every response. These are fixed at build time; the widget
-// page's frame-ancestors depends on WIDGET_ALLOWED_ORIGINS at run time, so proxy.ts
-// sets that one, and the rule below leaves /widget out.
+// Security headers fixed at build time, for every response. The Content-Security-Policy
+// (a nonce per request, and the widget's frame-ancestors from WIDGET_ALLOWED_ORIGINS)
+// and HSTS depend on the request, so proxy.ts sets those.
 const everywhere = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
 ];
-const notFramedByOthers = [
-  { key: "Content-Security-Policy", value: "frame-ancestors 'self'" },
-  // For browsers that predate frame-ancestors.
-  { key: "X-Frame-Options", value: "SAMEORIGIN" },
-];
+// Nothing frames the console (frame-ancestors 'none' in the CSP; this header for
+// browsers that predate it). The widget is left out: the allowed hosts frame it.
+const notFramed = [{ key: "X-Frame-Options", value: "DENY" }];
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -21,7 +19,7 @@ const nextConfig: NextConfig = {
     return [
       { source: "/:path*", headers: everywhere },
       // Every path except /widget itself.
-      { source: "/:path((?!widget$).*)", headers: notFramedByOthers },
+      { source: "/:path((?!widget$).*)", headers: notFramed },
     ];
   },
 };

@@ -3,34 +3,52 @@ import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server
 import { signInUrlFor } from "@/lib/auth/callback-url";
 import { authConfig } from "@/lib/auth/config";
 import { ApiError } from "@/lib/http/errors";
-import { corsHeaders, widgetAllowedOrigins, widgetFrameAncestors } from "@/lib/http/origins";
+import { corsHeaders, widgetAllowedOrigins } from "@/lib/http/origins";
 import { ownOrigins } from "@/lib/http/request-guard";
+import { API_CSP, HSTS, newNonce, pageCsp, servedOverHttps } from "@/lib/http/security-headers";
 
-// Runs at request time (Node runtime), so WIDGET_ALLOWED_ORIGINS is read from the
-// running server's environment, not baked in at build time as next.config headers are.
+// Runs at request time (Node runtime) for every page and API route, so the nonce is
+// fresh per request and WIDGET_ALLOWED_ORIGINS is read from the running server's
+// environment, not baked in at build time as next.config headers are.
 //
+// - Every page: a Content-Security-Policy with a per-request nonce (lib/http/security-
+//   headers.ts), also put on the request so Next.js stamps its scripts with the nonce;
+//   frame-ancestors 'none', except /widget, which the allowed host origins may frame.
+// - Every API response: a policy that renders and frames nothing.
+// - Over HTTPS: Strict-Transport-Security.
 // - Staff pages: a convenience redirect to sign-in. Every page, action and route handler
 //   still checks the session and role itself (a proxy can be bypassed, and it does not
 //   see server actions).
-// - /widget: may be framed only by the allowed host origins (CSP frame-ancestors).
 // - The customer-facing API: same-origin and server-to-server callers (no Origin) pass;
 //   a browser on an allowed host origin gets CORS; any other origin is refused with 403.
 
 const { auth } = NextAuth(authConfig);
 
+const STAFF_PAGES = /^\/(?:reviews|audit|usage|settings)(?:\/|$)/;
+const CUSTOMER_API = /^\/api\/(?:runs|customer\/session|widget\/session)(?:\/|$)/;
+
+/** The response for a page: the request goes on with the policy (Next.js reads the nonce from it), and the response carries it. */
+function pageResponse(req: NextRequest): NextResponse {
+  const nonce = newNonce();
+  const csp = pageCsp({
+    nonce,
+    frameAncestors: req.nextUrl.pathname === "/widget" ? widgetAllowedOrigins() : [],
+    https: servedOverHttps(req),
+    dev: process.env.NODE_ENV === "development",
+  });
+  const headers = new Headers(req.headers);
+  headers.set("content-security-policy", csp);
+  headers.set("x-nonce", nonce);
+  const res = NextResponse.next({ request: { headers } });
+  res.headers.set("content-security-policy", csp);
+  return res;
+}
+
 const staffProxy = auth((req) => {
-  if (req.auth?.user) return NextResponse.next();
+  if (req.auth?.user) return pageResponse(req);
   const { pathname, search } = req.nextUrl;
   return NextResponse.redirect(new URL(signInUrlFor(pathname + search), req.nextUrl));
 });
-
-const CUSTOMER_API = /^\/api\/(?:runs|customer\/session|widget\/session)(?:\/|$)/;
-
-function widgetPage(): NextResponse {
-  const res = NextResponse.next();
-  res.headers.set("content-security-policy", widgetFrameAncestors(widgetAllowedOrigins()));
-  return res;
-}
 
 function customerApi(req: NextRequest): NextResponse | Response {
   const origin = req.headers.get("origin");
@@ -49,15 +67,29 @@ function customerApi(req: NextRequest): NextResponse | Response {
   return res;
 }
 
-export async function proxy(req: NextRequest, ev: NextFetchEvent) {
+async function route(req: NextRequest, ev: NextFetchEvent): Promise<Response> {
   const { pathname } = req.nextUrl;
-  if (pathname === "/widget") return widgetPage();
-  if (CUSTOMER_API.test(pathname)) return customerApi(req);
-  // next-auth types its wrapper as a route handler (context with params); as a proxy
-  // it is called with the fetch event, which it passes through untouched.
-  return staffProxy(req, ev as unknown as Parameters<typeof staffProxy>[1]);
+  if (pathname.startsWith("/api/")) {
+    const res = CUSTOMER_API.test(pathname) ? customerApi(req) : NextResponse.next();
+    res.headers.set("content-security-policy", API_CSP);
+    return res;
+  }
+  if (STAFF_PAGES.test(pathname)) {
+    // next-auth types its wrapper as a route handler (context with params); as a proxy
+    // it is called with the fetch event, which it passes through untouched.
+    return (await staffProxy(req, ev as unknown as Parameters<typeof staffProxy>[1])) ?? pageResponse(req);
+  }
+  return pageResponse(req);
+}
+
+export async function proxy(req: NextRequest, ev: NextFetchEvent) {
+  const res = await route(req, ev);
+  if (servedOverHttps(req)) res.headers.set("strict-transport-security", HSTS);
+  return res;
 }
 
 export const config = {
-  matcher: ["/reviews/:path*", "/audit/:path*", "/usage/:path*", "/settings/:path*", "/widget", "/api/runs/:path*", "/api/customer/session", "/api/widget/session"],
+  // Everything but the build's static files and the public files (widget.js, images):
+  // those are not documents, and nosniff and the framing headers reach them from next.config.
+  matcher: ["/((?!_next/static|_next/image|favicon\\.ico|.*\\.(?:js|css|png|jpg|jpeg|svg|ico|webp|txt|map)$).*)"],
 };

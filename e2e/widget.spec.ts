@@ -188,18 +188,45 @@ test.describe("what the server refuses", () => {
     expect(fromHost.headers()["access-control-allow-origin"]).toBe(HOST_URL);
   });
 
-  test("security headers: nosniff, a referrer policy, no X-Powered-By; only /widget may be framed, and only by allowed hosts", async ({ request }) => {
-    for (const path of ["/", "/chat", "/api/health", "/widget.js"]) {
+  test("security headers: nosniff, a referrer policy, no X-Powered-By; a nonce CSP on pages; nothing frames the console, only allowed hosts frame /widget", async ({ request }) => {
+    const csp = (h: Record<string, string>) => Object.fromEntries(h["content-security-policy"].split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1).join(" ")]));
+    const nonces = new Set<string>();
+    for (const path of ["/", "/chat", "/sign-in"]) {
       const res = await request.get(path);
       const headers = res.headers();
       expect(headers["x-content-type-options"], path).toBe("nosniff");
       expect(headers["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
       expect(headers["x-powered-by"], path).toBeUndefined();
-      expect(headers["content-security-policy"], path).toBe("frame-ancestors 'self'");
-      expect(headers["x-frame-options"], path).toBe("SAMEORIGIN");
+      expect(headers["x-frame-options"], path).toBe("DENY");
+      const policy = csp(headers);
+      expect(policy["frame-ancestors"], path).toBe("'none'");
+      expect(policy["object-src"], path).toBe("'none'");
+      const nonce = /'nonce-([^']+)'/.exec(policy["script-src"])?.[1];
+      expect(nonce, path).toBeTruthy();
+      expect(policy["script-src"], path).toBe(`'self' 'nonce-${nonce}' 'strict-dynamic'`);
+      // Every script the page carries has the nonce, and there is one per request.
+      const html = await res.text();
+      const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+      expect(scripts.length, path).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag, path).toContain(`nonce="${nonce}"`);
+      nonces.add(nonce!);
+      // Served over plain HTTP here: no HSTS (a browser would ignore it anyway).
+      expect(headers["strict-transport-security"], path).toBeUndefined();
     }
+    expect(nonces.size).toBe(3);
+    for (const path of ["/api/health", "/widget.js"]) {
+      const headers = (await request.get(path)).headers();
+      expect(headers["x-content-type-options"], path).toBe("nosniff");
+      expect(headers["x-frame-options"], path).toBe("DENY");
+      expect(headers["x-powered-by"], path).toBeUndefined();
+    }
+    expect((await request.get("/api/health")).headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+    // Behind a proxy that terminated TLS, HSTS is sent.
+    const https = await request.get("/api/health", { headers: { "x-forwarded-proto": "https" } });
+    expect(https.headers()["strict-transport-security"]).toBe("max-age=63072000; includeSubDomains");
+
     const widget = await request.get(`/widget?host=${encodeURIComponent(HOST_URL)}`);
-    expect(widget.headers()["content-security-policy"]).toBe(`frame-ancestors ${HOST_URL}`);
+    expect(csp(widget.headers())["frame-ancestors"]).toBe(HOST_URL);
     expect(widget.headers()["x-frame-options"]).toBeUndefined();
     expect(widget.headers()["x-content-type-options"]).toBe("nosniff");
   });

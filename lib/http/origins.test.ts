@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { corsHeaders, isAllowedOrigin, widgetAllowedOrigins, widgetFrameAncestors } from "./origins";
+import { corsHeaders, isAllowedOrigin, widgetAllowedOrigins } from "./origins";
 
 describe("widget origins", () => {
   it("parses and normalises WIDGET_ALLOWED_ORIGINS", () => {
@@ -23,11 +23,6 @@ describe("widget origins", () => {
     for (const other of ["https://evil.example", "https://shop.example.evil.example", "http://shop.example", "null", "", null]) {
       expect(isAllowedOrigin(other, allowed), String(other)).toBe(false);
     }
-  });
-
-  it("frame-ancestors lists the allowed hosts, or 'none'", () => {
-    expect(widgetFrameAncestors(["https://a.example", "https://b.example"])).toBe("frame-ancestors https://a.example https://b.example");
-    expect(widgetFrameAncestors([])).toBe("frame-ancestors 'none'");
   });
 
   it("CORS answers an allowed origin by name and nobody else", () => {

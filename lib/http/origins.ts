@@ -32,14 +32,6 @@ export function isAllowedOrigin(origin: string | null | undefined, allowed: read
   return !!origin && origin !== "null" && allowed.includes(origin);
 }
 
-/** The widget page's Content-Security-Policy: framed only by the allowed hosts. */
-export function widgetFrameAncestors(allowed: readonly string[]): string {
-  return `frame-ancestors ${allowed.length ? allowed.join(" ") : "'none'"}`;
-}
-
-/** Every other page may be framed by Switchboard itself only. */
-export const SELF_FRAME_ANCESTORS = "frame-ancestors 'self'";
-
 const CORS_METHODS = "GET, POST, OPTIONS";
 const CORS_HEADERS = "authorization, content-type, idempotency-key, last-event-id";
 
