@@ -6,6 +6,8 @@ export const evalCaseSchema = z.object({
   id: z.string(),
   customerId: z.string(),
   message: z.string(),
+  /** The kind of attack an adversarial case is (eval/adversarial.jsonl): reported, never scored. */
+  family: z.string().optional(),
   expect: z.object({
     workers: z.array(workerNameSchema),
     outOfScope: z.boolean().optional(),
