@@ -49,11 +49,13 @@ export const techSupportBrain: Brain = (input) => {
   }
 
   const unhealthy = line.status === "degraded" || line.status === "down";
-  // A reset or a visit only for a task that reports trouble with the service (or asks
-  // for a visit or about an outage), and never for one about another business's
-  // things: "my car won't start" misread as ours must not send a technician.
+  // A reset or a visit only for a task that says, in words we can point at, that the
+  // service is in trouble (or asks for a visit or about an outage), and never for one
+  // about another business's things: "my car won't start" misread as ours must not send
+  // a technician. The classifier's score alone is no such report: "turn off the living
+  // room lights" scores as ours, and a down line on that account would have booked a visit.
   const troubleReported =
-    req.reportsServiceDown || req.reportsSlowOrUnstable || req.wantsTechnician || req.asksOutage || req.mentionsEquipmentLights || req.mentionsWifi || req.mentionsOutage || scope >= 0.7;
+    req.reportsServiceDown || req.reportsSlowOrUnstable || req.wantsTechnician || req.asksOutage || req.mentionsEquipmentLights || req.mentionsWifi || req.mentionsOutage;
   if (unhealthy && (!troubleReported || namesAnotherBusiness(text))) {
     result.summary = `Your line currently tests ${line.status} (${line.packetLossPct ?? 0}% packet loss). I haven't changed anything; tell me if your internet isn't working and I'll try a remote reset and, if needed, book a technician.`;
     result.confidence = combineConfidence(scopeScore, 0.6);

@@ -52,7 +52,12 @@ describe("technical support acts on a reported fault only", () => {
   it("resets a line the customer says is down", () => {
     expect(toolCalls(techSupportBrain(input("my internet is down since last night", downSeen)))).toEqual(["remote_reset"]);
   });
-  it.each(["my car won't start, can someone come and look at it", "the dishwasher repair guy never came"])("changes nothing: %s", (text) => {
+  it.each([
+    "my car won't start, can someone come and look at it",
+    "the dishwasher repair guy never came",
+    // scores as ours with the classifier, but reports no fault of our service
+    "turn off the living room lights",
+  ])("changes nothing: %s", (text) => {
     const d = techSupportBrain(input(text, downSeen));
     expect(toolCalls(d)).toEqual([]);
     expect(d.kind === "text" && JSON.parse(d.text).actions).toEqual([]);

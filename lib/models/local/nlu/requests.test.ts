@@ -216,10 +216,17 @@ describe("more of customers' wording", () => {
       "the statement says Fiber 1 Gig but I'm on Fiber 500",
       "This month's bill. It looks higher than usual to me",
       "I shouldn't be paying for a router I returned",
+      "why the hell is there a late fee, i paid",
+      "payment went thru on the 20th, the due date",
+      "moved down to the cheaper plan in October yet the invoice charges the old amount",
     ],
-    ["my internet is slow but I'm working from home today", "when is my bill due?"],
+    ["my internet is slow but I'm working from home today", "when is my bill due?", "I paid my bill, when does the service come back?", "I switched to Fiber 500 last week and love it"],
   );
   cases("asksQuote", ["what's the exit fee for leaving early?", "would I be charged with anything for breaking the contract?", "what penalty would apply if I cancel"], ["cancel my contract now"]);
-  cases("wantsPlanChange", ["ok make the switch to Fiber 500", "please lower my plan", "the gig plan sounds good, sign me up"], ["refund the late fee, do it", "what plans are there?"]);
-  cases("reportsServiceDown", ["down again. third time this week", "offline since 7 this morning"], ["download speeds are fine", "can I downgrade?"]);
+  cases(
+    "wantsPlanChange",
+    ["ok make the switch to Fiber 500", "please lower my plan", "the gig plan sounds good, sign me up"],
+    ["refund the late fee, do it", "what plans are there?", "I might want to move to a faster plan next year", "we may want to switch to the gig plan once the kids are home"],
+  );
+  cases("reportsServiceDown", ["down again. third time this week", "offline since 7 this morning", "intenet not workin at all since yesterday"], ["download speeds are fine", "can I downgrade?", "turn off the living room lights"]);
 });

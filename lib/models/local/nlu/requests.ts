@@ -58,7 +58,10 @@ function prep(text: string): string {
     .replace(/\bwi-?\s?fi\b/g, "wifi")
     .replace(/\bi'd\b|\bid\b(?= like)/g, "i would")
     .replace(/\bwanna\b/g, "want to")
-    .replace(/\bgimme\b/g, "give me");
+    .replace(/\bgimme\b/g, "give me")
+    // chat spellings of the words a fault report is made of: "intenet not workin"
+    .replace(/\b(?:intenet|internt|inernet|intrnet|interent|interet|internat)\b/g, "internet")
+    .replace(/\b(work|load|connect|dropp|buffer|lagg|keep)in\b/g, "$1ing");
 }
 
 // ------------------------------------------------------------- billing
@@ -92,7 +95,9 @@ const DISPUTE_RES: RegExp[] = [
   /\bnever (?:turned|signed|ordered|activated|asked|agreed|authori[sz]ed|used|added|enabled|requested|subscribed)\b|\bdidn't (?:order|sign up|authori[sz]e|agree|ask|add|turn)\b|\bdid not (?:order|sign up|authori[sz]e|agree|ask|add)\b|\bdon't (?:remember|even) (?:adding|ordering|travel)\b/,
   /\bwhat(?:'s| is| are)? (?:this|that|these|the) [^.?!]{0,25}\b(?:charge|fee|item|line|amount|penalty)s?\b/,
   /\bwhat(?:'s| is) [^.?!]{0,12}(?:<money>|\$\d)[^.?!]{0,25}\b(?:charge|fee|for)\b/,
-  /\bwhy (?:is|was|are|were|do|does|did) (?:there|i|my|this|that|the)\b[^.?!]{0,40}\b(?:charg|fee|bill|invoice|paying|penalty|price|rate|late)/,
+  /\bwhy (?:(?:tf|wtf|the (?:hell|heck|fuck)|on earth|in the world) )?(?:is|was|are|were|do|does|did) (?:there|i|my|this|that|the)\b[^.?!]{0,40}\b(?:charg|fee|bill|invoice|paying|penalty|price|rate|late)/,
+  // a fee and, in the same breath, "I paid": "a late fee, i paid!!"
+  /\b(?:fee|charge|penalty)\b[^.?!]{0,30}\bi (?:already |did |have |had )?paid\b/,
   /\bwhy am i (?:being )?(?:charged|billed|paying)\b/,
   /\bstill (?:charg|bill|paying|shows?|has)\w*\b[^.?!]{0,40}\b(?:price|rate|plan|fee|old)\b/,
   /\bpaid (?:it )?(?:on time|early|before|on the due date|already|in time)\b|\balready paid\b/,
@@ -104,6 +109,8 @@ const DISPUTE_RES: RegExp[] = [
   // the bill says one thing and the customer another: "says Fiber 500 but I'm on Fiber 300", "$75 but my plan costs $60"
   /\b(?:bill|invoice|statement|line|charge)\b[^.?!]{0,12}\b(?:says|shows|lists|reads|is)\b[^.?!]{0,30}\bbut (?:i'm|i am|i've been|i have been|i was|i switched|i moved|we're|we are|my plan)\b/,
   /\$amt\b[^.?!]{0,30}\bbut\b[^.?!]{0,30}\$amt\b/,
+  // a plan change the bill does not show: "switched down to Fiber 300 ... yet this invoice bills me $75"
+  /\b(?:switched|moved|changed|downgraded|upgraded|went) (?:down |up |over )?(?:to|plans?)\b[^.?!]{0,40}\b(?:yet|but|and still|still)\b[^.?!]{0,30}\b(?:bill|charg|invoice)\w*/,
   /\bstill (?:at|on|says?|lists?|showing|shows)\b[^.?!]{0,40}\b(?:price|rate|plan|old|previous|fiber)\b/,
   /\b(?:bill|invoice|charges?|statement|total)\b[^.?!]{0,30}\b(?:high|off|wrong|higher|went up|jumped|doubled|increased|bigger|larger|more than (?:usual|normal|it should|last))\b/,
   // "why are you charging me", "how come my bill ...", "explain this fee"
@@ -111,7 +118,7 @@ const DISPUTE_RES: RegExp[] = [
   /\bhow come\b[^.?!]{0,40}\b(?:charg|fee|bill|invoice|pay|price|penalt)/,
   /\bexplain\b[^.?!]{0,20}\b(?:this|that|the|these)\b[^.?!]{0,20}\b(?:fee|charge|penalty|line|amount)s?\b/,
   // paid in time, in the customer's own words: "the day it was due", "before the deadline", "on the 19th"
-  /\b(?:paid|payment (?:went (?:out|through)|cleared|left my account|was made|posted|was sent))\b[^.?!]{0,40}\b(?:(?:the )?day it was due|(?:by|before|on) (?:the )?(?:due date|deadline|due day)|(?:on|by|before) the \d{1,2}(?:st|nd|rd|th)?\b)/,
+  /\b(?:paid|payment (?:went (?:out|through|thru)|cleared|left my account|was made|posted|was sent))\b[^.?!]{0,40}\b(?:(?:the )?day it was due|(?:by|before|on) (?:the )?(?:due date|deadline|due day)|(?:on|by|before) the \d{1,2}(?:st|nd|rd|th)?\b)/,
   /\b(?:never|not once|haven't ever|have never|not ever)\b[^.?!]{0,15}\b(?:been late|paid late|late (?:with|on) (?:a |my )?(?:payment|bill))|\bi always pay (?:on time|early|in full)\b/,
   // an add-on or line the customer never chose, an old plan still billed
   /\b(?:isn't|is not|wasn't|was not)\b[^.?!]{0,10}\bsomething i (?:ever )?(?:chose|ordered|signed up for|asked for|wanted|added)\b|\bnever (?:chose|wanted|picked|requested|selected)\b|\bmakes no sense\b|\bdoesn't make (?:any )?sense\b/,
@@ -180,7 +187,7 @@ const PLAN_CHANGE_RES: RegExp[] = [
 ];
 const NOT_PLAN_CHANGE_RES: RegExp[] = [
   /\bhow much (?:would|will|does|is|do|did|more|extra|less|to)\b|\bwhat (?:would|will|does) it cost\b|\bwhat (?:would|will) i (?:pay|save|be charged)\b|\bcost (?:me )?to\b|\bis there a (?:fee|charge|penalty|cost)\b|\bwould i (?:have to )?pay\b|\bwould (?:switching|changing|moving|downgrading|upgrading) (?:to [^?]{0,30})?(?:cost|save)\b/,
-  /\b(?:thinking|thought) (?:about|of)\b|\bconsidering\b|\bmaybe i should\b|\bshould i\b|\bwhat if\b|\bmight (?:upgrade|downgrade|switch|cancel|leave)\b|\bwondering\b|\bwould it be worth\b|\bworth it\b|\bwould .* help\b|\bdo i need\b/,
+  /\b(?:thinking|thought) (?:about|of)\b|\bconsidering\b|\bmaybe i should\b|\bshould i\b|\bwhat if\b|\bmight (?:upgrade|downgrade|switch|cancel|leave)\b|\b(?:might|may|could) (?:want|like|need|wanna|be (?:upgrading|downgrading|switching|moving))\b|\bwondering\b|\bwould it be worth\b|\bworth it\b|\bwould .* help\b|\bdo i need\b/,
   /\b(?:don't|do not|never|not) (?:want|wanna|need) to (?:upgrade|downgrade|switch|change|move)\b|\bnot (?:looking|trying) to (?:upgrade|downgrade|switch|change)\b/,
 ];
 
