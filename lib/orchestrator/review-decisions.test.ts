@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { resetTestWorld, useTestDb } from "../../test/db";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
@@ -39,6 +39,11 @@ function claim(deps: ReviewDeps, reviewId: string, who: Staff, extra: { minutes?
 
 describe("review decisions", () => {
   beforeEach(() => resetTestWorld(db));
+  // The accounts made here are not the seeded ones: later test files count staff.
+  afterAll(async () => {
+    await resetTestWorld(db);
+    await db.staffUser.deleteMany({ where: { email: { in: ["second.reviewer@switchboard.local", "demoted.reviewer@switchboard.local"] } } });
+  });
 
   it("lets exactly one of 20 concurrent decisions win: one credit, one follow-up, one review_decided", async () => {
     const { deps, run, review } = await runAwaitingReview();
