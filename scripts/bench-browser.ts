@@ -15,14 +15,19 @@ import { exitAfterFlush } from "./exit-after-flush";
 const PORT = Number(process.env.BENCH_BROWSER_PORT ?? 3190);
 const REPEATS = Number(process.env.BENCH_BROWSER_REPEATS ?? 5);
 const LATENCIES = (process.env.BENCH_BROWSER_LATENCIES ?? "0,500").split(",").map(Number);
+// With and without progressive synthesis (the reply in one call after the slowest worker).
+const MODES = (process.env.BENCH_BROWSER_MODES ?? "progressive,single").split(",") as ("progressive" | "single")[];
 const MESSAGE = "Why is there a late fee on my November bill? Also my internet has been really slow all week, and what's the fastest plan you have?";
 const BASE = `http://127.0.0.1:${PORT}`;
 
 type Sample = { planMs: number; textMs: number; doneMs: number };
 
-async function startApp(databaseUrl: string, latencyMs: number): Promise<ChildProcess> {
+async function startApp(databaseUrl: string, latencyMs: number, mode: "progressive" | "single"): Promise<ChildProcess> {
   const app = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    env: { ...process.env, PORT: String(PORT), DATABASE_URL: databaseUrl, LOCAL_MODEL_LATENCY_MS: String(latencyMs), SWITCHBOARD_DEMO: "1", LOG_LEVEL: "warn" },
+    env: {
+      ...process.env, PORT: String(PORT), DATABASE_URL: databaseUrl, LOCAL_MODEL_LATENCY_MS: String(latencyMs), SWITCHBOARD_DEMO: "1", LOG_LEVEL: "warn",
+      SWITCHBOARD_PROGRESSIVE_SYNTHESIS: mode === "progressive" ? "1" : "0",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const deadline = Date.now() + 240_000;
@@ -88,8 +93,8 @@ const browser = await chromium.launch({
 });
 const rows: Record<string, Record<string, number>> = {};
 try {
-  for (const latency of LATENCIES) {
-    const app = await startApp(scratch.url, latency);
+  for (const latency of LATENCIES) for (const mode of MODES) {
+    const app = await startApp(scratch.url, latency, mode);
     try {
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
       await resetWorld(db, world);
@@ -99,7 +104,7 @@ try {
         await resetWorld(db, world);
         samples.push(await sample(page));
       }
-      rows[`${latency} ms per model call`] = {
+      rows[`${latency} ms per model call, ${mode === "progressive" ? "progressive synthesis" : "one synthesis after all"}`] = {
         "submit → plan shown (ms)": Math.round(median(samples.map((s) => s.planMs))),
         "submit → first reply text (ms)": Math.round(median(samples.map((s) => s.textMs))),
         "submit → reply complete (ms)": Math.round(median(samples.map((s) => s.doneMs))),

@@ -15,8 +15,9 @@ const deps = createEngine({
   db,
   worldAsOf: world.asOf,
   clock: fixedClock(world.asOf),
-  // A latency spreads the workers' finishes apart, so the reply is written in several parts.
-  models: localModels(Number(MODEL_LATENCY_MS ?? 0)),
+  // A latency spreads the workers' finishes apart, and an instant synthesis starts each
+  // part before the next worker is done, so the reply is written in several parts.
+  models: { ...localModels(Number(MODEL_LATENCY_MS ?? 0)), synthesis: localModels(0).synthesis },
   leaseMs: 1_000,
   onBoundary(name) {
     if (name === CRASH_AT) process.kill(process.pid, "SIGKILL");

@@ -34,7 +34,8 @@ export function createEngine(opts: { db: Db; worldAsOf: string } & Partial<Omit<
     retryBackoffMs: opts.retryBackoffMs ?? 300,
     fastPathConfidence: opts.fastPathConfidence ?? 0.85,
     workerConcurrency: opts.workerConcurrency ?? Number.POSITIVE_INFINITY,
-    progressiveSynthesis: opts.progressiveSynthesis ?? true,
+    // SWITCHBOARD_PROGRESSIVE_SYNTHESIS=0 writes the reply in one call after the slowest worker.
+    progressiveSynthesis: opts.progressiveSynthesis ?? process.env.SWITCHBOARD_PROGRESSIVE_SYNTHESIS !== "0",
     // Without a source (most tests) runs use the registry's definitions as they are;
     // the app and the CLIs pass settingsSourceFor(db).
     settings: opts.settings,

@@ -92,6 +92,20 @@ describe("progressive synthesis", () => {
     expect(await db.modelCall.count({ where: { runId: run.id, role: "synthesis" } })).toBe(parts.length);
   });
 
+  it("writes workers that finish before a part's first text into that part: no extra call for close finishes", async () => {
+    // The synthesis call takes far longer than the gap between the workers' finishes.
+    const deps = engine({ models: { ...localModels(0), synthesis: localModels(3_000).synthesis } });
+    const { run, done } = await submitMessage(deps, { customerId: "C-1001", message: THREE_PARTS });
+    expect(await done).toBe("completed");
+    const parts = await listReplyParts(db, run.id);
+    expect(parts).toHaveLength(1);
+    expect(parts[0].taskIds).toEqual(["t1", "t2", "t3"]);
+    expect(await db.modelCall.count({ where: { runId: run.id, role: "synthesis" } })).toBe(1);
+    // The restarted calls streamed nothing: every delta belongs to the one stored part.
+    const deltas = (await listEvents(db, run.id)).flatMap((e) => (e.type === "message_delta" ? [e.delta] : []));
+    expect(deltas.join("").trim()).toBe(parts[0].text);
+  });
+
   it("writes the whole reply in one call after the slowest worker when progressive synthesis is off", async () => {
     const { run, done } = await submitMessage(engine({ progressiveSynthesis: false }), { customerId: "C-1001", message: THREE_PARTS });
     expect(await done).toBe("completed");

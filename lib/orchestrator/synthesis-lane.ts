@@ -1,5 +1,5 @@
 import type { Run } from "../generated/prisma/client";
-import { joinReplyParts, type Plan } from "../contracts";
+import { anySignal, joinReplyParts, type Plan } from "../contracts";
 import type { EngineDeps } from "./deps";
 import type { NewRunEvent } from "./events";
 import { listReplyParts, saveReplyPart } from "./store";
@@ -11,7 +11,9 @@ import type { TaskOutcome } from "./workers-step";
 // before it was being written (in the customer's order within a part), continues the
 // text already written, and is stored as final (reply_parts + a reply_part event)
 // before the next one starts. A resumed run reads the stored parts and writes only
-// the rest, so the customer never reads a part twice.
+// the rest, so the customer never reads a part twice. An outcome that arrives before a
+// part's first text restarts that part with it, so workers that finish close together
+// share one call (as they would without progressive synthesis) instead of adding one.
 
 type Emit = (e: NewRunEvent) => Promise<void>;
 
@@ -21,9 +23,18 @@ export class OutcomeFeed {
   private failure: { err: unknown } | null = null;
   private wake: (() => void) | null = null;
 
+  private listeners = new Set<() => void>();
+
   push(outcome: TaskOutcome) {
     this.ready.push(outcome);
     this.wake?.();
+    for (const l of this.listeners) l();
+  }
+
+  /** Calls `fn` on each arrival until the returned function is called. */
+  onArrival(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
   }
 
   /** The workers step failed (the run is being stopped): the lane stops too. */
@@ -60,7 +71,22 @@ export async function composeReply(deps: EngineDeps, run: Run, plan: Plan, feed:
     waiting.clear();
     const index = texts.length;
     const progress = { said: joinReplyParts(texts), before: covered.size, total: plan.tasks.length, final: all };
-    const text = await writePart(deps, run, index, batch, progress, emit, signal);
+    // Until the part's first text, a newly arrived outcome restarts it with that outcome in.
+    let texting = false;
+    const restart = new AbortController();
+    const stopListening = feed.onArrival(() => texting || restart.abort(new Error("restart")));
+    const partSignal = anySignal([signal, restart.signal]);
+    let text: string;
+    try {
+      text = await writePart(deps, run, index, batch, progress, emit, partSignal.signal, () => (texting = true));
+    } catch (err) {
+      if (!restart.signal.aborted || signal.aborted) throw err;
+      for (const o of batch) waiting.set(o.task.id, o);
+      continue;
+    } finally {
+      stopListening();
+      partSignal.clear();
+    }
     const event = await saveReplyPart(deps.db, { runId: run.id, owner: deps.owner, index, attempt: run.attempts, taskIds: batch.map((o) => o.task.id), text }, new Date());
     deps.bus?.publish(run.id, event);
     texts.push(text);
@@ -79,6 +105,7 @@ async function writePart(
   progress: { said: string; before: number; total: number; final: boolean },
   emit: Emit,
   signal: AbortSignal,
+  onFirstText: () => void,
 ): Promise<string> {
   const attempt = run.attempts;
   // Deltas are persisted in small batches: live enough for the UI, few enough rows.
@@ -92,6 +119,8 @@ async function writePart(
     flushing = flushing.then(() => emit({ type: "message_delta", attempt, part, delta }));
   };
   const onDelta = (d: string) => {
+    if (!d) return;
+    onFirstText();
     buffer += d;
     if (Date.now() - last > 50 || buffer.length > 120) {
       last = Date.now();
