@@ -111,7 +111,12 @@ describe("a dropped database connection in the worker's bookkeeping after a tool
     await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS fault_event ON run_events`);
   });
 
-  it("fails the attempt instead of reaching the model; the retry remembers the change and the reply says it was made", async () => {
+  // Once: the event write is tried again on a fresh connection and the attempt goes on.
+  // Five times (past the retries): the attempt fails, and the next one remembers the change.
+  it.each([
+    [1, ["succeeded"]],
+    [5, ["failed", "succeeded"]],
+  ])("dropped %i time(s): never reaches the model; the reply says the change was made", async (times, statuses) => {
     const realServer = Boolean(inject("databaseServerUrl"));
     const fault = realServer
       ? "PERFORM pg_terminate_backend(pg_backend_pid());"
@@ -121,7 +126,7 @@ describe("a dropped database connection in the worker's bookkeeping after a tool
     await db.$executeRawUnsafe(`
       CREATE OR REPLACE FUNCTION fault_event_insert() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF NEW.type = 'tool_result' AND NEW.data->>'tool' = 'change_plan' AND nextval('fault_event_seq') = 1 THEN ${fault} END IF;
+        IF NEW.type = 'tool_result' AND NEW.data->>'tool' = 'change_plan' AND nextval('fault_event_seq') <= ${times} THEN ${fault} END IF;
         RETURN NEW;
       END $$`);
     await db.$executeRawUnsafe(`CREATE TRIGGER fault_event BEFORE INSERT ON run_events FOR EACH ROW EXECUTE FUNCTION fault_event_insert()`);
@@ -137,9 +142,11 @@ describe("a dropped database connection in the worker's bookkeeping after a tool
     const reply = (await db.run.findUniqueOrThrow({ where: { id: run.id } })).reply ?? "";
     expect(reply).toMatch(/your plan is now Fiber 100/);
     expect(reply).not.toMatch(/can't change your plan|not eligible/);
-    // The first attempt failed as infrastructure; the second continued from what it did.
     const invocations = await db.workerInvocation.findMany({ where: { runId: run.id }, orderBy: { attempt: "asc" } });
-    expect(invocations.map((i) => i.status)).toEqual(["failed", "succeeded"]);
+    expect(invocations.map((i) => i.status)).toEqual(statuses);
+    // One result event per attempt that got it stored, never a duplicate.
+    const results = (await listEvents(db, run.id)).filter((e) => e.type === "tool_result" && e.tool === "change_plan");
+    expect(results.length).toBe(times === 1 ? 1 : 0);
     expect(unhandled).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { asSchema, generateText, jsonSchema, Output, stepCountIs, type ModelMessage, type ToolSet } from "ai";
 import { anySignal, workerResultSchema, type SubTask, type WorkerResult } from "../contracts";
-import { InfrastructureError } from "../db/transient";
+import { InfrastructureError, withTransientRetry } from "../db/transient";
 import { modelFor } from "../models/registry";
 import { UNAVAILABLE } from "../tools/define";
 import { ownAccountOnly } from "../policy/account-scope";
@@ -194,7 +194,8 @@ function recordedTools(deps: EngineDeps, ctx: AttemptContext, tools: ToolSet, ob
           throw reason;
         }
         await deps.onBoundary?.(`before_record:${name}`, ctx.runId);
-        await bookkeeping("recording the call", () => recordCall(deps, ctx, name, input, value, isError, Date.now() - started));
+        await bookkeeping("recording the call", () =>
+          withTransientRetry(() => recordCall(deps, ctx, name, input, value, isError, Date.now() - started), { what: `recording the ${name} call` }));
         const unavailable = isError && (value as { error?: string } | null)?.error === UNAVAILABLE;
         if (unavailable) {
           const reason = new InfrastructureError(`${name} could not reach its system`);

@@ -1,5 +1,6 @@
 import type { Run } from "../generated/prisma/client";
 import { DECLINE_REPLY } from "../contracts";
+import { withTransientRetry } from "../db/transient";
 import { runLogger } from "../log";
 import type { EngineDeps } from "./deps";
 import { type NewRunEvent } from "./events";
@@ -19,7 +20,9 @@ export const FAILED_REPLY =
 
 function emitterFor(deps: EngineDeps, runId: string) {
   return async (event: NewRunEvent) => {
-    const stored = await appendEvent(deps.db, runId, event, new Date());
+    // One statement (the seq and the row together): a dropped connection rolls it back
+    // whole, so trying again on a fresh connection cannot leave a gap.
+    const stored = await withTransientRetry(() => appendEvent(deps.db, runId, event, new Date()), { what: `storing the ${event.type} event` });
     deps.bus?.publish(runId, stored);
   };
 }
