@@ -10,7 +10,7 @@ import { getDb } from "@/lib/db/client";
 import { clientIp } from "@/lib/http/rate-limits";
 
 export type SignInState =
-  | { error: "invalid_input" | "invalid_credentials" | "unavailable"; email: string }
+  | { error: "invalid_input" | "invalid_credentials" | "demo_password" | "unavailable"; email: string }
   | { error: "locked"; email: string; retryAfterSeconds: number }
   | null;
 
@@ -27,6 +27,7 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
   } catch (err) {
     // Success is a redirect, thrown as a Next.js control-flow error: let it through.
     if (!(err instanceof AuthError)) throw err;
+    if (err.type === "CredentialsSignin" && (err as { code?: string }).code === "demo_password") return { error: "demo_password", email };
     if (err.type === "CredentialsSignin") {
       // Locked between the check above and the password check (another attempt won the race).
       const now = await signInLock(getDb(), { email: parsed.data.email, ip: clientIp(await headers()) });

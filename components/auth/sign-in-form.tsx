@@ -7,6 +7,7 @@ import { buttonStyles, inputStyles, labelStyles } from "@/components/ui/styles";
 const MESSAGES: Record<Exclude<NonNullable<SignInState>["error"], "locked">, string> = {
   invalid_credentials: "Wrong email or password.",
   invalid_input: "Enter a valid email address and your password.",
+  demo_password: "This account still has its demo password, which works only in demo mode. Ask an administrator to set a real one.",
   unavailable: "Sign-in is unavailable right now. Please try again in a moment.",
 };
 

@@ -8,11 +8,17 @@ import { clientIp } from "../http/rate-limits";
 import { log } from "../log";
 import { authConfig } from "./config";
 import { signInSchema, verifyStaffCredentials } from "./credentials";
+import { refusesDemoPassword } from "./demo-mode";
 import { clearSignInFailures, recordSignInFailure, signInLock } from "./sign-in-throttle";
 
 /** A sign-in refused because the account or the address is locked after too many wrong passwords. */
 export class SignInLocked extends CredentialsSignin {
   code = "locked";
+}
+
+/** A correct demo password outside demo mode: refused, since everyone knows it. */
+export class DemoPasswordRefused extends CredentialsSignin {
+  code = "demo_password";
 }
 
 /** The app's next-auth instance: staff sign in with email and password from StaffUser. */
@@ -51,6 +57,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           return null;
         }
         await clearSignInFailures(db, result.staff.email);
+        if (refusesDemoPassword(String((credentials as { password?: unknown }).password))) {
+          await appendAudit(db, { kind: "sign_in_refused", actor: result.staff.email, payload: { reason: "demo_password" } });
+          throw new DemoPasswordRefused();
+        }
         const { id, email, name, role } = result.staff;
         await appendAudit(db, { kind: "sign_in", actor: email, subject: `staff:${id}`, payload: { role } });
         return { id, email, name, role };

@@ -22,3 +22,15 @@ export function demoModeForStart(env: Record<string, string | undefined>, dbKind
     ? { on: true, why: "zero-setup start with the embedded database; set SWITCHBOARD_DEMO=0 to turn it off" }
     : { on: false, why: "DATABASE_URL is set; set SWITCHBOARD_DEMO=1 to turn it on" };
 }
+
+/** The demo staff passwords the seed uses when no SEED_*_PASSWORD is set (README, "Demo accounts"). */
+export const DEMO_STAFF_PASSWORDS: readonly string[] = ["reviewer-demo", "auditor-demo", "admin-demo"];
+
+/**
+ * Whether a correct password must still be refused: outside demo mode a demo password
+ * is public knowledge (it is in the README), so an account that still has one would be
+ * open to anyone. Its holder is told to have a real password set.
+ */
+export function refusesDemoPassword(password: string, env: Record<string, string | undefined> = process.env): boolean {
+  return !isDemoMode(env) && DEMO_STAFF_PASSWORDS.includes(password);
+}
