@@ -16,7 +16,7 @@ export function UserMenu({ staff }: { staff: StaffIdentity }) {
         </p>
       </div>
       <form action={signOutAction}>
-        <button type="submit" className={buttonStyles.secondary} data-testid="sign-out">
+        <button type="submit" className={`${buttonStyles.secondary} shrink-0 whitespace-nowrap`} data-testid="sign-out">
           Sign out
         </button>
       </form>

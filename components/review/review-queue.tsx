@@ -9,7 +9,7 @@ import { KindBadge, OverdueBadge, formatDue } from "./review-kind";
 // The queue as a dense table on a desktop and stacked rows on a phone: one element
 // per item either way, so a row is one link target and one test id.
 
-const COLS = "md:grid md:grid-cols-[9.5rem_minmax(9rem,1.1fr)_minmax(10rem,1.4fr)_7rem_5rem_6rem_8.5rem_8rem] md:items-center md:gap-x-4";
+const COLS = "lg:grid lg:grid-cols-[8.5rem_minmax(7rem,1fr)_minmax(6rem,1.2fr)_6rem_5.5rem_5.5rem_9.5rem_6.5rem] lg:items-center lg:gap-x-3";
 
 function proposed(row: QueueRow): string {
   const a = row.proposedAction as { type?: string; amountCents?: number; toPlanId?: string; feeCents?: number } | null;
@@ -57,28 +57,28 @@ export function ReviewQueue({ rows, now, viewerId }: { rows: QueueRow[]; now: Da
               <span className="flex items-center gap-2">
                 <KindBadge kind={row.kind} />
               </span>
-              <span className="mt-1.5 block min-w-0 md:mt-0" data-testid="review-customer">
+              <span className="mt-1.5 block min-w-0 lg:mt-0" data-testid="review-customer">
                 <span className="font-medium text-zinc-900 dark:text-zinc-100">{row.customerName ?? "Unknown customer"}</span>{" "}
                 <span className="whitespace-nowrap font-mono text-xs text-zinc-500 dark:text-zinc-400">{row.customerId}</span>
               </span>
-              <span className="mt-0.5 block truncate text-zinc-700 md:mt-0 dark:text-zinc-300" data-testid="review-proposed" title={row.summary}>
+              <span className="mt-0.5 block truncate text-zinc-700 lg:mt-0 dark:text-zinc-300" data-testid="review-proposed" title={row.summary}>
                 {proposed(row)}
               </span>
               {/* On a phone an absent worker or confidence is left out; the table shows a dash. */}
-              <span className={`mt-1 mr-3 text-zinc-600 md:mt-0 md:mr-0 md:inline-block dark:text-zinc-400 ${row.worker ? "inline-block" : "hidden"}`}>{row.worker ? workerLabel(row.worker) : "—"}</span>
-              <span className={`mr-3 font-mono text-xs tabular-nums text-zinc-600 md:mr-0 md:inline-block md:text-right dark:text-zinc-400 ${row.confidence !== null ? "inline-block" : "hidden"}`}>
+              <span className={`mt-1 mr-3 text-zinc-600 lg:mt-0 lg:mr-0 lg:inline-block dark:text-zinc-400 ${row.worker ? "inline-block" : "hidden"}`}>{row.worker ? workerLabel(row.worker) : "—"}</span>
+              <span className={`mr-3 font-mono text-xs tabular-nums text-zinc-600 lg:mr-0 lg:inline-block lg:text-right dark:text-zinc-400 ${row.confidence !== null ? "inline-block" : "hidden"}`}>
                 {row.confidence !== null ? row.confidence.toFixed(2) : "—"}
               </span>
-              <time className="mt-1 inline-block text-zinc-600 md:mt-0 dark:text-zinc-400" dateTime={row.createdAt.toISOString()} title={row.createdAt.toISOString()}>
+              <time className="mt-1 inline-block text-zinc-600 lg:mt-0 dark:text-zinc-400" dateTime={row.createdAt.toISOString()} title={row.createdAt.toISOString()}>
                 {formatAge(row.createdAt, now)}
               </time>
-              <span className="mt-1 flex items-center gap-2 md:mt-0" data-testid="review-sla">
+              <span className="mt-1 flex items-center gap-2 lg:mt-0" data-testid="review-sla">
                 {row.overdue ? <OverdueBadge /> : null}
                 <span className={`whitespace-nowrap text-xs tabular-nums ${row.overdue ? "font-medium text-red-700 dark:text-red-400" : "text-zinc-600 dark:text-zinc-400"}`}>
                   {row.overdue ? formatDue(row.dueAt, now).replace(" overdue", "") : formatDue(row.dueAt, now)}
                 </span>
               </span>
-              <span className="mt-1 block text-xs md:mt-0 md:text-sm">
+              <span className="mt-1 block text-xs lg:mt-0 lg:text-sm">
                 <ClaimCell row={row} now={now} viewerId={viewerId} />
               </span>
             </Link>
