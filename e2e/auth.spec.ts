@@ -54,10 +54,19 @@ test.describe("staff sign-in", () => {
     await expect(nav.link("audit")).toBeVisible();
     await expect(nav.link("usage")).toBeVisible();
 
+    // The session's cookie as it was before signing out: a response in flight during
+    // sign-out (or anyone who copied the cookie) could put it back.
+    const before = await page.context().cookies();
     await nav.signOut.click();
     await expect(nav.signInLink).toBeVisible();
     await page.goto("/usage");
     await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fusage$/);
+
+    // Signing out revoked it on the server: the old cookie no longer opens anything.
+    await page.context().addCookies(before);
+    await page.goto("/usage");
+    await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fusage$/);
+    expect((await page.request.get("/api/reviews/events", { maxRedirects: 0 })).status()).toBe(401);
   });
 
   test("a callback to another site is ignored", async ({ page }) => {

@@ -4,6 +4,7 @@ import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { signIn, signOut } from "@/lib/auth/auth";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
+import { getStaffSession, revokeStaffSessions } from "@/lib/auth/session";
 import { signInSchema } from "@/lib/auth/credentials";
 import { signInLock } from "@/lib/auth/sign-in-throttle";
 import { getDb } from "@/lib/db/client";
@@ -41,5 +42,7 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
 
 /** Ends the staff session and returns to the home page. */
 export async function signOutAction(): Promise<void> {
+  const staff = await getStaffSession();
+  if (staff) await revokeStaffSessions(staff);
   await signOut({ redirectTo: "/" });
 }

@@ -7,6 +7,8 @@ import { STAFF_ROLES, type StaffRole } from "./roles";
 declare module "next-auth" {
   interface User {
     role?: StaffRole;
+    /** When this session signed in (ms since the epoch): signing out revokes older ones. */
+    signedInAt?: number;
   }
 }
 
@@ -28,12 +30,14 @@ export const authConfig = {
       if (user) {
         token.sub = user.id;
         token.role = user.role;
+        token.signedInAt = Date.now();
       }
       return token;
     },
     session({ session, token }) {
       session.user.id = token.sub ?? "";
       session.user.role = isStaffRole(token.role) ? token.role : undefined;
+      session.user.signedInAt = typeof token.signedInAt === "number" ? token.signedInAt : 0;
       return session;
     },
   },

@@ -1,5 +1,6 @@
 import "server-only";
 import { redirect } from "next/navigation";
+import { appendAudit } from "../db/audit";
 import { getDb } from "../db/client";
 import { auth } from "./auth";
 import { signInUrlFor } from "./callback-url";
@@ -9,11 +10,36 @@ import { checkAccess, staffIdentitySchema, type AccessResult, type StaffIdentity
 // proxy's redirect is a convenience, and a page's check does not cover the actions
 // defined next to it.
 
-/** The signed-in staff member, or null (no session, or one that does not parse). */
+/**
+ * The signed-in staff member, or null: no session, one that does not parse, an account
+ * that no longer exists, or a session the account has since signed out of (signing out
+ * revokes every session issued before it; see `revokeStaffSessions`). Name and role are
+ * the account's as stored now, not as they were at sign-in.
+ */
 export async function getStaffSession(): Promise<StaffIdentity | null> {
   const session = await auth();
   const parsed = staffIdentitySchema.safeParse(session?.user);
-  return parsed.success ? parsed.data : null;
+  if (!parsed.success) return null;
+  const signedInAt = typeof session?.user?.signedInAt === "number" ? session.user.signedInAt : 0;
+  const row = await getDb().staffUser.findUnique({
+    where: { id: parsed.data.id },
+    select: { id: true, email: true, name: true, role: true, sessionsValidAfter: true },
+  });
+  if (!row || (row.sessionsValidAfter && signedInAt <= row.sessionsValidAfter.getTime())) return null;
+  const stored = staffIdentitySchema.safeParse(row);
+  return stored.success ? stored.data : null;
+}
+
+/**
+ * Signing out, on the server: every session of this account issued until now stops
+ * working, whatever cookie a browser still holds (a page response in flight during
+ * sign-out can set the old cookie again). Recorded on the audit log in the same transaction.
+ */
+export async function revokeStaffSessions(staff: StaffIdentity): Promise<void> {
+  await getDb().$transaction(async (tx) => {
+    await tx.staffUser.update({ where: { id: staff.id }, data: { sessionsValidAfter: new Date() } });
+    await appendAudit(tx, { kind: "sign_out", actor: staff.email, subject: `staff:${staff.id}`, payload: {} });
+  });
 }
 
 export type PageAccess = { ok: true; staff: StaffIdentity } | { ok: false; staff: StaffIdentity };
@@ -36,15 +62,11 @@ export async function requireRoleForAction(roles: readonly StaffRole[]) {
 }
 
 /**
- * For actions that change what every run does (settings): the role is read from
- * staff_users now, not trusted from the session, so a demoted or removed account
- * loses access at once, whatever its session cookie still says.
+ * For actions that change what every run does (settings, decisions): the role as
+ * stored now, so a demoted or removed account loses access at once, whatever its
+ * session cookie still says. (getStaffSession reads the account row for every caller;
+ * this name keeps the intent visible where it matters most.)
  */
 export async function requireRoleFromDatabase(roles: readonly StaffRole[]): Promise<AccessResult> {
-  const session = checkAccess(await getStaffSession(), roles);
-  if (!session.ok) return session;
-  const row = await getDb().staffUser.findUnique({ where: { id: session.staff.id }, select: { id: true, email: true, name: true, role: true } });
-  const stored = staffIdentitySchema.safeParse(row);
-  if (!stored.success) return { ok: false, error: "unauthorized", staff: null };
-  return checkAccess(stored.data, roles);
+  return checkAccess(await getStaffSession(), roles);
 }
