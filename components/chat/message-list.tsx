@@ -67,16 +67,17 @@ function RunMessage(props: { message: ChatMessage; selectable: boolean; selected
       >
         <span className="sr-only">Switchboard: </span>
         {text ? <Markdown text={text} /> : streaming ? <Working label="Working on it…" /> : null}
-        {more ? (
-          <span className="mt-1.5 block text-xs" data-testid="chat-reply-more">
-            <Working label="Still working on the rest…" />
-          </span>
-        ) : null}
+
         {status === "failed" && !text ? (
           <span className="block text-red-700 dark:text-red-400">Sorry, this request could not be completed. Please try again in a moment.</span>
         ) : null}
       </div>
       <div className={meta}>
+        {more ? (
+          <span data-testid="chat-reply-more">
+            <Working label="Still working on the rest…" />
+          </span>
+        ) : null}
         {status === "awaiting_review" ? <span data-testid="chat-awaiting-review">A specialist will review part of this request.</span> : null}
         {selectable ? (
           <button
@@ -88,7 +89,7 @@ function RunMessage(props: { message: ChatMessage; selectable: boolean; selected
             {selected ? "Showing agent activity" : "Show agent activity"}
           </button>
         ) : null}
-        {status !== "awaiting_review" && !selectable ? <span aria-hidden>&nbsp;</span> : null}
+        {status !== "awaiting_review" && !selectable && !more ? <span aria-hidden>&nbsp;</span> : null}
       </div>
     </li>
   );
