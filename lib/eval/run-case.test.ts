@@ -11,7 +11,9 @@ import { KEPT_TABLES, runCase, snapshotWorld, type WorldSnapshot } from "./run-c
 
 const db = useTestDb();
 const world = loadWorld();
-const deps = () => createEngine({ db, worldAsOf: world.asOf, clock: fixedClock(world.asOf), models: localModels(0) });
+// One synthesis call after every worker: with progressive synthesis the reply's order
+// follows which worker finished first, and this file compares two runs' replies.
+const deps = () => createEngine({ db, worldAsOf: world.asOf, clock: fixedClock(world.asOf), models: localModels(0), progressiveSynthesis: false });
 
 /**
  * Every table the world reset owns, as text: row values in a stable order, with
