@@ -420,6 +420,7 @@ try {
       // The load test measures throughput: the abuse limits would refuse it by design.
       RATE_LIMIT_RUNS_PER_CUSTOMER: "0",
       RATE_LIMIT_RUNS_PER_IP: "0",
+      CUSTOMER_DAILY_TOKEN_BUDGET: "0",
       PORT: String(port),
     },
     stdio: ["ignore", out, out],

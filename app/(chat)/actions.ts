@@ -5,7 +5,7 @@ import { readCustomerFromRequest } from "@/lib/auth/customer-session";
 import { loadChatHistory, type ChatHistory } from "@/lib/chat/history";
 import { scopedIdempotencyKey, sendMessageInputSchema } from "@/lib/chat/message-input";
 import { customerExists } from "@/lib/db/queries/runs";
-import { clientIp, hitRunLimits } from "@/lib/http/rate-limits";
+import { clientIp, DAILY_TOKEN_BUDGET, hitRunLimits } from "@/lib/http/rate-limits";
 import { log } from "@/lib/log";
 import { submitMessage } from "@/lib/orchestrator/engine";
 import { RunStoreError } from "@/lib/orchestrator/store";
@@ -46,6 +46,9 @@ export async function sendMessage(input: { message: string; conversationId?: str
     // The same limits as POST /api/runs: the chat is no way around them.
     const limited = await hitRunLimits(engine.db, { customerId: who.customerId, ip: clientIp(await headers()) });
     if (!limited.ok) {
+      if (limited.which === DAILY_TOKEN_BUDGET) {
+        return fail("rate_limited", "You have reached today's limit for the assistant. Please try again tomorrow, or contact us another way if it can't wait.");
+      }
       return fail("rate_limited", `You have sent a lot of messages in a short time. Wait ${limited.retryAfterSeconds} seconds, then send this one again.`);
     }
     const { run, created } = await submitMessage(engine, {

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { customerTokensSince } from "../db/queries/customer-usage";
 import { hitRateLimit, type RateLimitState } from "../db/rate-limit";
 import { ApiError, type ErrorSurface } from "./errors";
 
@@ -27,6 +28,11 @@ export type AbuseLimits = {
   signInFailuresPerIp: Limit;
   /** MCP requests per service-token caller and customer. */
   mcpPerCustomer: Limit;
+  /**
+   * Model tokens one customer's runs may use per UTC day (0: no budget). A run that
+   * starts under the budget finishes even if it ends above it; the next one waits.
+   */
+  tokensPerCustomerPerDay: number;
 };
 
 /** The limits in force, from the environment (README, "Abuse limits"). Throws on a malformed value. */
@@ -37,6 +43,7 @@ export function abuseLimits(env: Record<string, string | undefined> = process.en
     signInFailuresPerAccount: { limit: positiveInt(env, "SIGN_IN_MAX_FAILURES", 5), windowSeconds: 15 * 60 },
     signInFailuresPerIp: { limit: positiveInt(env, "SIGN_IN_MAX_FAILURES_PER_IP", 30), windowSeconds: 15 * 60 },
     mcpPerCustomer: { limit: positiveInt(env, "RATE_LIMIT_MCP_PER_CUSTOMER", 300), windowSeconds: 60 },
+    tokensPerCustomerPerDay: positiveInt(env, "CUSTOMER_DAILY_TOKEN_BUDGET", 2_000_000),
   };
 }
 
@@ -76,10 +83,29 @@ export function rateLimited(surface: ErrorSurface, refusal: LimitRefusal, what: 
   });
 }
 
-/** Run creation: one hit per customer and per client address. */
-export function hitRunLimits(db: Db, who: { customerId: string; ip: string }, limits = abuseLimits()) {
-  return hitLimits(db, [
+/** Which refusal the customer's daily token budget gives. */
+export const DAILY_TOKEN_BUDGET = "tokens_per_customer_per_day";
+
+/**
+ * Run creation: one hit per customer and per client address, then the customer's
+ * model-token budget for the UTC day (a cost attack with a hosted model is a slow
+ * stream of expensive messages as much as a fast one). Retry-After of a spent budget
+ * runs to the next UTC midnight.
+ */
+export async function hitRunLimits(
+  db: Db,
+  who: { customerId: string; ip: string },
+  limits = abuseLimits(),
+  now: Date = new Date(),
+): Promise<{ ok: true } | LimitRefusal> {
+  const rate = await hitLimits(db, [
     { which: "runs_per_customer", key: `runs:customer:${who.customerId}`, limit: limits.runsPerCustomer },
     { which: "runs_per_ip", key: `runs:ip:${who.ip}`, limit: limits.runsPerIp },
   ]);
+  if (!rate.ok || limits.tokensPerCustomerPerDay === 0) return rate;
+  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const used = await customerTokensSince(db, who.customerId, dayStart);
+  if (used < limits.tokensPerCustomerPerDay) return rate;
+  const nextDay = dayStart.getTime() + 24 * 60 * 60 * 1000;
+  return { ok: false, which: DAILY_TOKEN_BUDGET, retryAfterSeconds: Math.max(1, Math.ceil((nextDay - now.getTime()) / 1000)) };
 }

@@ -116,6 +116,34 @@ describe("POST /api/runs: bad input and abuse limits", () => {
     }
   });
 
+  it("refuses a customer whose model-token budget for the UTC day is spent, until midnight; another customer is not affected", async () => {
+    process.env.CUSTOMER_DAILY_TOKEN_BUDGET = "1000";
+    try {
+      const auth = { ...json, authorization: `Bearer ${await issueCustomerToken("C-1008")}` };
+      const first = await POST(runRequest(auth, JSON.stringify({ message: "What is my balance?" })));
+      expect(first.status).toBe(202);
+      const run = await untilSettled((await first.json()).runId);
+      // The run that started under the budget finished; it is what spent it.
+      expect(run.tokensIn + run.tokensOut).toBeGreaterThan(1000);
+
+      const refused = await POST(runRequest(auth, JSON.stringify({ message: "And my plan?" })));
+      expect(refused.status).toBe(429);
+      const retryAfter = Number(refused.headers.get("retry-after"));
+      const now = new Date();
+      const toMidnight = (Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1) - now.getTime()) / 1000;
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(Math.abs(retryAfter - toMidnight)).toBeLessThan(60);
+      expect((await refused.json()).error).toMatchObject({ code: "rate_limited:message", details: { limit: "tokens_per_customer_per_day" } });
+      expect(await db.run.count({ where: { customerId: "C-1008" } })).toBe(1);
+
+      const other = await POST(runRequest({ ...json, authorization: `Bearer ${await issueCustomerToken("C-1009")}` }, JSON.stringify({ message: "What is my balance?" })));
+      expect(other.status).toBe(202);
+      await untilSettled((await other.json()).runId);
+    } finally {
+      delete process.env.CUSTOMER_DAILY_TOKEN_BUDGET;
+    }
+  });
+
   it("limits one client address across customers (the rightmost X-Forwarded-For entry)", async () => {
     process.env.RATE_LIMIT_RUNS_PER_IP = "2";
     try {

@@ -4,7 +4,7 @@ import { chatMessageSchema, idempotencyKeySchema, scopedIdempotencyKey } from "@
 import { customerExists } from "@/lib/db/queries/runs";
 import { customerTokenError } from "@/lib/http/auth-errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
-import { clientIp, hitRunLimits, rateLimited } from "@/lib/http/rate-limits";
+import { clientIp, DAILY_TOKEN_BUDGET, hitRunLimits, rateLimited } from "@/lib/http/rate-limits";
 import { readGuardedJson } from "@/lib/http/request-guard";
 import { submitMessage } from "@/lib/orchestrator/engine";
 import { RunStoreError } from "@/lib/orchestrator/store";
@@ -40,7 +40,9 @@ export const POST = withApiErrors("run", async (req: Request) => {
   // Every run costs model tokens: a token (or a client) that starts runs faster than a
   // person types is refused with 429 and Retry-After before anything is stored.
   const limited = await hitRunLimits(engine.db, { customerId: who.customerId, ip: clientIp(req.headers) });
-  if (!limited.ok) throw rateLimited("message", limited, "Too many messages in a short time.");
+  if (!limited.ok) {
+    throw rateLimited("message", limited, limited.which === DAILY_TOKEN_BUDGET ? "This customer's model-token budget for today is spent." : "Too many messages in a short time.");
+  }
   try {
     const { run, created } = await submitMessage(engine, {
       customerId: who.customerId,
