@@ -5,6 +5,7 @@ import { SignInPage } from "./pages/sign-in-page";
 import { countRuns, dbQuery } from "./support/db";
 import { SAME_ORIGIN } from "./support/env";
 import { customerToken } from "./support/tokens";
+import { resetE2eWorld } from "./support/world";
 
 // The article's example: three parts for three workers in one message.
 const THREE_PARTS = "I was charged a $30 late fee but I paid on time. Also my internet has been really slow all week. And what's your fastest plan?";
@@ -56,6 +57,9 @@ test.describe("customer chat", () => {
 });
 
 test.describe("chatting with the agents", () => {
+  // Journeys before this one (audit, reviews, settings) leave conversations, credits and
+  // plan changes behind: these assert a first conversation and an uncredited fee.
+  test.beforeAll(resetE2eWorld);
   // Runs go through the real engine with the local model and its simulated latency.
   test.setTimeout(120_000);
 

@@ -6,6 +6,7 @@ import { ReviewQueuePage } from "./pages/review-queue-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { E2E_BASE_URL, e2eDatabaseUrl, HOST_URL, OTHER_HOST_URL, SAME_ORIGIN } from "./support/env";
 import { badTokens, customerToken } from "./support/tokens";
+import { resetE2eWorld } from "./support/world";
 
 async function countRuns(): Promise<number> {
   const client = new pg.Client({ connectionString: e2eDatabaseUrl() });
@@ -18,6 +19,9 @@ async function countRuns(): Promise<number> {
 }
 
 test.describe("the chat widget on a host site", () => {
+  // Journeys before this one (audit, reviews, settings) leave conversations, credits and
+  // plan changes behind: these assert a first conversation and an uncredited fee.
+  test.beforeAll(resetE2eWorld);
   test.setTimeout(120_000);
 
   test("an allowed host: keyboard-open launcher, token by postMessage, a cross-site session cookie, and a reply with friendly progress", async ({ page }) => {

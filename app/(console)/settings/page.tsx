@@ -28,8 +28,9 @@ export default async function SettingsPage() {
           Version <span className="font-medium text-zinc-900 tabular-nums dark:text-zinc-100">{current.version}</span> in force
         </p>
       </PageHeader>
+      {/* Not keyed by version: the editor resets its draft itself when the version moves on,
+          and a remount would drop the "Saved as version N" notice of the save that moved it. */}
       <SettingsEditor
-        key={current.version}
         version={current.version}
         settings={current.settings}
         evalFiles={files}
