@@ -1,4 +1,5 @@
 import "server-only";
+import { cache } from "react";
 import { redirect } from "next/navigation";
 import { appendAudit } from "../db/audit";
 import { getDb } from "../db/client";
@@ -14,9 +15,10 @@ import { checkAccess, staffIdentitySchema, type AccessResult, type StaffIdentity
  * The signed-in staff member, or null: no session, one that does not parse, an account
  * that no longer exists, or a session the account has since signed out of (signing out
  * revokes every session issued before it; see `revokeStaffSessions`). Name and role are
- * the account's as stored now, not as they were at sign-in.
+ * the account's as stored now, not as they were at sign-in. Read once per request
+ * (React's `cache`): the layout's nav and the page ask for it in the same render.
  */
-export async function getStaffSession(): Promise<StaffIdentity | null> {
+export const getStaffSession = cache(async (): Promise<StaffIdentity | null> => {
   const session = await auth();
   const parsed = staffIdentitySchema.safeParse(session?.user);
   if (!parsed.success) return null;
@@ -28,7 +30,7 @@ export async function getStaffSession(): Promise<StaffIdentity | null> {
   if (!row || (row.sessionsValidAfter && signedInAt <= row.sessionsValidAfter.getTime())) return null;
   const stored = staffIdentitySchema.safeParse(row);
   return stored.success ? stored.data : null;
-}
+});
 
 /**
  * Signing out, on the server: every session of this account issued until now stops

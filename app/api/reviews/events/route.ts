@@ -5,6 +5,7 @@ import { REVIEW_QUEUE_TOPIC } from "@/lib/db/run-notifications";
 import { pendingQueueFingerprint } from "@/lib/db/queries/review-queue";
 import { staffAccessError } from "@/lib/http/auth-errors";
 import { withApiErrors } from "@/lib/http/errors";
+import { sseResponse } from "@/lib/http/sse";
 import { log } from "@/lib/log";
 import { getEngine, getRunWakeups } from "@/lib/server/engine";
 
@@ -27,30 +28,27 @@ export const GET = withApiErrors("review", async (req: Request) => {
   if (!access.ok) throw staffAccessError(access, "review");
   const { db } = getEngine();
   const wakeups = getRunWakeups();
-  const encoder = new TextEncoder();
-  const abort = new AbortController();
-  req.signal.addEventListener("abort", () => abort.abort());
-
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
+  return sseResponse(
+    req,
+    async (send, signal) => {
       let wake: () => void = () => {};
       let woken = false;
       const unsubscribe = wakeups.subscribe(REVIEW_QUEUE_TOPIC, () => {
         woken = true;
         wake();
       });
-      abort.signal.addEventListener("abort", () => wake());
+      signal.addEventListener("abort", () => wake());
       const deadline = Date.now() + MAX_MS;
       let last = "";
       try {
-        while (!abort.signal.aborted && Date.now() < deadline) {
+        while (!signal.aborted && Date.now() < deadline) {
           woken = false;
           const state = await pendingQueueFingerprint({ db });
           if (state.fingerprint + state.pending !== last) {
             last = state.fingerprint + state.pending;
-            controller.enqueue(encoder.encode(`event: queue\ndata: ${JSON.stringify(state)}\n\n`));
+            send(`event: queue\ndata: ${JSON.stringify(state)}\n\n`);
           } else {
-            controller.enqueue(encoder.encode(": keep-alive\n\n"));
+            send(": keep-alive\n\n");
           }
           if (woken) continue;
           await new Promise<void>((resolve) => {
@@ -64,20 +62,10 @@ export const GET = withApiErrors("review", async (req: Request) => {
           // Several changes in one burst (a decision touches an item and its run): read once.
           await new Promise((r) => setTimeout(r, 100));
         }
-      } catch (err) {
-        if (!abort.signal.aborted) log.error({ err }, "review queue stream failed");
       } finally {
         unsubscribe();
       }
-      try {
-        controller.close();
-      } catch {}
     },
-    cancel() {
-      abort.abort();
-    },
-  });
-  return new Response(stream, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store, no-transform", connection: "keep-alive" },
-  });
+    (err) => log.error({ err }, "review queue stream failed"),
+  );
 });

@@ -1,4 +1,5 @@
 import { withApiErrors } from "@/lib/http/errors";
+import { sseResponse } from "@/lib/http/sse";
 import { log } from "@/lib/log";
 import { customerView } from "@/lib/orchestrator/events";
 import { followRunEvents } from "@/lib/chat/run-follower";
@@ -21,38 +22,20 @@ export const GET = withApiErrors("run", async (req: Request, ctx: { params: Prom
   let after = Number(req.headers.get("last-event-id") ?? url.searchParams.get("after") ?? 0);
   if (!Number.isInteger(after) || after < 0) after = 0;
 
-  const encoder = new TextEncoder();
-  const abort = new AbortController();
-  req.signal.addEventListener("abort", () => abort.abort());
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (text: string) => {
-        if (!abort.signal.aborted) controller.enqueue(encoder.encode(text));
-      };
-      try {
-        // Woken by LISTEN/NOTIFY (any process) or this process's bus; the table is the source.
-        const follower = followRunEvents({ db: engine.db, bus: engine.bus, wakeups: getRunWakeups() }, { runId: id, after, signal: abort.signal });
-        outer: for await (const events of follower) {
-          if (events.length === 0) send(": keep-alive\n\n");
-          for (const e of events) {
-            const shown = viewer === "staff" ? e : customerView(e);
-            send(`id: ${e.seq}\nevent: run\ndata: ${JSON.stringify(shown)}\n\n`);
-            if (e.type === "run_finished") break outer;
-          }
+  return sseResponse(
+    req,
+    async (send, signal) => {
+      // Woken by LISTEN/NOTIFY (any process) or this process's bus; the table is the source.
+      const follower = followRunEvents({ db: engine.db, bus: engine.bus, wakeups: getRunWakeups() }, { runId: id, after, signal });
+      outer: for await (const events of follower) {
+        if (events.length === 0) send(": keep-alive\n\n");
+        for (const e of events) {
+          const shown = viewer === "staff" ? e : customerView(e);
+          send(`id: ${e.seq}\nevent: run\ndata: ${JSON.stringify(shown)}\n\n`);
+          if (e.type === "run_finished") break outer;
         }
-      } catch (err) {
-        // The 200 and its headers are already sent: all that is left is to end the stream.
-        log.error({ err, runId: id }, "run event stream failed");
       }
-      try {
-        controller.close();
-      } catch {}
     },
-    cancel() {
-      abort.abort();
-    },
-  });
-  return new Response(stream, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store, no-transform", connection: "keep-alive" },
-  });
+    (err) => log.error({ err, runId: id }, "run event stream failed"),
+  );
 });
