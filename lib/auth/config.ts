@@ -14,7 +14,7 @@ declare module "next-auth" {
 
 const isStaffRole = (v: unknown): v is StaffRole => (STAFF_ROLES as readonly unknown[]).includes(v);
 
-/** Staff sessions last one working day; the role is fixed at sign-in for that long. */
+/** Staff sessions last one working day (the role is read from the account on every request: lib/auth/session.ts). */
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
 export const authConfig = {
