@@ -51,3 +51,22 @@ export function scriptedModel(modelId: string, answer: (opts: LanguageModelV4Cal
 export function offeredTools(opts: LanguageModelV4CallOptions): string[] {
   return (opts.tools ?? []).map((t) => t.name).sort();
 }
+
+/** The tool names whose results a call's prompt already holds. */
+export function toolsAnswered(opts: LanguageModelV4CallOptions): string[] {
+  return opts.prompt.flatMap((m) => (m.role === "tool" ? m.content.flatMap((p) => (p.type === "tool-result" ? [p.toolName] : [])) : []));
+}
+
+/**
+ * Technical support that tests the line, resets it, then fails on every later step
+ * (its provider stops answering): a worker whose attempts all fail after one of them
+ * committed an effect.
+ */
+export function resetThenFailModel() {
+  return scriptedModel("reset-then-fail", (opts) => {
+    const done = toolsAnswered(opts);
+    if (!done.includes("run_line_test")) return toolCallResult([{ toolName: "run_line_test" }]);
+    if (!done.includes("remote_reset")) return toolCallResult([{ toolName: "remote_reset" }]);
+    throw new Error("model provider unavailable");
+  });
+}

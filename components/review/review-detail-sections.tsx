@@ -154,6 +154,18 @@ export function WorkerSection({ d }: { d: ReviewDetail }) {
           {d.errors.map((e, i) => <li key={i}>{e}</li>)}
         </ul>
       ) : null}
+      {d.applied.length ? (
+        <div className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-2 dark:border-amber-700/60 dark:bg-amber-950/40" data-testid="review-applied-effects">
+          <h3 className="mb-1 text-[11px] font-semibold uppercase tracking-wide text-amber-800 dark:text-amber-300">Already done before the failure (ledger)</h3>
+          <ul className="space-y-0.5 text-sm text-zinc-800 dark:text-zinc-200">
+            {d.applied.map((a, i) => (
+              <li key={i}>
+                <code className="mr-1 font-mono text-xs">{a.tool}</code> {a.statement ?? "recorded, nothing for the customer to be told"}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {d.toolCalls.length ? (
         <div className="mt-3">
           <h3 className="mb-1 text-[11px] font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">Tool calls</h3>

@@ -6,7 +6,8 @@ import { z } from "zod";
 
 export const synthesisPayloadSchema = z.object({
   parts: z.array(z.object({ title: z.string(), status: z.string(), summary: z.string() })),
-  failures: z.array(z.object({ title: z.string() })),
+  /** Parts that failed; `done`: what their tool calls already did (from the ledger), stated as done. */
+  failures: z.array(z.object({ title: z.string(), done: z.array(z.string()).optional() })),
   lowConfidence: z.array(z.object({ title: z.string() })),
   /**
    * Set when the reply is written in parts as workers finish (progressive synthesis):

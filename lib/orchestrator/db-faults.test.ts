@@ -3,7 +3,8 @@ import { inject, resetTestWorld, useTestDb } from "../../test/db";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
 import { workers } from "../workers/registry";
-import { createEngine, submitMessage } from "./engine";
+import { resetThenFailModel, scriptedModel } from "../../test/mock-models";
+import { createEngine, recoverRuns, submitMessage } from "./engine";
 import { listEvents } from "./store";
 
 // A database that drops the connection inside a side-effecting tool's transaction.
@@ -222,5 +223,58 @@ describe("a side-effecting tool that fails", () => {
     expect(reply).toMatch(/couldn't be carried out/);
     const reviews = await db.reviewItem.findMany({ where: { runId: run.id } });
     expect(reviews.map((r) => [r.kind, r.status])).toEqual([["low_confidence", "pending"]]);
+  });
+});
+
+// A worker whose attempts all fail after one of them committed an effect (its next
+// step hangs past the timeout, its model stops answering): no worker summary exists,
+// so the ledger is what the reply and the reviewer are told (docs/CHAOS.md, bug 8).
+describe("a worker that fails after its effect committed", () => {
+  beforeEach(() => resetTestWorld(db));
+
+  it("says in the reply what the part did before it failed, and the review item carries the ledger's effects", async () => {
+    const tech = resetThenFailModel();
+    const deps = createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models: { ...localModels(0), tech_support: tech.model }, retryBackoffMs: 10 });
+    const { run, done } = await submitMessage(deps, { customerId: "C-1001", message: "my connection keeps dropping and speeds are terrible" });
+    expect(await done).toBe("awaiting_review");
+
+    // The ledger: one reset of this run's task, which fixed the line...
+    const effects = await db.sideEffect.findMany({ where: { runId: run.id } });
+    expect(effects.map((e) => [e.tool, (e.result as { status: string }).status])).toEqual([["remote_reset", "fixed"]]);
+    expect((await db.lineState.findUniqueOrThrow({ where: { customerId: "C-1001" } })).status).toBe("ok");
+    const invocations = await db.workerInvocation.findMany({ where: { runId: run.id, worker: "tech_support" }, orderBy: { attempt: "asc" } });
+    expect(invocations.map((i) => i.status)).toEqual(["failed", "failed"]);
+
+    // ...is what the customer reads: the reset is stated as done, the rest is left to a person.
+    const reply = (await db.run.findUniqueOrThrow({ where: { id: run.id } })).reply ?? "";
+    expect(reply).toMatch(/fixed it with a remote reset/);
+    expect(reply).toMatch(/couldn't finish the technical support part/i);
+    expect(reply).not.toMatch(/couldn't complete the technical support part|didn't fix it|Wi-Fi|booked a technician/i);
+    const review = await db.reviewItem.findFirstOrThrow({ where: { runId: run.id, kind: "worker_failure" } });
+    expect(review.summary).toMatch(/after remote_reset took effect/);
+    const applied = (review.context as { applied: Array<{ tool: string; statement: string | null; idempotencyKey: string }> }).applied;
+    expect(applied).toEqual([expect.objectContaining({ tool: "remote_reset", idempotencyKey: effects[0].idempotencyKey, statement: expect.stringMatching(/fixed it with a remote reset/) })]);
+    // The second attempt found the reset in its journal and did not reset again.
+    expect(await db.toolCall.count({ where: { runId: run.id, tool: "remote_reset", isError: false } })).toBe(1);
+  });
+
+  it("a run that fails for good states the effects its workers committed", async () => {
+    const tech = resetThenFailModel();
+    const brokenSynthesis = scriptedModel("synthesis-down", () => {
+      throw new Error("synthesis provider unavailable");
+    });
+    const deps = createEngine({
+      db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), retryBackoffMs: 10,
+      models: { ...localModels(0), tech_support: tech.model, synthesis: brokenSynthesis.model },
+    });
+    const { run, done } = await submitMessage(deps, { customerId: "C-1001", message: "my connection keeps dropping and speeds are terrible" });
+    let result = await done;
+    for (let i = 0; i < 3 && result === "lease_lost"; i++) result = (await recoverRuns(deps)).map((r) => r.result).at(-1) ?? result;
+    expect(result).toBe("failed");
+    const stored = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(stored.status).toBe("failed");
+    expect(stored.reply).toMatch(/^I'm sorry: something went wrong on our side/);
+    expect(stored.reply).toMatch(/this much is done: I found a fault on your line and fixed it with a remote reset/);
+    expect(await db.sideEffect.count({ where: { runId: run.id, tool: "remote_reset" } })).toBe(1);
   });
 });

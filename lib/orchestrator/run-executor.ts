@@ -5,7 +5,8 @@ import { runLogger } from "../log";
 import type { EngineDeps } from "./deps";
 import { type NewRunEvent } from "./events";
 import { planSchema, type Plan } from "../contracts";
-import { advanceStep, appendEvent, claimRun, countPendingReviews, finishRun, getRun, pinSettingsVersion, releaseLease, renewLease, requestReviewItem, RunStoreError } from "./store";
+import { advanceStep, appendEvent, claimRun, countPendingReviews, finishRun, getRun, pinSettingsVersion, releaseLease, renewLease, requestReviewItem, runEffects, RunStoreError } from "./store";
+import { effectStatement } from "../tools/effect-statements";
 import { depsUnderSettings } from "./settings";
 import { loadConversationContext } from "./conversation-context";
 import { planMessage } from "./supervisor";
@@ -17,6 +18,12 @@ export type DriveResult = "completed" | "awaiting_review" | "failed" | "lease_lo
 const MAX_ATTEMPTS = 3;
 export const FAILED_REPLY =
   "I'm sorry: something went wrong on our side and I couldn't finish handling your message. A member of our team has the details and will follow up with you.";
+
+/** The reply of a run that failed for good; `done`: what its tool calls did before that (the ledger's statements). */
+export function failedReply(done: string[]): string {
+  if (!done.length) return FAILED_REPLY;
+  return `I'm sorry: something went wrong on our side and I couldn't finish handling your message, but this much is done: ${done.join(" ")} A member of our team has the details and will follow up with you on the rest.`;
+}
 
 function emitterFor(deps: EngineDeps, runId: string) {
   return async (event: NewRunEvent) => {
@@ -202,7 +209,9 @@ async function failOrRelease(deps: EngineDeps, runId: string, err: Error, emit: 
   // Out of attempts: say so honestly, and put the whole run in front of a person.
   if (!run) return "failed";
   runLogger(runId, deps.log).error({ err, attempts: run.attempts, step: run.step }, "run failed for good; a person will follow up");
-  const reply = FAILED_REPLY;
+  // Effects its workers committed before the run gave up are the customer's to know.
+  const { effects, plans } = await runEffects(deps.db, { runId }).catch(() => ({ effects: [], plans: new Map() }));
+  const reply = failedReply(effects.flatMap((e) => effectStatement(e, plans) ?? []));
   try {
     await deps.db.$transaction(async (tx) => {
       await tx.message.create({ data: { conversationId: run.conversationId, role: "assistant", content: reply, runId } });

@@ -8,13 +8,15 @@ import type { Tx } from "../db/client";
 import { runWorkerAttempt, type ObservedToolResult } from "./invoke-worker";
 import { cacheKey, dataVersions, readCachedResult, writeCachedResult } from "./worker-cache";
 import { sideEffectToolNames } from "../tools/registry";
+import { effectStatement } from "../tools/effect-statements";
 import { findWorker } from "../workers/registry";
 import { reviewKindEnabled } from "./settings";
-import { finishInvocation, lastAttemptNumber, lastSucceededInvocation, recordCachedInvocation, requestReviewItem, startInvocation, type NewReviewItem } from "./store";
+import { finishInvocation, lastAttemptNumber, lastSucceededInvocation, recordCachedInvocation, requestReviewItem, runEffects, startInvocation, type NewReviewItem } from "./store";
 
 export type TaskOutcome =
   | { task: SubTask; ok: true; result: WorkerResult; cacheHit: boolean }
-  | { task: SubTask; ok: false; error: string };
+  /** `done`: what this task's tool calls did before it failed, from the ledger, in the customer's words. */
+  | { task: SubTask; ok: false; error: string; done: string[] };
 
 type Emit = (e: NewRunEvent) => Promise<void>;
 
@@ -105,7 +107,7 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
       : `no worker named "${task.worker}" is registered`;
     await emit({ type: "error", taskId: task.id, message: error, retryable: false });
     await requestReview(deps, run, task, { kind: "worker_failure", summary: error, proposedAction: null, context: { task, errors: [error], customerId: run.customerId, toolCalls: [] } }, emit);
-    return { task, ok: false, error };
+    return { task, ok: false, error, done: [] };
   }
 
   const key = cacheKey(task.worker, run.customerId, task.instruction, isoDay(deps.clock.now()));
@@ -162,12 +164,20 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
       deadline.clear();
     }
   }
-  const toolCalls = await deps.db.toolCall.findMany({ where: { runId: run.id, invocation: { taskId: task.id } }, orderBy: { createdAt: "asc" } });
+  // An attempt may have committed an effect before it failed (its next call hung, its
+  // own bookkeeping failed): the ledger says what this task did, and both the reply and
+  // the person reviewing the failure are told, so "couldn't complete" never hides it.
+  const [toolCalls, { effects, plans }] = await Promise.all([
+    deps.db.toolCall.findMany({ where: { runId: run.id, invocation: { taskId: task.id } }, orderBy: { createdAt: "asc" } }),
+    runEffects(deps.db, { runId: run.id, taskId: task.id }),
+  ]);
+  const applied = effects.map((e) => ({ tool: e.tool, idempotencyKey: e.idempotencyKey, args: e.args, result: e.result, statement: effectStatement(e, plans) }));
+  const done = applied.flatMap((a) => (a.statement ? [a.statement] : []));
   await requestReview(deps, run, task, {
     kind: "worker_failure",
-    summary: `${worker.title} worker failed ${attempts === 1 ? "once" : attempts === 2 ? "twice" : `${attempts} times`}: ${errors.at(-1)}`,
+    summary: `${worker.title} worker failed ${attempts === 1 ? "once" : attempts === 2 ? "twice" : `${attempts} times`}: ${errors.at(-1)}${done.length ? ` (after ${applied.map((a) => a.tool).join(", ")} took effect)` : ""}`,
     proposedAction: null,
-    context: { task, errors, customerId: run.customerId, toolCalls: toolCalls.map((t) => ({ tool: t.tool, args: t.args, result: t.result, isError: t.isError })) },
+    context: { task, errors, customerId: run.customerId, toolCalls: toolCalls.map((t) => ({ tool: t.tool, args: t.args, result: t.result, isError: t.isError })), applied },
   }, emit);
-  return { task, ok: false, error: errors.join("; ") };
+  return { task, ok: false, error: errors.join("; "), done };
 }

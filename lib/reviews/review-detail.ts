@@ -52,6 +52,8 @@ export interface ReviewDetail {
   result: WorkerResult | null;
   invocation: { attempt: number; status: string; confidence: number | null; error: string | null } | null;
   toolCalls: ToolCallView[];
+  /** For a failed part: what its tool calls already did (the ledger's entries), as the customer was told. */
+  applied: { tool: string; statement: string | null }[];
   /** The stored action as a tool call: the tool that asked for approval and its stored arguments. */
   proposed: { tool: string | null; args: unknown; action: ProposedAction | null; raw: unknown };
   draft: string | null;
@@ -70,6 +72,7 @@ type Ctx = {
   errors?: string[];
   error?: string;
   threshold?: number;
+  applied?: { tool?: string; statement?: string | null }[];
 };
 
 const TOOL_FOR: Record<ProposedAction["type"], string> = { credit: "issue_credit", plan_change: "change_plan" };
@@ -122,6 +125,7 @@ export async function loadReviewDetail(opts: { db: Db; reviewId: string; setting
     result: (last?.output as WorkerResult | null) ?? ctx.result ?? null,
     invocation: last ? { attempt: last.attempt, status: last.status, confidence: last.confidence, error: last.error } : null,
     toolCalls: invocations.flatMap((inv) => inv.toolCalls.map((t) => ({ tool: t.tool, args: t.args, result: t.result, isError: t.isError }))),
+    applied: (ctx.applied ?? []).map((a) => ({ tool: String(a.tool ?? ""), statement: a.statement ?? null })),
     proposed: { tool: ctx.tool ?? (stored ? TOOL_FOR[stored.type] : null), args: ctx.args ?? null, action: stored, raw: item.proposedAction },
     draft: draftOf(item),
     errors: ctx.errors ?? (ctx.error ? [ctx.error] : []),

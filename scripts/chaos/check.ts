@@ -195,7 +195,8 @@ export async function checkRound(db: pg.ClientBase | pg.Pool, runIds: string[]):
     const approvalItems = myReviews.filter((r) => r.kind === "credit_over_limit" || r.kind === "downgrade_fee");
     if (says(CLAIM.sentForReview) && approvalItems.length === 0) bad("reply says it was sent for review; the run has no review item");
     if (approvalItems.length > 0 && !says(CLAIM.sentForReview) && !failedReply) bad("the run asked for an approval but the reply does not say so");
-    if (failedReply && own.length > 0) bad("the run failed with effects recorded that its reply does not report");
+    // A failed run's or part's reply states the effects it committed (the ledger's
+    // statements): the checks above hold it to each of them like any other reply.
   }
 
   // Evidence for every run with a finding: its side-effect tool calls as the model saw them.

@@ -1,4 +1,4 @@
-// `LOG_LEVEL=silent npx tsx scripts/chaos/repro.ts [1 2 3 4 5 6 7]`: in-process reproductions of the
+// `LOG_LEVEL=silent npx tsx scripts/chaos/repro.ts [1 2 3 4 5 6 7 8]`: in-process reproductions of the
 // engine bugs `npm run chaos` found (docs/CHAOS.md). Each prints what happened and
 // REPRODUCED or FIXED; exits 1 while any still reproduces. Scratch database on the
 // DATABASE_URL server (default postgres://postgres@127.0.0.1:5432/postgres).
@@ -16,6 +16,7 @@ import { startRun } from "../../lib/orchestrator/run-executor";
 import { claimAndDecide } from "../../lib/orchestrator/review-decisions";
 import { createRun } from "../../lib/orchestrator/store";
 import { loadWorld } from "../../lib/world/fixture";
+import { resetThenFailModel } from "../../test/mock-models";
 import { exitAfterFlush } from "../exit-after-flush";
 
 const world = loadWorld();
@@ -256,8 +257,28 @@ async function workerTimeoutLostAfterGc() {
     `${process.version}: deadlineSignal(run, 300) with a listener, one GC at 50 ms: aborted after 750 ms = ${aborted}`);
 }
 
+/**
+ * 8. A worker whose attempts all fail after one of them committed an effect: the reply
+ * said "I couldn't complete the technical support part…" while the ledger held the
+ * run's remote reset. Technical support here tests the line, resets it, then its model
+ * stops answering on every later step (in chaos: the next call hung past the timeout).
+ */
+async function effectOfFailedWorkerUnsaid(db: Db) {
+  await resetWorld(db, world);
+  const tech = resetThenFailModel();
+  const deps = createEngine({ db, worldAsOf: world.asOf, clock, models: { ...localModels(0), tech_support: tech.model }, retryBackoffMs: 10 });
+  const { run, done } = await submitMessage(deps, { customerId: "C-1001", message: "my connection keeps dropping and speeds are terrible" });
+  await done;
+  const after = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+  const ledger = await db.sideEffect.findMany({ where: { runId: run.id } });
+  const fixed = ledger.some((l) => l.tool === "remote_reset" && (l.result as { status?: string }).status === "fixed");
+  report("a worker that failed after its remote reset fixed the line: the reply says only that the part couldn't be completed (workers-step.ts: failures carry no effects)",
+    fixed && !(after.reply ?? "").includes("fixed it with a remote reset"),
+    `run ${run.id} status=${after.status}\nledger: ${JSON.stringify(ledger.map((l) => [l.tool, (l.result as { status?: string }).status]))}\nreply: ${JSON.stringify(after.reply)}`);
+}
+
 // `repro.ts 1 3` runs only those; no arguments runs all (number 4 takes about a minute).
-const all = [replyLostWhenReviewDecidedEarly, failedResetReportedAsTried, recoveryWaitsForBatch, effectAfterWorkerGaveUp, bookkeepingErrorReadAsToolResult, reviewLostOnResume, workerTimeoutLostAfterGc];
+const all = [replyLostWhenReviewDecidedEarly, failedResetReportedAsTried, recoveryWaitsForBatch, effectAfterWorkerGaveUp, bookkeepingErrorReadAsToolResult, reviewLostOnResume, workerTimeoutLostAfterGc, effectOfFailedWorkerUnsaid];
 const chosen = process.argv.slice(2).map(Number).filter((n) => n >= 1 && n <= all.length);
 try {
   for (const [i, repro] of all.entries()) if (!chosen.length || chosen.includes(i + 1)) await repro(db);

@@ -2,6 +2,7 @@ import type { InvocationStatus, Prisma } from "../../generated/prisma/client";
 import { inTransaction } from "../../db/audit";
 import type { Db, Tx } from "../../db/client";
 import type { SubTask, WorkerResult } from "../../contracts";
+import { plansNamedBy } from "../../tools/effect-statements";
 import { recordTransition } from "./transition";
 
 // Worker invocations: one row per attempt of one worker on one sub-task.
@@ -43,6 +44,22 @@ export async function finishInvocation(
     if (r.count === 1) await recordTransition(tx, { entity: "invocation", id, from: "running", to: status });
     return r.count === 1;
   });
+}
+
+/**
+ * The side effects the ledger holds for a run's own tool calls (of one task, or of
+ * every task), oldest first, with the names of the plans they mention. Effects of a
+ * reviewer's approval (`review:` keys) are not the run's.
+ */
+export async function runEffects(db: Db, input: { runId: string; taskId?: string }) {
+  const effects = await db.sideEffect.findMany({
+    where: { runId: input.runId, idempotencyKey: { startsWith: input.taskId ? `${input.runId}:${input.taskId}:` : `${input.runId}:` } },
+    orderBy: { createdAt: "asc" },
+    select: { idempotencyKey: true, tool: true, args: true, result: true, createdAt: true },
+  });
+  const planIds = plansNamedBy(effects);
+  const plans = planIds.length ? await db.plan.findMany({ where: { id: { in: planIds } }, select: { id: true, name: true, monthlyCents: true } }) : [];
+  return { effects, plans: new Map(plans.map((p) => [p.id, p])) };
 }
 
 /** One tool call this run's task already made, with its answer (for a resumed or retried worker). */

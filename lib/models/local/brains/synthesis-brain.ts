@@ -31,8 +31,13 @@ export const synthesisBrain: Brain = (input) => {
   for (const f of payload.lowConfidence) {
     paras.push(`A specialist will double-check the ${f.title.toLowerCase()} part of this answer and follow up with you.`);
   }
-  if (payload.failures.length) {
-    const names = payload.failures.map((f) => f.title.toLowerCase()).join(" and ");
+  // A failed part that acted before it failed says what it did, then what is left.
+  const [partly, none] = [payload.failures.filter((f) => f.done?.length), payload.failures.filter((f) => !f.done?.length)];
+  for (const f of partly) {
+    paras.push(`I couldn't finish the ${f.title.toLowerCase()} part of your request right now, but this much is done: ${f.done!.join(" ")} A member of our team has the details and will follow up with you on the rest.`);
+  }
+  if (none.length) {
+    const names = none.map((f) => f.title.toLowerCase()).join(" and ");
     paras.push(`I couldn't complete the ${names} part of your request right now. I haven't guessed at it: a member of our team has the details and will follow up with you.`);
   }
   return { kind: "text", text: paras.join("\n\n") };
