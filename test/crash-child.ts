@@ -8,7 +8,7 @@ import { createEngine, recoverRuns } from "../lib/orchestrator/engine";
 import { startRun } from "../lib/orchestrator/run-executor";
 import { loadWorld } from "../lib/world/fixture";
 
-const { DATABASE_URL, RUN_ID, CRASH_AT, MODE, MODEL_LATENCY_MS } = process.env;
+const { DATABASE_URL, RUN_ID, CRASH_AT, MODE, MODEL_LATENCY_MS, LEASE_MS } = process.env;
 const world = loadWorld();
 const db = createDb(DATABASE_URL!, 5);
 const deps = createEngine({
@@ -18,7 +18,7 @@ const deps = createEngine({
   // A latency spreads the workers' finishes apart, and an instant synthesis starts each
   // part before the next worker is done, so the reply is written in several parts.
   models: { ...localModels(Number(MODEL_LATENCY_MS ?? 0)), synthesis: localModels(0).synthesis },
-  leaseMs: 1_000,
+  leaseMs: Number(LEASE_MS ?? 1_000),
   onBoundary(name) {
     if (name === CRASH_AT) process.kill(process.pid, "SIGKILL");
   },

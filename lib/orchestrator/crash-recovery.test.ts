@@ -3,6 +3,11 @@ import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { inject, resetTestWorld, useTestDb } from "../../test/db";
 import { joinReplyParts } from "../contracts";
+import os from "node:os";
+import { fixedClock } from "../clock";
+import { localModels } from "../models/registry";
+import { createEngine, recoverRuns } from "./engine";
+import { deadLocalOwners, localOwnerPattern, processOwnerId } from "./process-identity";
 import { createRun, listEvents, listReplyParts } from "./store";
 
 const db = useTestDb();
@@ -123,3 +128,61 @@ describe("crash recovery of review requests", () => {
     expect(await db.credit.count({ where: { runId: run.id } })).toBe(0);
   });
 });
+
+// A process restarted on the same machine does not wait for a dead owner's lease: the
+// kernel says the owner's PID is gone (./process-identity). A minute-long lease here, so
+// a takeover that waited for it could not pass.
+describe("fast takeover on the same machine", () => {
+  beforeEach(() => resetTestWorld(db));
+
+  it("takes a killed process's run over at once, long before its lease runs out, and completes it once", async () => {
+    const { run } = await createRun(db, { customerId: "C-1001", message: MESSAGE });
+    const crashed = await child({ RUN_ID: run.id, CRASH_AT: "after_tool:remote_reset", LEASE_MS: "60000" });
+    expect(crashed.signal, crashed.stderr).toBe("SIGKILL");
+    const orphan = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(orphan.status).toBe("running");
+    expect(orphan.leaseExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 30_000);
+
+    const deps = createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models: localModels(0), leaseMs: 60_000 });
+    const results = await recoverRuns(deps);
+    expect(results).toEqual([{ id: run.id, result: "completed" }]);
+    const after = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(after.attempts).toBe(2);
+    expect(await db.sideEffect.count({ where: { runId: run.id, tool: "remote_reset" } })).toBe(1);
+    expect(after.reply).toMatch(/fixed it with a remote reset/);
+  });
+
+  it("never takes a run from a live process on this machine, nor from another machine, before the lease runs out", async () => {
+    const local = localOwnerPattern();
+    expect(local, "this test needs Linux /proc").not.toBeNull();
+    const live = `${os.hostname()}:${process.ppid}:feedbeef:${local!.view}`; // the test runner's parent: alive
+    const elsewhere = `other-host:999999:feedbeef:${local!.view}`; // no such process here, but not this host
+    const otherKernel = `${os.hostname()}:999999:feedbeef:000000000000.1`; // this host name, another kernel view
+    const ids: string[] = [];
+    for (const owner of [live, elsewhere, otherKernel]) {
+      const { run } = await createRun(db, { customerId: "C-1001", message: MESSAGE });
+      await db.run.update({ where: { id: run.id }, data: { status: "running", attempts: 1, leaseOwner: owner, leaseExpiresAt: new Date(Date.now() + 60_000) } });
+      ids.push(run.id);
+    }
+    const deps = createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models: localModels(0) });
+    expect(await recoverRuns(deps)).toEqual([]);
+    const rows = await db.run.findMany({ where: { id: { in: ids } }, orderBy: { createdAt: "asc" } });
+    expect(rows.map((r) => r.leaseOwner)).toEqual([live, elsewhere, otherKernel]);
+    // The same live owner's run is taken as soon as its lease runs out.
+    await db.run.update({ where: { id: ids[0] }, data: { leaseExpiresAt: new Date(Date.now() - 1) } });
+    expect((await recoverRuns(deps)).map((r) => r.id)).toEqual([ids[0]]);
+  });
+});
+
+describe("lease owner ids", () => {
+  it("name this machine's kernel view, and only a gone process on it is dead", () => {
+    const self = processOwnerId();
+    const [host, pid, , view] = self.split(":");
+    expect([host, Number(pid), view]).toEqual([os.hostname(), process.pid, localOwnerPattern()!.view]);
+    const earlierIncarnation = `${host}:${process.pid}:00000000:${view}`; // same PID, another owner: a restarted PID 1
+    const gone = `${host}:999999:00000000:${view}`;
+    const alive = `${host}:${process.ppid}:00000000:${view}`;
+    expect(deadLocalOwners([self, earlierIncarnation, gone, alive, "dead:0:repro", `${host}:abc:1:${view}`], self)).toEqual([earlierIncarnation, gone]);
+  });
+});
+

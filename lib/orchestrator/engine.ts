@@ -1,5 +1,3 @@
-import { randomUUID } from "node:crypto";
-import os from "node:os";
 import { clockFromEnv, type Clock } from "../clock";
 import type { Db } from "../db/client";
 import { log as rootLog } from "../log";
@@ -9,7 +7,8 @@ import { workers as defaultWorkers } from "../workers/registry";
 import type { EngineDeps } from "./deps";
 import { RunEventBus } from "./event-bus";
 import { driveRun, runsDrivenBy, startRun } from "./run-executor";
-import { claimRunnableRuns, createRun } from "./store";
+import { deadLocalOwners, localOwnerPattern, processOwnerId } from "./process-identity";
+import { claimRunnableRuns, createRun, liveLeaseOwners } from "./store";
 
 /** Engine dependencies with production defaults; tests override what they need. */
 export function createEngine(opts: { db: Db; worldAsOf: string } & Partial<Omit<EngineDeps, "db">>): EngineDeps {
@@ -26,10 +25,11 @@ export function createEngine(opts: { db: Db; worldAsOf: string } & Partial<Omit<
     connectTools: opts.connectTools ?? ((server, scope) => connectWorkerTools({ server, ctx: scope })),
     bus: opts.bus ?? new RunEventBus(),
     log: opts.log ?? rootLog.child({ component: "engine" }),
-    owner: opts.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    owner: opts.owner ?? processOwnerId(),
     // Short, often renewed (every quarter): a run whose process died is taken over
     // within about 3.5 s (the recovery loop polls every 0.5 s), never while its owner
-    // still renews.
+    // still renews; at the next poll when its owner ran on this machine and is certainly
+    // gone (./process-identity).
     leaseMs: opts.leaseMs ?? 3_000,
     retryBackoffMs: opts.retryBackoffMs ?? 300,
     fastPathConfidence: opts.fastPathConfidence ?? 0.85,
@@ -60,8 +60,15 @@ export async function submitMessage(
 
 /** Claims and finishes every run left queued or abandoned (expired lease), e.g. after a crash. */
 export async function recoverRuns(deps: EngineDeps, limit = 10) {
-  const ids = await claimRunnableRuns(deps.db, deps.owner, deps.leaseMs, new Date(), limit, runsDrivenBy(deps.owner));
+  const ids = await claimRunnableRuns(deps.db, deps.owner, deps.leaseMs, new Date(), limit, runsDrivenBy(deps.owner), await deadOwners(deps));
   return Promise.all(ids.map(async (id) => ({ id, result: await driveRun(deps, id) })));
+}
+
+/** Lease owners on this machine that are certainly gone: their runs need not wait for the lease. */
+async function deadOwners(deps: EngineDeps): Promise<string[]> {
+  const local = localOwnerPattern();
+  if (!local) return [];
+  return deadLocalOwners(await liveLeaseOwners(deps.db, new Date(), local), deps.owner);
 }
 
 /**
@@ -77,7 +84,7 @@ export function startRecoveryLoop(deps: EngineDeps, signal: AbortSignal, opts: {
     if (signal.aborted) return;
     try {
       const room = Math.min(10, maxInFlight - inFlight.size);
-      const ids = room > 0 ? await claimRunnableRuns(deps.db, deps.owner, deps.leaseMs, new Date(), room, runsDrivenBy(deps.owner)) : [];
+      const ids = room > 0 ? await claimRunnableRuns(deps.db, deps.owner, deps.leaseMs, new Date(), room, runsDrivenBy(deps.owner), await deadOwners(deps)) : [];
       for (const id of ids) {
         inFlight.add(id);
         driveRun(deps, id)

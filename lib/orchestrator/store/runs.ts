@@ -82,14 +82,18 @@ export async function claimRun(db: Db, runId: string, owner: string, leaseMs: nu
  * LOCKED lets several app processes claim concurrently without blocking on, or
  * double-claiming, the same rows.
  */
-export async function claimRunnableRuns(db: Db, owner: string, leaseMs: number, now: Date, limit = 5, exceptIds: string[] = []): Promise<string[]> {
+export async function claimRunnableRuns(
+  db: Db, owner: string, leaseMs: number, now: Date, limit = 5, exceptIds: string[] = [], deadOwners: string[] = [],
+): Promise<string[]> {
   return db.$transaction(async (tx) => {
+    // Runnable: queued, leased by nobody, a lease that ran out, or one held by an owner
+    // known to be dead (./process-identity), whose lease has not run out yet.
     const rows = await tx.$queryRaw<Array<{ id: string }>>`
       UPDATE runs SET "leaseOwner" = ${owner}, "leaseExpiresAt" = ${new Date(now.getTime() + leaseMs)},
         status = 'running', attempts = attempts + 1, "updatedAt" = now()
       WHERE id IN (
         SELECT id FROM runs
-        WHERE (status = 'queued' OR (status = 'running' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})))
+        WHERE (status = 'queued' OR (status = 'running' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now} OR "leaseOwner" = ANY(${deadOwners}::text[]))))
           AND id <> ALL(${exceptIds}::text[])
         ORDER BY "createdAt"
         LIMIT ${limit}
@@ -99,6 +103,15 @@ export async function claimRunnableRuns(db: Db, owner: string, leaseMs: number, 
     for (const r of rows) await recordTransition(tx, { entity: "run", id: r.id, from: ["queued", "running"], to: "running", by: owner });
     return rows.map((r) => r.id);
   });
+}
+
+/** The owners of unexpired leases on running runs recorded under one host and kernel view (`host:pid:nonce:view`). */
+export async function liveLeaseOwners(db: Db, now: Date, local: { host: string; view: string }): Promise<string[]> {
+  const rows = await db.$queryRaw<Array<{ owner: string }>>`
+    SELECT DISTINCT "leaseOwner" AS owner FROM runs
+    WHERE status = 'running' AND "leaseExpiresAt" >= ${now}
+      AND "leaseOwner" LIKE ${`${local.host}:%`} AND "leaseOwner" LIKE ${`%:${local.view}`}`;
+  return rows.map((r) => r.owner);
 }
 
 export async function renewLease(db: Db, runId: string, owner: string, leaseMs: number, now: Date): Promise<boolean> {
