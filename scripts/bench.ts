@@ -5,8 +5,13 @@
 // slowest worker (the engine before progressive synthesis), and one after another.
 // Each figure is a median over BENCH_REPEATS runs, next to its physical limit: the
 // model calls on the critical path × the latency. Then the workers' input tokens
-// against a baseline that forwards the whole conversation to every worker.
+// against a baseline that forwards the whole conversation to every worker. Then the
+// engine's own cost at 0 ms per model call (./bench-orchestration): orchestration
+// alone (a scripted model replaying the local model's answers) and the local model's
+// compute, in wall and CPU time; a run whose workers hit the worker cache; throughput
+// with several clients; peak memory. The last table sums it all up, then a JSON line.
 import type { LanguageModelV4, LanguageModelV4CallOptions } from "@ai-sdk/provider";
+import os from "node:os";
 import { fixedClock } from "../lib/clock";
 import { createDb } from "../lib/db/client";
 import { createScratchDatabase } from "../lib/db/scratch";
@@ -19,16 +24,27 @@ import { startRun } from "../lib/orchestrator/run-executor";
 import { createRun } from "../lib/orchestrator/store";
 import { loadWorld } from "../lib/world/fixture";
 import { langGraphSupervisor, type WorkerScript } from "./bench-langgraph";
+import { cacheHitCost, countingDb, orchestrationCost, throughput, type RunCost } from "./bench-orchestration";
 import { exitAfterFlush } from "./exit-after-flush";
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 500);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+// The 0 ms runs are short: more of them for steadier medians.
+const ZERO_REPEATS = Number(process.env.BENCH_ZERO_REPEATS ?? 10);
+const THROUGHPUT_S = Number(process.env.BENCH_THROUGHPUT_S ?? 10);
+const THROUGHPUT_CLIENTS = (process.env.BENCH_THROUGHPUT_CLIENTS ?? "1,4,8").split(",").map(Number);
+// Read-only parts for C-1003 (whose line is down in a known outage, so nothing is reset and no
+// worker's result is invalidated by another's effect): asked again, every worker is a cache hit.
+const CACHE_CUSTOMER = "C-1003";
+const CACHE_MESSAGE = "When is my next bill due? Also is there an outage in my area, and which plan am I on?";
 const MESSAGE = "I was charged a $30 late fee but I paid on time. Also my internet has been really slow all week, and I'd like to upgrade to the 1 Gig plan.";
 const WORKERS = ["billing", "tech_support", "account"] as const;
 
 const world = loadWorld();
 const scratch = await createScratchDatabase(process.env.DATABASE_URL, "switchboard_bench");
 const db = createDb(scratch.url, 10);
+// The same database through a client that counts the SQL statements it sends (the 0 ms runs).
+const counted = countingDb(scratch.url, 10);
 
 /** The models of one role set, counting each role's calls and keeping what each call was sent. */
 function recorded(models: Models) {
@@ -217,16 +233,59 @@ async function compareWithLangGraph(ours: Result[], zeroRuns: Result[], summary:
   return { wallMs: ms(at.wallMs), replyMs: ms(at.replyMs), modelCalls: at.modelCalls, zeroWallMs: ms(zero.wallMs), ratioWall: Number((summary.wall / at.wallMs).toFixed(3)), ratioFirstText: Number((summary.firstText / at.replyMs).toFixed(3)) };
 }
 
+/**
+ * The engine's own cost at 0 ms per model call: orchestration alone and the local
+ * model's compute (the difference), a cache hit, throughput and peak memory.
+ */
+async function engineCost() {
+  const { db: cdb, counter } = counted;
+  const cost = await orchestrationCost({ db: cdb, counter, world, customerId: "C-1001", message: MESSAGE, repeats: ZERO_REPEATS });
+  const cache = await cacheHitCost({ db: cdb, counter, world, customerId: CACHE_CUSTOMER, message: CACHE_MESSAGE, repeats: ZERO_REPEATS });
+  const med = (rs: RunCost[], f: (r: RunCost) => number) => median(rs.map(f));
+  const row = (rs: RunCost[]) => ({ wallMs: round1(med(rs, (r) => r.wallMs)), cpuMs: round1(med(rs, (r) => r.cpuMs)), statements: med(rs, (r) => r.statements), cacheHits: med(rs, (r) => r.cacheHits), status: rs[0].status });
+  const local = row(cost.local);
+  const orchestration = row(cost.scripted);
+  // Paired per repeat (the same world, one after the other), then the median of the differences.
+  const model = {
+    wallMs: round1(median(cost.local.map((l, i) => l.wallMs - cost.scripted[i].wallMs))),
+    cpuMs: round1(median(cost.local.map((l, i) => l.cpuMs - cost.scripted[i].cpuMs))),
+  };
+  const calls = [...cost.recording.answers].map(([role, a]) => `${role} ${a.length}`).join(", ");
+  console.log(`\nAt 0 ms per model call, ${scratch.kind} PostgreSQL, full persistence; median of ${ZERO_REPEATS} runs each (the model calls of one run: ${calls})`);
+  const cacheFirst = row(cache.first);
+  const cacheHit = row(cache.again);
+  const cells = (r: ReturnType<typeof row>) => ({ "wall ms": r.wallMs, "CPU ms (this process)": r.cpuMs, "SQL statements": r.statements, "cache hits": r.cacheHits, status: r.status });
+  console.table({
+    "3-worker run, local model": cells(local),
+    "same run, scripted model (orchestration)": cells(orchestration),
+    "local model's compute (difference)": { "wall ms": model.wallMs, "CPU ms (this process)": model.cpuMs },
+    [`read-only 3-part message (${CACHE_CUSTOMER})`]: cells(cacheFirst),
+    "the same again (worker cache)": cells(cacheHit),
+  });
+  const rates = [];
+  for (const clients of THROUGHPUT_CLIENTS) rates.push(await throughput({ db, world, clients, seconds: THROUGHPUT_S, message: MESSAGE }));
+  console.log(`\nThroughput: the 3-part message, each client a different customer submitting again as soon as its run ends, ${THROUGHPUT_S} s per row, local model at 0 ms, one in-process engine, ${os.cpus().length} cores`);
+  console.table(Object.fromEntries(rates.map((r) => [`${r.clients} client${r.clients === 1 ? "" : "s"}`, {
+    "runs/s": round1(r.runsPerS), runs: r.runs, "p50 ms": Math.round(r.p50Ms), "p95 ms": Math.round(r.p95Ms), "CPU ms per run": round1(r.cpuPerRunMs), statuses: JSON.stringify(r.statuses),
+  }])));
+  return {
+    local, orchestration, model, cacheFirst, cacheHit,
+    throughput: rates.map((r) => ({ clients: r.clients, runsPerS: round1(r.runsPerS), p50Ms: Math.round(r.p50Ms), p95Ms: Math.round(r.p95Ms), cpuPerRunMs: round1(r.cpuPerRunMs) })),
+  };
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
 try {
   // The local model trains its intent classifier at first use (cross-validated calibration included).
   const corpus = loadCorpus();
   const trainMs = median([0, 1, 2].map(() => trainIntentModel(corpus).trainingMs));
   console.log(`intent classifier: trained on ${corpus.length} utterances in ${Math.round(trainMs)} ms (median of 3)`);
-  // BENCH_ONLY=tokens prints the token table alone (no latency runs).
-  const onlyTokens = process.env.BENCH_ONLY === "tokens";
+  // BENCH_ONLY=tokens prints the token table alone, BENCH_ONLY=engine the 0 ms part alone.
+  const only = process.env.BENCH_ONLY;
   let latency: ReturnType<typeof printLatency> | null = null;
   let comparison: Awaited<ReturnType<typeof compareWithLangGraph>> | null = null;
-  if (!onlyTokens) {
+  if (!only) {
     await measure(MODES[0], LATENCY); // warm-up: classifier training, connections
     const results = new Map<Mode, Result[]>(MODES.map((m) => [m, []]));
     const zero: Result[] = [];
@@ -238,14 +297,52 @@ try {
     comparison = await compareWithLangGraph(results.get(MODES[0])!, zero, latency.summary[MODES[0].label]);
   }
 
-  const tokens = await workerTokens();
-  console.log(`\nWorker input tokens: the 3-part message as message ${tokens.messages} of a conversation (${tokens.conversationTokens} tokens of conversation)`);
-  console.table(tokens.rows);
-  console.log(`per run (all model calls): ${tokens.actualRun} input tokens vs ${tokens.baselineRun} with the whole conversation sent to every worker (${(tokens.baselineRun / tokens.actualRun).toFixed(2)}×)`);
-  console.log(`peak RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
-  console.log(JSON.stringify({ latencyMs: LATENCY, repeats: REPEATS, ...latency, langgraph: comparison, tokens: { run: tokens.actualRun, baseline: tokens.baselineRun, workers: tokens.rows } }));
+  const tokens = only === "engine" ? null : await workerTokens();
+  if (tokens) {
+    console.log(`\nWorker input tokens: the 3-part message as message ${tokens.messages} of a conversation (${tokens.conversationTokens} tokens of conversation)`);
+    console.table(tokens.rows);
+    console.log(`per run (all model calls): ${tokens.actualRun} input tokens vs ${tokens.baselineRun} with the whole conversation sent to every worker (${(tokens.baselineRun / tokens.actualRun).toFixed(2)}×)`);
+  }
+  const engine = only === "tokens" ? null : await engineCost();
+  const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+
+  // Everything in one table: each figure next to its limit or target.
+  const summary: Record<string, { value: string; "limit or target": string }> = {};
+  const put = (name: string, value: string, target = "") => (summary[name] = { value, "limit or target": target });
+  if (latency) {
+    const p = latency.summary[MODES[0].label];
+    const one = latency.summary[MODES[1].label];
+    const seq = latency.summary[MODES[2].label];
+    put(`wall at ${LATENCY} ms/call, progressive (ms)`, `${p.wall}`, `${p.wallLimit} (model calls on the critical path)`);
+    put(`first progress at ${LATENCY} ms/call (ms)`, `${p.firstProgress}`, `${p.progressLimit}`);
+    put(`first reply text at ${LATENCY} ms/call (ms)`, `${p.firstText}`, `${p.textLimit}`);
+    put(`first reply text, one synthesis after all (ms)`, `${one.firstText}`, `${one.textLimit}`);
+    put(`wall, sequential (ms)`, `${seq.wall}`, `${seq.wallLimit}`);
+  }
+  if (comparison) {
+    put("LangGraph supervisor wall / first reply text (ms)", `${comparison.wallMs} / ${comparison.replyMs}`);
+    put("Switchboard ÷ LangGraph, wall / first reply text", `${comparison.ratioWall} / ${comparison.ratioFirstText}`, "< 1");
+  }
+  if (tokens) put("input tokens per run (whole-conversation baseline)", `${tokens.actualRun} (${tokens.baselineRun})`);
+  if (engine) {
+    put("orchestration per 3-worker run at 0 ms, wall / CPU (ms)", `${engine.orchestration.wallMs} / ${engine.orchestration.cpuMs}`, "≤ 50");
+    put("SQL statements per 3-worker run", `${engine.orchestration.statements}`);
+    put("local model's compute per 3-worker run, wall / CPU (ms)", `${engine.model.wallMs} / ${engine.model.cpuMs}`, "≤ 50");
+    put("3-worker run at 0 ms with the local model, wall (ms)", `${engine.local.wallMs}`);
+    put("read-only 3-part message, first / cache hit, wall (ms)", `${engine.cacheFirst.wallMs} / ${engine.cacheHit.wallMs}`);
+    for (const t of engine.throughput) put(`throughput, ${t.clients} client${t.clients === 1 ? "" : "s"} (runs/s, p50 ms)`, `${t.runsPerS}, ${t.p50Ms}`);
+  }
+  put("peak RSS (MiB)", `${peakRssMiB}`);
+  console.log(`\nSummary (${scratch.kind} PostgreSQL, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}, ${os.cpus().length} cores)`);
+  console.table(summary);
+  console.log(JSON.stringify({
+    latencyMs: LATENCY, repeats: REPEATS, zeroRepeats: ZERO_REPEATS, ...latency, langgraph: comparison,
+    tokens: tokens && { run: tokens.actualRun, baseline: tokens.baselineRun, workers: tokens.rows },
+    engine, peakRssMiB, loadAvg: os.loadavg().map((l) => Number(l.toFixed(2))),
+  }));
 } finally {
   await db.$disconnect();
+  await counted.db.$disconnect();
   await scratch.drop();
 }
 await exitAfterFlush(0);
