@@ -16,8 +16,14 @@ const deps = createEngine({
   worldAsOf: world.asOf,
   clock: fixedClock(world.asOf),
   // A latency spreads the workers' finishes apart, and an instant synthesis starts each
-  // part before the next worker is done, so the reply is written in several parts.
-  models: { ...localModels(Number(MODEL_LATENCY_MS ?? 0)), synthesis: localModels(0).synthesis },
+  // part before the next worker is done, so the reply is written in several parts. The
+  // technical support worker's calls take twice as long: with one latency for all, it
+  // and billing (3 calls each) finish within a few ms of each other, and then share part 0.
+  models: {
+    ...localModels(Number(MODEL_LATENCY_MS ?? 0)),
+    tech_support: localModels(2 * Number(MODEL_LATENCY_MS ?? 0)).tech_support,
+    synthesis: localModels(0).synthesis,
+  },
   leaseMs: Number(LEASE_MS ?? 1_000),
   onBoundary(name) {
     if (name === CRASH_AT) process.kill(process.pid, "SIGKILL");
