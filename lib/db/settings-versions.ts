@@ -81,9 +81,17 @@ export async function insertSettingsVersion(
  */
 export async function policyInForce(db: Db | Tx): Promise<PolicyNumbers> {
   const latest = await db.settingsVersion.findFirst({ orderBy: { version: "desc" }, select: { settings: true } });
-  const stored = policySettingsSchema.safeParse((latest?.settings as { policy?: unknown } | null)?.policy);
+  const stored = (latest?.settings as { policy?: unknown } | null)?.policy;
+  return policyFrom(stored, policySettingsSchema.safeParse(stored).success ? null : await db.policySetting.findUnique({ where: { id: "default" } }));
+}
+
+/**
+ * policyInForce from what it reads, for a caller that reads both in a query of its own:
+ * the latest version's `policy` (or undefined), and the world's policy row.
+ */
+export function policyFrom(storedPolicy: unknown, worldRow: PolicyNumbers | null): PolicyNumbers {
+  const stored = policySettingsSchema.safeParse(storedPolicy);
   if (stored.success) return stored.data;
-  const row = await db.policySetting.findUnique({ where: { id: "default" } });
-  if (!row) throw new Error("policy_settings has no default row: seed the world");
-  return row;
+  if (!worldRow) throw new Error("policy_settings has no default row: seed the world");
+  return worldRow;
 }

@@ -1,7 +1,6 @@
-import { isoDay } from "../clock";
 import type { PolicyNumbers } from "../contracts";
 import type { Tx } from "../db/client";
-import { policyInForce } from "../db/settings-versions";
+import { policyFrom } from "../db/settings-versions";
 import { creditsInWindow } from "../policy/credit-limit";
 import { notFound } from "./errors";
 
@@ -72,35 +71,77 @@ export interface AccountFacts {
   policy: { autoCreditLimitCents: number; autoCreditWindowDays: number; etfPerRemainingMonthCents: number; etfCapCents: number };
 }
 
-const day = (d: Date) => isoDay(d);
+// The rows loadAccount reads, as its one statement returns them (dates as YYYY-MM-DD).
+interface AccountRows {
+  customer: { name: string; email: string; zone: string; status: string; planId: string; contractEndsOn: string; planChangedOn: string | null; previousPlanId: string | null; plan: PlanView } | null;
+  addOns: Array<{ addOnId: string; since: string | null; name: string; monthlyCents: number }>;
+  invoices: Array<{ id: string; period: string; dueOn: string }>;
+  lines: Array<{ invoiceId: string; kind: string; ref: string; description: string; amountCents: number }>;
+  payments: Array<{ invoiceId: string; paidOn: string; amountCents: number }>;
+  credits: Array<{ id: string; invoiceId: string | null; amountCents: number; reason: string; issuedOn: string; source: string }>;
+  plans: PlanView[];
+  firstChange: { fromPlanId: string; priorPlanId: string | null; priorChangedOn: string | null } | null;
+  storedPolicy: unknown;
+  worldPolicy: PolicyNumbers | null;
+}
 
 /**
  * Loads everything the account holds about the customer; not_found when there is no
  * such customer. `policy` is the run's settings version; without one (a tool called
  * outside a run, e.g. over HTTP MCP) the version in force applies.
+ *
+ * One statement (one round trip, one snapshot): every tool call reads the account,
+ * several per worker, and a query per relation made it a dozen round trips each.
+ * Each list keeps the order the tools rely on.
  */
 export async function loadAccount(db: Tx, customerId: string, today: string, policy?: PolicyNumbers): Promise<AccountFacts> {
-  // One relation per query, in sequence: inside a transaction every query shares one
-  // connection, and Prisma would otherwise fetch sibling relations concurrently on it.
-  const where = { customerId };
-  const customer = await db.customer.findUnique({ where: { id: customerId }, include: { plan: true } });
+  const [{ facts }] = await db.$queryRaw<Array<{ facts: AccountRows }>>`
+    SELECT json_build_object(
+      'customer', (
+        SELECT json_build_object(
+          'name', c.name, 'email', c.email, 'zone', c.zone, 'status', c.status, 'planId', c."planId",
+          'contractEndsOn', c."contractEndsOn", 'planChangedOn', c."planChangedOn", 'previousPlanId', c."previousPlanId",
+          'plan', json_build_object('id', p.id, 'name', p.name, 'monthlyCents', p."monthlyCents", 'downMbps', p."downMbps", 'upMbps', p."upMbps"))
+        FROM customers c JOIN plans p ON p.id = c."planId" WHERE c.id = ${customerId}),
+      'addOns', (
+        SELECT coalesce(json_agg(json_build_object('addOnId', ca."addOnId", 'since', ca.since, 'name', a.name, 'monthlyCents', a."monthlyCents") ORDER BY ca."addOnId"), '[]')
+        FROM customer_add_ons ca JOIN add_ons a ON a.id = ca."addOnId" WHERE ca."customerId" = ${customerId}),
+      'invoices', (
+        SELECT coalesce(json_agg(json_build_object('id', i.id, 'period', i.period, 'dueOn', i."dueOn") ORDER BY i.period, i.id), '[]')
+        FROM invoices i WHERE i."customerId" = ${customerId}),
+      'lines', (
+        SELECT coalesce(json_agg(json_build_object('invoiceId', l."invoiceId", 'kind', l.kind, 'ref', l.ref, 'description', l.description, 'amountCents', l."amountCents") ORDER BY l."invoiceId", l.position), '[]')
+        FROM invoice_lines l JOIN invoices i ON i.id = l."invoiceId" WHERE i."customerId" = ${customerId}),
+      'payments', (
+        SELECT coalesce(json_agg(json_build_object('invoiceId', pm."invoiceId", 'paidOn', pm."paidOn", 'amountCents', pm."amountCents") ORDER BY pm."paidOn", pm.id), '[]')
+        FROM payments pm WHERE pm."customerId" = ${customerId}),
+      'credits', (
+        SELECT coalesce(json_agg(json_build_object('id', cr.id, 'invoiceId', cr."invoiceId", 'amountCents', cr."amountCents", 'reason', cr.reason, 'issuedOn', cr."issuedOn", 'source', cr.source) ORDER BY cr."issuedOn", cr."createdAt"), '[]')
+        FROM credits cr WHERE cr."customerId" = ${customerId}),
+      'plans', (
+        SELECT coalesce(json_agg(json_build_object('id', p.id, 'name', p.name, 'monthlyCents', p."monthlyCents", 'downMbps', p."downMbps", 'upMbps', p."upMbps") ORDER BY p."monthlyCents"), '[]')
+        FROM plans p),
+      'firstChange', (
+        SELECT json_build_object('fromPlanId', pc."fromPlanId", 'priorPlanId', pc."priorPlanId", 'priorChangedOn', pc."priorChangedOn")
+        FROM plan_changes pc WHERE pc."customerId" = ${customerId} ORDER BY pc."createdAt", pc.id LIMIT 1),
+      'storedPolicy', (SELECT sv.settings -> 'policy' FROM settings_versions sv ORDER BY sv.version DESC LIMIT 1),
+      'worldPolicy', (
+        SELECT json_build_object('autoCreditLimitCents', ps."autoCreditLimitCents", 'autoCreditWindowDays', ps."autoCreditWindowDays",
+          'etfPerRemainingMonthCents', ps."etfPerRemainingMonthCents", 'etfCapCents', ps."etfCapCents")
+        FROM policy_settings ps WHERE ps.id = 'default')
+    ) AS facts`;
+  const customer = facts.customer;
   if (!customer) throw notFound("Customer", customerId);
-  const addOns = await db.customerAddOn.findMany({ where, include: { addOn: true }, orderBy: { addOnId: "asc" } });
-  const invoiceRows = await db.invoice.findMany({ where, orderBy: [{ period: "asc" }, { id: "asc" }] });
-  const lineRows = await db.invoiceLine.findMany({ where: { invoice: where }, orderBy: [{ invoiceId: "asc" }, { position: "asc" }] });
-  const paymentRows = await db.payment.findMany({ where, orderBy: [{ paidOn: "asc" }, { id: "asc" }] });
-  const creditRows = await db.credit.findMany({ where, orderBy: [{ issuedOn: "asc" }, { createdAt: "asc" }] });
-  const plans = await db.plan.findMany({ orderBy: { monthlyCents: "asc" } });
-  const firstChange = await db.planChange.findFirst({ where, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-  policy ??= await policyInForce(db);
+  policy ??= policyFrom(facts.storedPolicy, facts.worldPolicy);
+  const { addOns, invoices: invoiceRows, lines: lineRows, payments: paymentRows, credits: creditRows, plans, firstChange } = facts;
 
-  const payments = paymentRows.map((p) => ({ invoiceId: p.invoiceId, paidOn: day(p.paidOn), amountCents: p.amountCents }));
+  const payments = paymentRows.map((p) => ({ invoiceId: p.invoiceId, paidOn: p.paidOn, amountCents: p.amountCents }));
   const credits: CreditView[] = creditRows.map((c) => ({
     id: c.id,
     invoiceId: c.invoiceId,
     amountCents: c.amountCents,
     reason: c.reason,
-    issuedOn: day(c.issuedOn),
+    issuedOn: c.issuedOn,
     source: c.source,
   }));
   const invoices = invoiceRows.map((inv): InvoiceView => {
@@ -110,7 +151,7 @@ export async function loadAccount(db: Tx, customerId: string, today: string, pol
     const paidCents = mine.reduce((s, p) => s + p.amountCents, 0);
     const creditedCents = credits.filter((c) => c.invoiceId === inv.id).reduce((s, c) => s + c.amountCents, 0);
     const outstandingCents = Math.max(0, totalCents - paidCents - creditedCents);
-    const dueOn = day(inv.dueOn);
+    const dueOn = inv.dueOn;
     return {
       id: inv.id,
       period: inv.period,
@@ -132,20 +173,20 @@ export async function loadAccount(db: Tx, customerId: string, today: string, pol
     email: customer.email,
     zone: customer.zone,
     status: customer.status,
-    contractEndsOn: day(customer.contractEndsOn),
+    contractEndsOn: customer.contractEndsOn,
     today,
     plan: toPlan(customer.plan),
-    planChangedOn: customer.planChangedOn ? day(customer.planChangedOn) : null,
+    planChangedOn: customer.planChangedOn,
     previousPlanId: customer.previousPlanId,
     billedPlan: firstChange
-      ? { planId: firstChange.fromPlanId, previousPlanId: firstChange.priorPlanId, changedOn: firstChange.priorChangedOn ? day(firstChange.priorChangedOn) : null }
-      : { planId: customer.planId, previousPlanId: customer.previousPlanId, changedOn: customer.planChangedOn ? day(customer.planChangedOn) : null },
+      ? { planId: firstChange.fromPlanId, previousPlanId: firstChange.priorPlanId, changedOn: firstChange.priorChangedOn }
+      : { planId: customer.planId, previousPlanId: customer.previousPlanId, changedOn: customer.planChangedOn },
     plans: plans.map(toPlan),
     addOns: addOns.map((a) => ({
       id: a.addOnId,
-      name: a.addOn.name,
-      monthlyCents: a.addOn.monthlyCents,
-      since: a.since ? day(a.since) : null,
+      name: a.name,
+      monthlyCents: a.monthlyCents,
+      since: a.since,
     })),
     invoices,
     payments,
