@@ -40,6 +40,12 @@ export interface AttemptContext {
   customerMessage?: string;
   task: SubTask;
   invocationId: string;
+  /**
+   * No attempt of this task was started before this one, so none made a tool call or
+   * an effect: there is no journal to read. (An attempt's invocation row commits before
+   * its first tool call, so any earlier attempt would be counted.)
+   */
+  firstAttempt?: boolean;
   signal: AbortSignal;
   emit(event: NewRunEvent): Promise<void>;
 }
@@ -58,7 +64,7 @@ export interface AttemptContext {
 export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): Promise<WorkerAttemptOutcome> {
   const worker = ctx.worker;
   const model = modelFor(deps.models, worker.name);
-  const journal = await loadTaskJournal(deps.db, { runId: ctx.runId, taskId: ctx.task.id, exceptInvocationId: ctx.invocationId });
+  const journal = ctx.firstAttempt ? [] : await loadTaskJournal(deps.db, { runId: ctx.runId, taskId: ctx.task.id, exceptInvocationId: ctx.invocationId });
   const observed: ObservedToolResult[] = journal.map((j) => ({
     toolCallId: j.id, tool: j.tool, args: j.args, result: j.result, isError: false, replayed: true,
   }));

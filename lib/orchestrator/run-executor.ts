@@ -98,7 +98,8 @@ async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<D
       if (usage) await deps.db.modelCall.create({ data: { runId, role: "supervisor", ...usage } });
       await advanceStep(deps.db, runId, deps.owner, "created", "planned", { plan: plan as object });
       await emit({ type: "plan", plan });
-      run = await getRun(deps.db, runId);
+      // The step's compare-and-set succeeded under our lease: the row is what we wrote.
+      run = { ...run, step: "planned", plan: plan as object };
       await deps.onBoundary?.("planned", runId);
     }
     const plan = planSchema.parse(run.plan);
@@ -110,14 +111,14 @@ async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<D
       lane = plan.kind === "delegate" ? runWorkersAndLane(deps, run, plan, emit, controller.signal) : null;
       if (lane) await lane.workers;
       await advanceStep(deps.db, runId, deps.owner, "planned", "workers_done");
-      run = await getRun(deps.db, runId);
+      run = { ...run, step: "workers_done" };
       await deps.onBoundary?.("workers_done", runId);
     }
 
     if (step() === "workers_done") {
       const reply = lane ? await lane.reply : await replyFor(deps, run, plan, emit, controller.signal);
       await advanceStep(deps.db, runId, deps.owner, "workers_done", "synthesized", { reply });
-      run = await getRun(deps.db, runId);
+      run = { ...run, step: "synthesized", reply };
       await deps.onBoundary?.("synthesized", runId);
     }
 

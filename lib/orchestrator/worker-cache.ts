@@ -13,21 +13,20 @@ export function cacheKey(worker: string, customerId: string, instruction: string
   return createHash("sha256").update(`${worker}\n${customerId}\n${businessDay}\n${normalised}`).digest("hex");
 }
 
-export async function dataVersions(db: Db, customerId: string) {
-  const [c, w] = await Promise.all([
-    db.customer.findUnique({ where: { id: customerId }, select: { dataVersion: true } }),
-    db.worldVersion.findUnique({ where: { id: "world" }, select: { version: true } }),
-  ]);
-  return { dataVersion: c?.dataVersion ?? 0, worldVersion: w?.version ?? 0 };
-}
-
-export async function readCachedResult(db: Db, key: string, customerId: string): Promise<WorkerResult | null> {
-  const entry = await db.workerCacheEntry.findUnique({ where: { key } });
+/**
+ * The cached result an entry holds if it was computed from the data as it is now
+ * (`versions`, read with the entry: taskStartState), counting the hit; null otherwise.
+ */
+export async function takeCachedResult(
+  db: Db,
+  key: string,
+  entry: { result: unknown; dataVersion: number; worldVersion: number } | null,
+  versions: { dataVersion: number; worldVersion: number },
+): Promise<WorkerResult | null> {
   if (!entry) return null;
-  const v = await dataVersions(db, customerId);
-  if (entry.dataVersion !== v.dataVersion || entry.worldVersion !== v.worldVersion) return null;
+  if (entry.dataVersion !== versions.dataVersion || entry.worldVersion !== versions.worldVersion) return null;
   await db.workerCacheEntry.update({ where: { key }, data: { hits: { increment: 1 } } });
-  return entry.result as unknown as WorkerResult;
+  return entry.result as WorkerResult;
 }
 
 /** Stores a read-only result against the versions read before the worker ran. */

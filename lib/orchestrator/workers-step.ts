@@ -6,12 +6,12 @@ import type { NewRunEvent } from "./events";
 import { deadlineSignal, type SubTask } from "../contracts";
 import type { Tx } from "../db/client";
 import { runWorkerAttempt, type ObservedToolResult } from "./invoke-worker";
-import { cacheKey, dataVersions, readCachedResult, writeCachedResult } from "./worker-cache";
+import { cacheKey, takeCachedResult, writeCachedResult } from "./worker-cache";
 import { sideEffectToolNames } from "../tools/registry";
 import { effectStatement } from "../tools/effect-statements";
 import { findWorker } from "../workers/registry";
 import { reviewKindEnabled } from "./settings";
-import { finishInvocation, lastAttemptNumber, lastSucceededInvocation, recordCachedInvocation, requestReviewItem, runEffects, startInvocation, type NewReviewItem } from "./store";
+import { finishInvocation, recordCachedInvocation, requestReviewItem, runEffects, startInvocation, taskStartState, type NewReviewItem } from "./store";
 
 export type TaskOutcome =
   | { task: SubTask; ok: true; result: WorkerResult; cacheHit: boolean }
@@ -94,9 +94,11 @@ async function recordSuccess(
  * item carrying the full context.
  */
 export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: Emit, signal: AbortSignal): Promise<TaskOutcome> {
-  const prior = await lastSucceededInvocation(deps.db, run.id, task.id);
+  const key = cacheKey(task.worker, run.customerId, task.instruction, isoDay(deps.clock.now()));
+  const state = await taskStartState(deps.db, { runId: run.id, taskId: task.id, customerId: run.customerId, cacheKey: key });
+  const prior = state.prior;
   // A resumed run reuses what already finished before the crash.
-  if (prior?.output) return { task, ok: true, result: prior.output as unknown as WorkerResult, cacheHit: prior.cacheHit };
+  if (prior?.output) return { task, ok: true, result: prior.output as WorkerResult, cacheHit: prior.cacheHit };
 
   const worker = findWorker(deps.workers, task.worker);
   if (!worker) {
@@ -110,11 +112,8 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
     return { task, ok: false, error, done: [] };
   }
 
-  const key = cacheKey(task.worker, run.customerId, task.instruction, isoDay(deps.clock.now()));
-  const versions = await dataVersions(deps.db, run.customerId);
-  const lastAttempt = await lastAttemptNumber(deps.db, run.id, task.id);
-
-  const cached = await readCachedResult(deps.db, key, run.customerId);
+  const { versions, lastAttempt } = state;
+  const cached = await takeCachedResult(deps.db, key, state.cached, versions);
   if (cached) {
     const attempt = lastAttempt + 1;
     await emit({ type: "worker_started", taskId: task.id, worker: task.worker, attempt, instruction: task.instruction });
@@ -136,12 +135,12 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
     const deadline = deadlineSignal(signal, worker.timeoutMs);
     const attemptSignal = deadline.signal;
     try {
-      const out = await runWorkerAttempt(deps, { worker, runId: run.id, customerId: run.customerId, customerMessage: run.input, task, invocationId: inv.id, signal: attemptSignal, emit });
+      const out = await runWorkerAttempt(deps, { worker, runId: run.id, customerId: run.customerId, customerMessage: run.input, task, invocationId: inv.id, firstAttempt: attempt === 1, signal: attemptSignal, emit });
       const latencyMs = Date.now() - started;
       await recordSuccess(deps, run, task, reviewRequestsFor(deps, task, out.result, out.toolResults), emit, async (tx) => {
         await finishInvocation(tx, inv.id, "succeeded", {
           output: out.result as object, confidence: out.result.confidence, model: out.model, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs,
-        });
+        }, run.id);
         await tx.modelCall.create({
           data: { runId: run.id, role: task.worker, invocationId: inv.id, model: out.model, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs },
         });
@@ -157,7 +156,7 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
       const message = timedOut ? `timed out after ${worker.timeoutMs} ms` : (err as Error).message ?? String(err);
       errors.push(`attempt ${attempt}: ${message}`);
       const latencyMs = Date.now() - started;
-      await finishInvocation(deps.db, inv.id, timedOut ? "timed_out" : "failed", { error: message, latencyMs });
+      await finishInvocation(deps.db, inv.id, timedOut ? "timed_out" : "failed", { error: message, latencyMs }, run.id);
       await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: timedOut ? "timed_out" : "failed", attempt, summary: "", confidence: null, cacheHit: false, tokensIn: 0, tokensOut: 0, latencyMs, error: message });
       await emit({ type: "error", taskId: task.id, message: `${worker.title} worker ${message}`, retryable: i < attempts - 1 });
     } finally {

@@ -7,12 +7,41 @@ import { recordTransition } from "./transition";
 
 // Worker invocations: one row per attempt of one worker on one sub-task.
 
-export function lastSucceededInvocation(db: Db, runId: string, taskId: string) {
-  return db.workerInvocation.findFirst({ where: { runId, taskId, status: "succeeded" }, orderBy: { attempt: "desc" } });
+/** Where a sub-task stands when the workers step reaches it (taskStartState). */
+export interface TaskStartState {
+  /** The output of its last succeeded attempt (a resumed run reuses it), if any. */
+  prior: { output: unknown; cacheHit: boolean } | null;
+  lastAttempt: number;
+  /** The customer's and the world's data versions now, for the worker cache. */
+  versions: { dataVersion: number; worldVersion: number };
+  /** The worker cache's entry under the task's key, whatever its versions. */
+  cached: { result: unknown; dataVersion: number; worldVersion: number } | null;
 }
 
-export async function lastAttemptNumber(db: Db, runId: string, taskId: string): Promise<number> {
-  return (await db.workerInvocation.aggregate({ where: { runId, taskId }, _max: { attempt: true } }))._max.attempt ?? 0;
+/**
+ * What the workers step reads before a sub-task runs, in one statement (one round trip,
+ * one snapshot): its last succeeded attempt, its last attempt number, the data versions
+ * and the worker cache's entry under `cacheKey`.
+ */
+export async function taskStartState(db: Db, input: { runId: string; taskId: string; customerId: string; cacheKey: string }): Promise<TaskStartState> {
+  const [row] = await db.$queryRaw<Array<{
+    prior: TaskStartState["prior"]; lastAttempt: number; dataVersion: number | null; worldVersion: number | null; cached: TaskStartState["cached"];
+  }>>`
+    SELECT
+      (SELECT json_build_object('output', wi.output, 'cacheHit', wi."cacheHit") FROM worker_invocations wi
+        WHERE wi."runId" = ${input.runId} AND wi."taskId" = ${input.taskId} AND wi.status = 'succeeded'
+        ORDER BY wi.attempt DESC LIMIT 1) AS prior,
+      (SELECT coalesce(max(wi.attempt), 0) FROM worker_invocations wi WHERE wi."runId" = ${input.runId} AND wi."taskId" = ${input.taskId})::int AS "lastAttempt",
+      (SELECT c."dataVersion" FROM customers c WHERE c.id = ${input.customerId}) AS "dataVersion",
+      (SELECT w.version FROM world_version w WHERE w.id = 'world') AS "worldVersion",
+      (SELECT json_build_object('result', wc.result, 'dataVersion', wc."dataVersion", 'worldVersion', wc."worldVersion") FROM worker_cache wc
+        WHERE wc.key = ${input.cacheKey}) AS cached`;
+  return {
+    prior: row.prior,
+    lastAttempt: row.lastAttempt,
+    versions: { dataVersion: row.dataVersion ?? 0, worldVersion: row.worldVersion ?? 0 },
+    cached: row.cached,
+  };
 }
 
 export function startInvocation(db: Db, input: { runId: string; task: SubTask; attempt: number }) {
@@ -32,16 +61,17 @@ export function recordCachedInvocation(db: Db | Tx, input: { runId: string; task
   });
 }
 
-/** running → succeeded | failed | timed_out, once. */
+/** running → succeeded | failed | timed_out, once. `runId` (the invocation's run) saves looking it up for the audit entry. */
 export async function finishInvocation(
   db: Db | Tx,
   id: string,
   status: Exclude<InvocationStatus, "running">,
   data: Omit<Prisma.WorkerInvocationUpdateManyMutationInput, "status"> = {},
+  runId?: string,
 ): Promise<boolean> {
   return inTransaction(db, async (tx) => {
     const r = await tx.workerInvocation.updateMany({ where: { id, status: "running" }, data: { ...data, status, finishedAt: new Date() } });
-    if (r.count === 1) await recordTransition(tx, { entity: "invocation", id, from: "running", to: status });
+    if (r.count === 1) await recordTransition(tx, { entity: "invocation", id, from: "running", to: status, runId });
     return r.count === 1;
   });
 }
