@@ -69,9 +69,22 @@ export async function connectWorkerTools(opts: {
     await mcpServer.close();
   };
   try {
-    return { tools: await client.tools(), close };
+    // The in-process server's tool list is this code's own and the same for every
+    // context: listed once per process (each listing converts every zod schema to JSON
+    // Schema on the server and validates the answer on the client), then reused. The
+    // calls still go through this attempt's own server, bound to its context.
+    let definitions = inProcessDefinitions.get(opts.server);
+    if (!definitions) {
+      definitions = await client.listTools();
+      if (!definitions.nextCursor) inProcessDefinitions.set(opts.server, definitions);
+      else return { tools: await client.tools(), close };
+    }
+    return { tools: client.toolsFromDefinitions(definitions), close };
   } catch (err) {
     await close();
     throw err;
   }
 }
+
+type ToolDefinitions = Awaited<ReturnType<Awaited<ReturnType<typeof createMCPClient>>["listTools"]>>;
+const inProcessDefinitions = new Map<ToolServerName, ToolDefinitions>();
