@@ -34,7 +34,7 @@ const { default: nextTypescript } = await import("eslint-config-next/typescript"
 //   core      lib/orchestrator
 //             lib/workers, lib/tools, lib/policy
 //   provider  lib/models (reaches the core as a dependency; lib/models/local is private)
-//   bottom    lib/db, lib/world, lib/contracts, lib/generated, lib/clock.ts, lib/money.ts, lib/log.ts
+//   bottom    lib/db, lib/world, lib/contracts, lib/generated, lib/clock.ts, lib/money.ts, lib/log.ts, lib/telemetry
 // An import points down, or sideways within its own folder; never up.
 //
 // The layer rule is import/no-restricted-paths (eslint-plugin-import, which
@@ -50,7 +50,7 @@ const FEATURES = ["lib/chat", "lib/widget", "lib/reviews", "lib/audit", "lib/usa
 const ORCHESTRATOR = ["lib/orchestrator"];
 const CORE = ["lib/workers", "lib/tools", "lib/policy"];
 const MODELS = ["lib/models"];
-const BOTTOM = ["lib/db", "lib/world", "lib/generated", "lib/clock.ts", "lib/money.ts", "lib/log.ts"];
+const BOTTOM = ["lib/db", "lib/world", "lib/generated", "lib/clock.ts", "lib/money.ts", "lib/log.ts", "lib/telemetry"];
 const CONTRACTS = ["lib/contracts"];
 const ALL_LIB = [...FEATURES, ...ORCHESTRATOR, ...CORE, ...MODELS, ...BOTTOM];
 

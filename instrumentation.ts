@@ -1,7 +1,28 @@
-// Runs once when a Next.js server process starts: this process joins the pool of
-// executors and resumes runs that a crashed process left behind.
+// Runs once when a Next.js server process starts: OTLP trace export when an endpoint is
+// configured (off by default), then this process joins the pool of executors and
+// resumes runs that a crashed process left behind.
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs" || !process.env.DATABASE_URL) return;
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { traceUrlTemplateFromEnv } = await import("./lib/telemetry/config");
+  try {
+    traceUrlTemplateFromEnv();
+  } catch (err) {
+    // `npm start` refuses this; under a bare `next start` the run pages show no trace link.
+    const { log } = await import("./lib/log");
+    log.error({ err }, "SWITCHBOARD_TRACE_URL is not usable");
+  }
+  if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim()) {
+    const { flushTelemetryOnSignals, startTelemetry } = await import("./lib/telemetry/setup");
+    try {
+      const telemetry = startTelemetry();
+      if (telemetry) flushTelemetryOnSignals(telemetry);
+    } catch (err) {
+      // A malformed endpoint (`npm start` refuses it): the app runs, without traces.
+      const { log } = await import("./lib/log");
+      log.error({ err }, "telemetry is off: the OTLP endpoint is not usable");
+    }
+  }
+  if (!process.env.DATABASE_URL) return;
   const { startBackgroundEngine } = await import("./lib/server/engine");
   startBackgroundEngine();
 }

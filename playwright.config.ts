@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { E2E_BASE_URL, e2eServerEnv, HOST_PORT } from "./e2e/support/env";
+import { E2E_BASE_URL, e2eServerEnv, HOST_PORT, OTLP_URL } from "./e2e/support/env";
 
 // Chromium comes from the system package (apt-get install chromium): browsers cannot
 // be downloaded here, so `npx playwright install` is never needed.
@@ -19,6 +19,14 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: [
+    {
+      // Receives the app's spans (OTLP/HTTP) and shows a trace page per trace id (e2e/support/otlp-receiver.ts).
+      command: "node --import tsx e2e/support/otlp-receiver.ts",
+      url: `${OTLP_URL}/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+    },
     {
       // start.ts migrates and seeds the database and builds the app if there is no build.
       command: "node --import tsx scripts/start.ts",

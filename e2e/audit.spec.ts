@@ -3,7 +3,7 @@ import { expect, test } from "@playwright/test";
 import { AuditPage } from "./pages/audit-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { dbQuery } from "./support/db";
-import { SAME_ORIGIN } from "./support/env";
+import { OTLP_URL, SAME_ORIGIN } from "./support/env";
 import { customerToken } from "./support/tokens";
 import { resetE2eWorld } from "./support/world";
 
@@ -47,6 +47,16 @@ test.describe("audit trail", () => {
       await expect(page.locator(`[data-testid="run-timeline-event"][data-event-type="${type}"]`).first()).toBeVisible();
     }
     await expect(page.getByTestId("run-reply")).not.toContainText("No reply yet");
+
+    // The run's trace: its id on the page, and a link to the trace viewer, where the run's spans arrived.
+    const [{ traceId }] = await dbQuery<{ traceId: string | null }>(`SELECT "traceId" FROM runs WHERE id = $1`, [runId]);
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    await expect(page.getByTestId("run-trace-id")).toHaveText(traceId!);
+    await expect(audit.traceLink).toHaveAttribute("href", `${OTLP_URL}/trace/${traceId}`);
+    await expect.poll(async () => (await request.get(`${OTLP_URL}/trace/${traceId}`)).text(), { timeout: 15_000 }).toContain(`switchboard.run <code>${runId}</code>`);
+    const [viewer] = await Promise.all([page.context().waitForEvent("page"), audit.traceLink.click()]);
+    await expect(viewer.locator('[data-span="switchboard.worker"]')).toHaveCount(3);
+    await viewer.close();
 
     // Export JSON: the download is the whole run, and the export is on the run's audit trail.
     const download = page.waitForEvent("download");

@@ -9,6 +9,7 @@ import { settingsSourceFor } from "../lib/orchestrator/settings";
 import { startRun } from "../lib/orchestrator/run-executor";
 import { createRun } from "../lib/orchestrator/store";
 import type { StoredRunEvent } from "../lib/orchestrator/events";
+import { startTelemetry } from "../lib/telemetry/setup";
 import { loadWorld } from "../lib/world/fixture";
 import { exitAfterFlush } from "./exit-after-flush";
 
@@ -23,6 +24,9 @@ if (!values.customer || !message) {
 }
 
 const log = values.json ? () => {} : (m: string) => console.error(m);
+// OTLP trace export when OTEL_EXPORTER_OTLP_ENDPOINT (or _TRACES_ENDPOINT) is set.
+const telemetry = startTelemetry(process.env, { announce: false });
+if (telemetry) log(`[telemetry] exporting traces to ${telemetry.config.tracesUrl}`);
 const prepared = await prepareDatabase({ log });
 const db = createDb(prepared.url, 5);
 const customer = await db.customer.findUnique({ where: { id: values.customer } });
@@ -74,8 +78,10 @@ if (values.json) {
   });
   console.log(JSON.stringify(stored, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
 } else {
-  log(`run ${run.id}: ${result}`);
+  const { traceId } = await db.run.findUniqueOrThrow({ where: { id: run.id }, select: { traceId: true } });
+  log(`run ${run.id}: ${result}${traceId ? ` (trace ${traceId})` : ""}`);
 }
+await telemetry?.shutdown();
 await db.$disconnect();
 await prepared.embedded?.stop();
 await exitAfterFlush(result === "failed" ? 1 : 0);

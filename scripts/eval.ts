@@ -18,6 +18,7 @@ import { runCase, snapshotWorld, type WorldReset } from "../lib/eval/run-case";
 import { scoreCase, summarise, type CaseScore, type Observed } from "../lib/eval/score";
 import { modelsFromEnv } from "../lib/models/registry";
 import { createEngine } from "../lib/orchestrator/engine";
+import { startTelemetry } from "../lib/telemetry/setup";
 import { loadWorld } from "../lib/world/fixture";
 import { exitAfterFlush } from "./exit-after-flush";
 
@@ -94,6 +95,9 @@ const barName = barArg ?? (Object.hasOwn(BARS, fileBar) ? fileBar : "default");
 const bar = BARS[barName];
 
 const cases = readCases(file);
+// OTLP trace export when OTEL_EXPORTER_OTLP_ENDPOINT (or _TRACES_ENDPOINT) is set: a trace per case's run.
+const telemetry = startTelemetry(process.env, { announce: false });
+if (telemetry) console.error(`[eval] exporting traces to ${telemetry.config.tracesUrl}`);
 const world = loadWorld();
 const t0 = Date.now();
 const scratch = await createScratchDatabase(process.env.DATABASE_URL, "switchboard_eval");
@@ -151,6 +155,7 @@ try {
   await snapshot?.dispose();
   console.log(JSON.stringify(summary));
 } finally {
+  await telemetry?.shutdown();
   await db.$disconnect();
   await scratch.drop();
 }

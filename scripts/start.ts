@@ -11,6 +11,7 @@ import { demoModeForStart } from "../lib/auth/demo-mode";
 import { ensureAuthSecret } from "../lib/auth/secrets";
 import { widgetAllowedOrigins } from "../lib/http/origins";
 import { prepareDatabase } from "../lib/db/prepare";
+import { telemetryConfigFromEnv, traceUrlTemplateFromEnv } from "../lib/telemetry/config";
 
 const dev = process.argv.includes("--dev");
 const port = process.env.PORT ?? "3000";
@@ -28,6 +29,9 @@ try {
   console.log(`[auth] customer tokens: signing key "${tokens.current.kid}"${tokens.verifyOnly.length ? `, also verifying ${tokens.verifyOnly.map((k) => `"${k.kid}"`).join(", ")}` : ""}`);
   const origins = widgetAllowedOrigins();
   console.log(`[widget] allowed host origins: ${origins.length ? origins.join(", ") : "none (set WIDGET_ALLOWED_ORIGINS to embed the widget)"}`);
+  const telemetry = telemetryConfigFromEnv();
+  const traceLink = traceUrlTemplateFromEnv();
+  console.log(`[telemetry] ${telemetry ? `exporting traces to ${telemetry.tracesUrl} as "${telemetry.serviceName}"` : "off (set OTEL_EXPORTER_OTLP_ENDPOINT to export traces)"}${traceLink ? `; run pages link to ${traceLink}` : ""}`);
 } catch (err) {
   console.error(`[start] ${(err as Error).message}`);
   process.exit(1);

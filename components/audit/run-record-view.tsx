@@ -43,16 +43,31 @@ export function ChainStatus({ report }: { report: ChainReport }) {
   );
 }
 
-function Stat({ label, children }: { label: string; children: ReactNode }) {
+function Stat({ label, children, className = "", testId }: { label: string; children: ReactNode; className?: string; testId?: string }) {
   return (
-    <div className="min-w-0">
+    <div className={`min-w-0 ${className}`} data-testid={testId}>
       <dt className="text-[11px] font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{label}</dt>
       <dd className="mt-0.5 break-words font-mono text-sm tabular-nums text-zinc-900 dark:text-zinc-100">{children}</dd>
     </div>
   );
 }
 
-export function RunFigures({ run }: { run: RunRecord }) {
+/** The run's OpenTelemetry trace id, and a link to it when a trace viewer is configured (SWITCHBOARD_TRACE_URL). */
+function TraceId({ traceId, href }: { traceId: string | null; href: string | null }) {
+  if (!traceId) return <span className="font-sans text-zinc-500 dark:text-zinc-400" data-testid="run-trace-id">not recorded (telemetry was off when this run started)</span>;
+  return (
+    <span className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
+      <span className="break-all" data-testid="run-trace-id">{traceId}</span>
+      {href ? (
+        <a href={href} target="_blank" rel="noopener noreferrer" className="font-sans text-xs font-medium text-sky-700 underline decoration-sky-700/30 underline-offset-2 hover:decoration-sky-700 dark:text-sky-400 dark:decoration-sky-400/30 dark:hover:decoration-sky-400" data-testid="run-trace-link">
+          Open trace<span aria-hidden> ↗</span>
+        </a>
+      ) : null}
+    </span>
+  );
+}
+
+export function RunFigures({ run, traceHref }: { run: RunRecord; traceHref: string | null }) {
   return (
     <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4" data-testid="run-figures">
       <Stat label="Tokens in / out">{formatCount(run.tokensIn)} / {formatCount(run.tokensOut)}</Stat>
@@ -62,7 +77,7 @@ export function RunFigures({ run }: { run: RunRecord }) {
       <Stat label="Started (UTC)">{run.createdAt.toISOString().replace("T", " ").slice(0, 19)}</Stat>
       <Stat label="Finished (UTC)">{run.finishedAt ? run.finishedAt.toISOString().replace("T", " ").slice(0, 19) : "—"}</Stat>
       <Stat label="Settings version">{run.settingsVersion ?? "—"}</Stat>
-      <Stat label="Trace">{run.traceId ?? "not recorded"}</Stat>
+      <Stat label="Trace" className="col-span-2 sm:col-span-4" testId="run-trace"><TraceId traceId={run.traceId} href={traceHref} /></Stat>
     </dl>
   );
 }

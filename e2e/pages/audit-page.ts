@@ -10,6 +10,7 @@ export class AuditPage {
   readonly chainStatus: Locator;
   readonly timelineEvents: Locator;
   readonly invocations: Locator;
+  readonly traceLink: Locator;
 
   constructor(readonly page: Page) {
     this.search = page.getByTestId("audit-search");
@@ -20,6 +21,7 @@ export class AuditPage {
     this.chainStatus = page.getByTestId("chain-status");
     this.timelineEvents = page.getByTestId("run-timeline-event");
     this.invocations = page.getByTestId("run-invocation");
+    this.traceLink = page.getByTestId("run-trace-link");
   }
 
   async goto(query = "") {

@@ -24,6 +24,11 @@ export const HOST_URL = `http://localhost:${HOST_PORT}`;
 export const OTHER_HOST_PORT = E2E_PORT + 2;
 export const OTHER_HOST_URL = `http://localhost:${OTHER_HOST_PORT}`;
 
+// The OTLP receiver and trace viewer stand-in (e2e/support/otlp-receiver.ts): the app
+// under test exports its spans there, and its run pages link to its trace pages.
+export const OTLP_PORT = E2E_PORT + 3;
+export const OTLP_URL = `http://127.0.0.1:${OTLP_PORT}`;
+
 // The secret the app and the demo host's backend share (a host's backend signs the
 // customer tokens that Switchboard verifies).
 export const E2E_CUSTOMER_TOKEN_SECRET = "e2e-customer-token-secret-0123456789abcdef";
@@ -39,6 +44,10 @@ export function e2eServerEnv(): Record<string, string> {
     SWITCHBOARD_DEMO: "1",
     CUSTOMER_TOKEN_SECRET: E2E_CUSTOMER_TOKEN_SECRET,
     WIDGET_ALLOWED_ORIGINS: HOST_URL,
+    // Telemetry on, as an operator would run it: spans to the receiver, run pages link to it.
+    OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_URL,
+    OTEL_SERVICE_NAME: "switchboard-e2e",
+    SWITCHBOARD_TRACE_URL: `${OTLP_URL}/trace/{traceId}`,
   };
   const external = externalDatabaseUrl();
   if (external) env.DATABASE_URL = external;

@@ -10,6 +10,7 @@ import type { WorkerDefinition } from "../workers/worker";
 import type { EngineDeps } from "./deps";
 import type { NewRunEvent } from "./events";
 import { loadTaskJournal, type JournalEntry } from "./store";
+import { aiTelemetry, inSpan } from "../telemetry/tracing";
 
 /** A tool outcome the orchestrator acts on (approval requests come from tools, not from prose). */
 export interface ObservedToolResult {
@@ -108,6 +109,7 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
       onStepEnd: () => {
         modelCalls++;
       },
+      ...aiTelemetry(`switchboard.worker.${worker.name}`, { runId: ctx.runId, worker: worker.name, taskId: ctx.task.id }),
     });
     // A model that finished without noticing the abort still answered without the tool's result.
     if (infra.signal.aborted) throw infra.signal.reason;
@@ -181,7 +183,10 @@ function recordedTools(deps: EngineDeps, ctx: AttemptContext, tools: ToolSet, ob
     wrapped[name] = {
       ...t,
       inputSchema: leanSchema(t.inputSchema),
-      execute: async (input: unknown, options: Parameters<typeof execute>[1]) => {
+      execute: (input: unknown, options: Parameters<typeof execute>[1]) => inSpan("switchboard.tool", {
+        "switchboard.run.id": ctx.runId, "switchboard.worker": ctx.worker.name, "switchboard.task.id": ctx.task.id,
+        "switchboard.tool": name, "switchboard.tool.server": ctx.worker.toolServer, "switchboard.tool.call_id": options.toolCallId,
+      }, async (span) => {
         const base = { taskId: ctx.task.id, worker: ctx.worker.name, toolCallId: options.toolCallId, tool: name };
         await bookkeeping("announcing the call", () => ctx.emit({ type: "tool_call", ...base, args: input ?? {} }));
         const started = Date.now();
@@ -208,6 +213,7 @@ function recordedTools(deps: EngineDeps, ctx: AttemptContext, tools: ToolSet, ob
           infra.abort(reason);
           throw reason;
         }
+        span.setAttribute("switchboard.tool.is_error", isError);
         observed.push({ toolCallId: options.toolCallId, tool: name, args: input, result: value, isError });
         await bookkeeping("announcing the result", async () => {
           await ctx.emit({ type: "tool_result", ...base, result: value, isError });
@@ -215,7 +221,7 @@ function recordedTools(deps: EngineDeps, ctx: AttemptContext, tools: ToolSet, ob
         });
         await deps.onBoundary?.(`after_tool:${name}`, ctx.runId);
         return output;
-      },
+      }),
     } as typeof t;
   }
   return wrapped;

@@ -1,5 +1,6 @@
 import { subTaskSchema } from "../contracts";
 import { appendAudit } from "../db/audit";
+import { inRunTrace } from "../telemetry/tracing";
 import type { EngineDeps } from "./deps";
 import type { NewRunEvent, StoredRunEvent } from "./events";
 import { followUp, roleAllows, type ActingStaff, type ReviewDecisionResult } from "./review-decisions";
@@ -54,7 +55,9 @@ export async function retryReview(deps: EngineDeps, input: ActingStaff & { revie
   let outcome: Awaited<ReturnType<typeof runTask>> | null = null;
   let crash: unknown = null;
   try {
-    outcome = await runTask(runDeps, run, started.task, emit, new AbortController().signal);
+    // In the run's trace, beside the attempts that ran it.
+    const attributes = { "switchboard.run.id": run.id, "switchboard.review.id": input.reviewId, "switchboard.task.id": started.task.id };
+    outcome = await inRunTrace("switchboard.review_retry", run, attributes, () => runTask(runDeps, run, started.task, emit, new AbortController().signal));
   } catch (err) {
     crash = err;
   }

@@ -2,10 +2,11 @@ import type { Run } from "../generated/prisma/client";
 import { DECLINE_REPLY } from "../contracts";
 import { withTransientRetry } from "../db/transient";
 import { runLogger } from "../log";
+import { inRunTrace, inSpan, markSpanFailed, spanIds, telemetryOn } from "../telemetry/tracing";
 import type { EngineDeps } from "./deps";
 import { type NewRunEvent } from "./events";
 import { planSchema, type Plan } from "../contracts";
-import { advanceStep, appendEvent, claimRun, countPendingReviews, finishRun, getRun, pinSettingsVersion, releaseLease, renewLease, requestReviewItem, runEffects, RunStoreError } from "./store";
+import { advanceStep, appendEvent, claimRun, countPendingReviews, finishRun, getRun, pinSettingsVersion, recordRunTrace, releaseLease, renewLease, requestReviewItem, runEffects, RunStoreError } from "./store";
 import { effectStatement } from "../tools/effect-statements";
 import { depsUnderSettings } from "./settings";
 import { loadConversationContext } from "./conversation-context";
@@ -61,11 +62,32 @@ export async function driveRun(engineDeps: EngineDeps, runId: string): Promise<D
   driving.set(engineDeps.owner, mine);
   mine.add(runId);
   try {
-    return await driveClaimedRun(engineDeps, runId);
+    return telemetryOn() ? await driveInRunSpan(engineDeps, runId) : await driveClaimedRun(engineDeps, runId);
   } finally {
     mine.delete(runId);
     if (mine.size === 0) driving.delete(engineDeps.owner);
   }
+}
+
+/**
+ * One attempt at a run inside its `switchboard.run` span. The first attempt records the
+ * span's trace and span id on the run (through the store, while it holds the lease); a
+ * later attempt (a resume after a crash or a released lease) continues that trace.
+ */
+async function driveInRunSpan(deps: EngineDeps, runId: string): Promise<DriveResult> {
+  const run = await getRun(deps.db, runId);
+  const attributes = { "switchboard.run.id": runId, "switchboard.customer.id": run.customerId, "switchboard.run.attempt": run.attempts };
+  return inRunTrace("switchboard.run", { traceId: run.traceId, spanId: run.spanId }, attributes, async (span) => {
+    const ids = spanIds(span);
+    if (ids && !run.traceId) {
+      // A trace that cannot be recorded costs the operator a link, never the run.
+      await recordRunTrace(deps.db, runId, deps.owner, ids).catch((err) => runLogger(runId, deps.log).warn({ err }, "recording the run's trace failed"));
+    }
+    const result = await driveClaimedRun(deps, runId);
+    span.setAttribute("switchboard.run.status", result);
+    if (result === "failed") markSpanFailed(span, "run failed");
+    return result;
+  });
 }
 
 async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<DriveResult> {
@@ -94,7 +116,12 @@ async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<D
     const step = () => run.step;
 
     if (step() === "created") {
-      const { plan, usage } = await planMessage(deps, run.input, controller.signal, await loadConversationContext(deps.db, run));
+      const context = await loadConversationContext(deps.db, run);
+      const { plan, usage } = await inSpan("switchboard.plan", { "switchboard.run.id": runId }, async (span) => {
+        const planned = await planMessage(deps, run.input, controller.signal, context, runId);
+        span.setAttributes({ "switchboard.plan.kind": planned.plan.kind, "switchboard.plan.via": planned.plan.via, "switchboard.plan.tasks": planned.plan.tasks.length });
+        return planned;
+      });
       if (usage) await deps.db.modelCall.create({ data: { runId, role: "supervisor", ...usage } });
       await advanceStep(deps.db, runId, deps.owner, "created", "planned", { plan: plan as object });
       await emit({ type: "plan", plan });

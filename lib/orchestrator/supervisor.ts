@@ -1,5 +1,6 @@
 import { generateText, Output } from "ai";
 import { plannerOutputSchema, type Plan } from "../contracts";
+import { aiTelemetry } from "../telemetry/tracing";
 import type { WorkerRegistry } from "../workers/registry";
 import { contextPrompt, type ConversationContext } from "./conversation-context";
 import type { EngineDeps } from "./deps";
@@ -26,7 +27,7 @@ export interface PlanOutcome {
  * a registered worker, goes straight to that worker; everything else gets the
  * planning call.
  */
-export async function planMessage(deps: EngineDeps, message: string, signal?: AbortSignal, context?: ConversationContext | null): Promise<PlanOutcome> {
+export async function planMessage(deps: EngineDeps, message: string, signal?: AbortSignal, context?: ConversationContext | null, runId?: string): Promise<PlanOutcome> {
   const guess = deps.classifier?.classify(message) ?? { worker: null, confidence: 0 };
   if (guess.worker && Object.hasOwn(deps.workers, guess.worker) && guess.confidence >= deps.fastPathConfidence) {
     return {
@@ -45,6 +46,7 @@ export async function planMessage(deps: EngineDeps, message: string, signal?: Ab
     output: Output.object({ schema: plannerOutputSchema([...Object.keys(deps.workers), ...(deps.disabledWorkers ?? [])]) }),
     abortSignal: signal,
     maxRetries: 1,
+    ...aiTelemetry("switchboard.supervisor", { runId }),
   });
   const out = res.output;
   // One task per worker, whatever the model returned.

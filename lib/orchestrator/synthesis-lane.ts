@@ -4,6 +4,7 @@ import type { EngineDeps } from "./deps";
 import type { NewRunEvent } from "./events";
 import { listReplyParts, saveReplyPart } from "./store";
 import { synthesize } from "./synthesis";
+import { inSpan } from "../telemetry/tracing";
 import type { TaskOutcome } from "./workers-step";
 
 // Progressive synthesis: the reply starts as soon as the first worker finishes, while
@@ -128,8 +129,12 @@ async function writePart(
     }
   };
   let synthesized: Awaited<ReturnType<typeof synthesize>>;
+  const attributes = {
+    "switchboard.run.id": run.id, "switchboard.synthesis.part": part, "switchboard.synthesis.final": progress.final,
+    "switchboard.synthesis.tasks": outcomes.map((o) => o.task.id),
+  };
   try {
-    synthesized = await synthesize(deps, outcomes, onDelta, signal, progress);
+    synthesized = await inSpan("switchboard.synthesis", attributes, () => synthesize(deps, outcomes, onDelta, signal, progress, run.id));
   } catch (err) {
     // Settle the pending writes before failing, so none of them rejects unobserved.
     await flushing.catch(() => {});

@@ -1,5 +1,6 @@
 import { streamText } from "ai";
 import { synthesisPrompt, type SynthesisPayload } from "../contracts";
+import { aiTelemetry } from "../telemetry/tracing";
 import { findWorker, workerTitle } from "../workers/registry";
 import type { EngineDeps } from "./deps";
 import type { TaskOutcome } from "./workers-step";
@@ -40,6 +41,7 @@ export async function synthesize(
   onDelta: (text: string) => void,
   signal?: AbortSignal,
   progress?: SynthesisProgress,
+  runId?: string,
 ) {
   const started = Date.now();
   const whole = !progress || (progress.before === 0 && progress.final);
@@ -50,6 +52,7 @@ export async function synthesize(
     prompt: synthesisPrompt(payload),
     abortSignal: signal,
     maxRetries: 1,
+    ...aiTelemetry("switchboard.synthesis", { runId }),
   });
   let text = "";
   for await (const delta of result.textStream) {

@@ -11,6 +11,7 @@ import { sideEffectToolNames } from "../tools/registry";
 import { effectStatement } from "../tools/effect-statements";
 import { findWorker } from "../workers/registry";
 import { reviewKindEnabled } from "./settings";
+import { inSpan, markSpanFailed } from "../telemetry/tracing";
 import { finishInvocation, recordCachedInvocation, requestReviewItem, runEffects, startInvocation, taskStartState, type NewReviewItem } from "./store";
 
 export type TaskOutcome =
@@ -88,6 +89,10 @@ async function recordSuccess(
   for (const item of created) await emit({ type: "review_requested", reviewId: item.id, taskId: task.id, kind: item.kind, summary: item.summary });
 }
 
+function workerSpanAttributes(run: Run, task: SubTask, attempt: number) {
+  return { "switchboard.run.id": run.id, "switchboard.worker": task.worker, "switchboard.task.id": task.id, "switchboard.attempt": attempt };
+}
+
 /**
  * One sub-task end to end: cache, 1 + the worker's retries attempts, each under its timeout
  * (with backoff between), then either a result or a recorded failure with a review
@@ -116,11 +121,13 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
   const cached = await takeCachedResult(deps.db, key, state.cached, versions);
   if (cached) {
     const attempt = lastAttempt + 1;
-    await emit({ type: "worker_started", taskId: task.id, worker: task.worker, attempt, instruction: task.instruction });
-    await recordSuccess(deps, run, task, reviewRequestsFor(deps, task, cached, []), emit,
-      (tx) => recordCachedInvocation(tx, { runId: run.id, task, attempt, result: cached }),
-      { type: "worker_finished", taskId: task.id, worker: task.worker, outcome: "succeeded", attempt, summary: cached.summary, confidence: cached.confidence, cacheHit: true, tokensIn: 0, tokensOut: 0, latencyMs: 0 });
-    return { task, ok: true, result: cached, cacheHit: true };
+    return inSpan("switchboard.worker", { ...workerSpanAttributes(run, task, attempt), "switchboard.worker.cache_hit": true, "switchboard.worker.outcome": "succeeded" }, async () => {
+      await emit({ type: "worker_started", taskId: task.id, worker: task.worker, attempt, instruction: task.instruction });
+      await recordSuccess(deps, run, task, reviewRequestsFor(deps, task, cached, []), emit,
+        (tx) => recordCachedInvocation(tx, { runId: run.id, task, attempt, result: cached }),
+        { type: "worker_finished", taskId: task.id, worker: task.worker, outcome: "succeeded", attempt, summary: cached.summary, confidence: cached.confidence, cacheHit: true, tokensIn: 0, tokensOut: 0, latencyMs: 0 });
+      return { task, ok: true as const, result: cached, cacheHit: true };
+    });
   }
 
   const errors: string[] = [];
@@ -128,40 +135,47 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
   for (let i = 0; i < attempts; i++) {
     const attempt = lastAttempt + 1 + i;
     if (i > 0) await sleep(deps.retryBackoffMs * i);
-    const started = Date.now();
-    const inv = await startInvocation(deps.db, { runId: run.id, task, attempt });
-    await emit({ type: "worker_started", taskId: task.id, worker: task.worker, attempt, instruction: task.instruction });
-    // A timer the attempt holds and clears (./contracts/abort: not AbortSignal.timeout).
-    const deadline = deadlineSignal(signal, worker.timeoutMs);
-    const attemptSignal = deadline.signal;
-    try {
-      const out = await runWorkerAttempt(deps, { worker, runId: run.id, customerId: run.customerId, customerMessage: run.input, task, invocationId: inv.id, firstAttempt: attempt === 1, signal: attemptSignal, emit });
-      const latencyMs = Date.now() - started;
-      await recordSuccess(deps, run, task, reviewRequestsFor(deps, task, out.result, out.toolResults), emit, async (tx) => {
-        await finishInvocation(tx, inv.id, "succeeded", {
-          output: out.result as object, confidence: out.result.confidence, model: out.model, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs,
-        }, run.id);
-        await tx.modelCall.create({
-          data: { runId: run.id, role: task.worker, invocationId: inv.id, model: out.model, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs },
-        });
-      }, { type: "worker_finished", taskId: task.id, worker: task.worker, outcome: "succeeded", attempt, summary: out.result.summary, confidence: out.result.confidence, cacheHit: false, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs });
-      if (!out.toolResults.some((t) => sideEffectToolNames.has(t.tool)) && out.result.status !== "refused") {
-        await writeCachedResult(deps.db, { key, worker: task.worker, customerId: run.customerId, versions, result: out.result });
+    const succeeded = await inSpan("switchboard.worker", workerSpanAttributes(run, task, attempt), async (span): Promise<TaskOutcome | null> => {
+      const started = Date.now();
+      const inv = await startInvocation(deps.db, { runId: run.id, task, attempt });
+      await emit({ type: "worker_started", taskId: task.id, worker: task.worker, attempt, instruction: task.instruction });
+      // A timer the attempt holds and clears (./contracts/abort: not AbortSignal.timeout).
+      const deadline = deadlineSignal(signal, worker.timeoutMs);
+      const attemptSignal = deadline.signal;
+      try {
+        const out = await runWorkerAttempt(deps, { worker, runId: run.id, customerId: run.customerId, customerMessage: run.input, task, invocationId: inv.id, firstAttempt: attempt === 1, signal: attemptSignal, emit });
+        const latencyMs = Date.now() - started;
+        await recordSuccess(deps, run, task, reviewRequestsFor(deps, task, out.result, out.toolResults), emit, async (tx) => {
+          await finishInvocation(tx, inv.id, "succeeded", {
+            output: out.result as object, confidence: out.result.confidence, model: out.model, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs,
+          }, run.id);
+          await tx.modelCall.create({
+            data: { runId: run.id, role: task.worker, invocationId: inv.id, model: out.model, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs },
+          });
+        }, { type: "worker_finished", taskId: task.id, worker: task.worker, outcome: "succeeded", attempt, summary: out.result.summary, confidence: out.result.confidence, cacheHit: false, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs });
+        if (!out.toolResults.some((t) => sideEffectToolNames.has(t.tool)) && out.result.status !== "refused") {
+          await writeCachedResult(deps.db, { key, worker: task.worker, customerId: run.customerId, versions, result: out.result });
+        }
+        span.setAttributes({ "switchboard.worker.outcome": "succeeded", "switchboard.worker.confidence": out.result.confidence, "switchboard.worker.model": out.model });
+        return { task, ok: true, result: out.result, cacheHit: false };
+      } catch (err) {
+        if (signal.aborted) throw err; // the run itself is being stopped
+        // The attempt's own deadline passed (whatever a tool call reports it as).
+        const timedOut = isAbort(err) || attemptSignal.aborted;
+        const message = timedOut ? `timed out after ${worker.timeoutMs} ms` : (err as Error).message ?? String(err);
+        errors.push(`attempt ${attempt}: ${message}`);
+        const latencyMs = Date.now() - started;
+        await finishInvocation(deps.db, inv.id, timedOut ? "timed_out" : "failed", { error: message, latencyMs }, run.id);
+        await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: timedOut ? "timed_out" : "failed", attempt, summary: "", confidence: null, cacheHit: false, tokensIn: 0, tokensOut: 0, latencyMs, error: message });
+        await emit({ type: "error", taskId: task.id, message: `${worker.title} worker ${message}`, retryable: i < attempts - 1 });
+        span.setAttribute("switchboard.worker.outcome", timedOut ? "timed_out" : "failed");
+        markSpanFailed(span, message);
+        return null;
+      } finally {
+        deadline.clear();
       }
-      return { task, ok: true, result: out.result, cacheHit: false };
-    } catch (err) {
-      if (signal.aborted) throw err; // the run itself is being stopped
-      // The attempt's own deadline passed (whatever a tool call reports it as).
-      const timedOut = isAbort(err) || attemptSignal.aborted;
-      const message = timedOut ? `timed out after ${worker.timeoutMs} ms` : (err as Error).message ?? String(err);
-      errors.push(`attempt ${attempt}: ${message}`);
-      const latencyMs = Date.now() - started;
-      await finishInvocation(deps.db, inv.id, timedOut ? "timed_out" : "failed", { error: message, latencyMs }, run.id);
-      await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: timedOut ? "timed_out" : "failed", attempt, summary: "", confidence: null, cacheHit: false, tokensIn: 0, tokensOut: 0, latencyMs, error: message });
-      await emit({ type: "error", taskId: task.id, message: `${worker.title} worker ${message}`, retryable: i < attempts - 1 });
-    } finally {
-      deadline.clear();
-    }
+    });
+    if (succeeded) return succeeded;
   }
   // An attempt may have committed an effect before it failed (its next call hung, its
   // own bookkeeping failed): the ledger says what this task did, and both the reply and

@@ -186,3 +186,13 @@ export async function pinSettingsVersion(db: Db | Tx, runId: string, version: nu
   const run = await db.run.findUniqueOrThrow({ where: { id: runId }, select: { settingsVersion: true } });
   return run.settingsVersion ?? version;
 }
+
+/**
+ * Records the run's trace (the trace id and the first attempt's run span), once and
+ * only while `owner` holds the lease: a run resumed elsewhere keeps the first trace it
+ * recorded, and its later attempts continue that trace.
+ */
+export async function recordRunTrace(db: Db | Tx, runId: string, owner: string, ids: { traceId: string; spanId: string }): Promise<boolean> {
+  const r = await db.run.updateMany({ where: { id: runId, leaseOwner: owner, status: "running", traceId: null }, data: ids });
+  return r.count === 1;
+}

@@ -8,6 +8,7 @@ import { OUTCOME_LABELS, RunStatusBadge } from "@/components/audit/run-status-ba
 import { RunTimeline } from "@/components/runs/run-timeline";
 import { buttonStyles, cardStyles } from "@/components/ui/styles";
 import { listRunAuditEntries, loadRunRecord, verifyRun } from "@/lib/audit/run-record";
+import { runTraceLink } from "@/lib/audit/trace-link";
 import { AREA_ROLES } from "@/lib/auth/roles";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
@@ -55,7 +56,7 @@ export default async function AuditRunPage({ params }: { params: Promise<{ id: s
       </div>
 
       <section className={`${cardStyles} p-4 sm:p-5`}>
-        <RunFigures run={run} />
+        <RunFigures run={run} traceHref={runTraceLink(run.traceId)} />
       </section>
 
       <Section title={`Worker invocations (${run.invocations.length})`} testId="run-invocations">
