@@ -6,7 +6,7 @@ import { joinReplyParts } from "../contracts";
 import os from "node:os";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
-import { createEngine, recoverRuns } from "./engine";
+import { createEngine, recoverRuns, startRecoveryLoop } from "./engine";
 import { deadLocalOwners, localOwnerPattern, processOwnerId } from "./process-identity";
 import { createRun, listEvents, listReplyParts } from "./store";
 
@@ -150,6 +150,27 @@ describe("fast takeover on the same machine", () => {
     expect(after.attempts).toBe(2);
     expect(await db.sideEffect.count({ where: { runId: run.id, tool: "remote_reset" } })).toBe(1);
     expect(after.reply).toMatch(/fixed it with a remote reset/);
+  });
+
+  it("takes every run of a dead owner at the first poll, not ten at a time", async () => {
+    const gone = `${os.hostname()}:999999:feedbeef:${localOwnerPattern()!.view}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const { run } = await createRun(db, { customerId: `C-10${String(1 + (i % 12)).padStart(2, "0")}`, message: "Which plan am I on right now?" });
+      await db.run.update({ where: { id: run.id }, data: { status: "running", attempts: 1, leaseOwner: gone, leaseExpiresAt: new Date(Date.now() + 60_000) } });
+      ids.push(run.id);
+    }
+    const deps = createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models: localModels(0), leaseMs: 60_000 });
+    const stop = new AbortController();
+    // A poll interval no test waits out: only the first poll can claim anything here.
+    startRecoveryLoop(deps, stop.signal, { everyMs: 600_000 });
+    try {
+      await expect.poll(async () => db.run.count({ where: { id: { in: ids }, leaseOwner: { not: gone } } }), { timeout: 10_000 }).toBe(12);
+      expect(await db.run.count({ where: { id: { in: ids }, leaseOwner: deps.owner } })).toBe(12);
+      await expect.poll(async () => db.run.count({ where: { id: { in: ids }, status: { in: ["queued", "running"] } } }), { timeout: 60_000, interval: 200 }).toBe(0);
+    } finally {
+      stop.abort();
+    }
   });
 
   it("never takes a run from a live process on this machine, nor from another machine, before the lease runs out", async () => {

@@ -83,8 +83,12 @@ export function startRecoveryLoop(deps: EngineDeps, signal: AbortSignal, opts: {
   const tick = async () => {
     if (signal.aborted) return;
     try {
-      const room = Math.min(10, maxInFlight - inFlight.size);
-      const ids = room > 0 ? await claimRunnableRuns(deps.db, deps.owner, deps.leaseMs, new Date(), room, runsDrivenBy(deps.owner), await deadOwners(deps)) : [];
+      // Ten a poll spreads ordinary work over the processes; a dead owner's runs are all
+      // taken at once (the process driving them starts its first runs' CPU-heavy work at
+      // once, which would delay its next poll by more than the poll interval).
+      const dead = await deadOwners(deps);
+      const room = Math.min(dead.length ? maxInFlight : 10, maxInFlight - inFlight.size);
+      const ids = room > 0 ? await claimRunnableRuns(deps.db, deps.owner, deps.leaseMs, new Date(), room, runsDrivenBy(deps.owner), dead) : [];
       for (const id of ids) {
         inFlight.add(id);
         driveRun(deps, id)
