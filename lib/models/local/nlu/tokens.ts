@@ -14,10 +14,37 @@ const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 /** Tokens per message for role / separators, as in OpenAI's chat accounting. */
 export const TOKENS_PER_MESSAGE = 4;
 
+/**
+ * Counts of recent texts, by content. A role's system text and tool schemas are the
+ * same on every call, and each tool result is sent again to every later step of its
+ * worker: in a 3-worker run more than half of the prompt text had been counted
+ * before. An LRU bounded by the characters of its keys (customers' words pass
+ * through here too, so it must not keep every text of the process's life).
+ */
+export const TOKEN_COUNT_CACHE_MAX_CHARS = 2_000_000;
+const countCache = new Map<string, number>();
+let cachedChars = 0;
+
 /** Number of o200k_base tokens of a text. */
 export function countTokens(text: string): number {
   if (!text) return 0;
-  return o200kCount(text, PLAIN_TEXT);
+  const hit = countCache.get(text);
+  if (hit !== undefined) {
+    countCache.delete(text);
+    countCache.set(text, hit);
+    return hit;
+  }
+  const n = o200kCount(text, PLAIN_TEXT);
+  if (text.length <= TOKEN_COUNT_CACHE_MAX_CHARS / 10) {
+    countCache.set(text, n);
+    cachedChars += text.length;
+    while (cachedChars > TOKEN_COUNT_CACHE_MAX_CHARS) {
+      const oldest = countCache.keys().next().value as string;
+      countCache.delete(oldest);
+      cachedChars -= oldest.length;
+    }
+  }
+  return n;
 }
 
 function jsonText(value: unknown): string {
