@@ -54,3 +54,37 @@ test("review queue and item page: desktop and phone, light and dark", async ({ p
     for (const s of seeded) await deleteSeededReview(s);
   }
 });
+
+test("a failed part's review item shows what its tool calls already did: desktop and phone, light and dark", async ({ page }) => {
+  test.setTimeout(90_000);
+  const statement = "I found a fault on your line and fixed it with a remote reset; it now tests at 291 Mbps.";
+  const seeded = await insertPendingReview({
+    customerId: "C-1001",
+    kind: "worker_failure",
+    summary: "Technical support worker failed twice: attempt 2: model provider unavailable (after remote_reset took effect)",
+    context: {
+      task: { id: "t1", worker: "tech_support", instruction: "Diagnose the slow connection and fix it if possible" },
+      errors: ["attempt 1: model provider unavailable", "attempt 2: model provider unavailable"],
+      toolCalls: [],
+      applied: [{ tool: "remote_reset", idempotencyKey: "run:t1:remote_reset", args: {}, result: { status: "fixed" }, statement }],
+    },
+  });
+  try {
+    await new SignInPage(page).signInAs("reviewer", "/reviews");
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const [name, size] of Object.entries(SIZES)) {
+        await page.setViewportSize(size);
+        await page.goto(`/reviews/${seeded.reviewId}`);
+        const applied = page.getByTestId("review-applied-effects");
+        await expect(applied).toContainText("Already done before the failure");
+        await expect(applied).toContainText(statement);
+        await expect(page.getByTestId("review-worker-errors")).toContainText("attempt 2: model provider unavailable");
+        await page.screenshot({ path: `test-results/screens/review-failure-${name}-${scheme}.png`, fullPage: true });
+      }
+    }
+  } finally {
+    await deleteSeededReview(seeded);
+  }
+});
+

@@ -7,7 +7,14 @@ import { e2eDatabaseUrl } from "./env";
 
 export type SeededReview = { reviewId: string; conversationId: string };
 
-export async function insertPendingReview(opts: { customerId: string; summary: string; minutesAgo?: number }): Promise<SeededReview> {
+export async function insertPendingReview(opts: {
+  customerId: string;
+  summary: string;
+  minutesAgo?: number;
+  /** Default: a credit over the limit. A `worker_failure` carries no proposed action. */
+  kind?: "credit_over_limit" | "worker_failure";
+  context?: Record<string, unknown>;
+}): Promise<SeededReview> {
   const client = new pg.Client({ connectionString: e2eDatabaseUrl() });
   await client.connect();
   try {
@@ -21,8 +28,12 @@ export async function insertPendingReview(opts: { customerId: string; summary: s
     );
     await client.query(
       `INSERT INTO review_items (id, "runId", "taskId", "customerId", kind, summary, "proposedAction", context, "createdAt")
-       VALUES ($1, $2, 't1', $3, 'credit_over_limit', $4, $5, '{}', (now() AT TIME ZONE 'UTC') - make_interval(mins => $6))`,
-      [reviewId, runId, opts.customerId, opts.summary, JSON.stringify({ tool: "issue_credit", amountCents: 8000 }), opts.minutesAgo ?? 0],
+       VALUES ($1, $2, 't1', $3, $7, $4, $5, $8, (now() AT TIME ZONE 'UTC') - make_interval(mins => $6))`,
+      [
+        reviewId, runId, opts.customerId, opts.summary,
+        opts.kind === "worker_failure" ? null : JSON.stringify({ tool: "issue_credit", amountCents: 8000 }),
+        opts.minutesAgo ?? 0, opts.kind ?? "credit_over_limit", JSON.stringify(opts.context ?? {}),
+      ],
     );
     return { reviewId, conversationId };
   } finally {
