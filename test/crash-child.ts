@@ -17,11 +17,14 @@ const deps = createEngine({
   clock: fixedClock(world.asOf),
   // A latency spreads the workers' finishes apart, and an instant synthesis starts each
   // part before the next worker is done, so the reply is written in several parts. The
-  // technical support worker's calls take twice as long: with one latency for all, it
-  // and billing (3 calls each) finish within a few ms of each other, and then share part 0.
+  // account worker's calls take twice as long and technical support's four times (billing
+  // 3 calls, account 4, technical support 3): finishes about 500 ms apart, so each worker
+  // gets a part of its own even on a loaded machine. With one latency for all, billing and
+  // technical support finish within a few ms of each other and share a part.
   models: {
     ...localModels(Number(MODEL_LATENCY_MS ?? 0)),
-    tech_support: localModels(2 * Number(MODEL_LATENCY_MS ?? 0)).tech_support,
+    account: localModels(2 * Number(MODEL_LATENCY_MS ?? 0)).account,
+    tech_support: localModels(4 * Number(MODEL_LATENCY_MS ?? 0)).tech_support,
     synthesis: localModels(0).synthesis,
   },
   leaseMs: Number(LEASE_MS ?? 1_000),

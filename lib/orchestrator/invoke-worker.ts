@@ -9,7 +9,7 @@ import { unwrapToolOutput } from "../tools/tool-output";
 import type { WorkerDefinition } from "../workers/worker";
 import type { EngineDeps } from "./deps";
 import type { NewRunEvent } from "./events";
-import { loadTaskJournal, type JournalEntry } from "./store";
+import { loadTaskJournal, type JournalEntry, type ToolCallRow } from "./store";
 import { aiTelemetry, inSpan } from "../telemetry/tracing";
 
 /** A tool outcome the orchestrator acts on (approval requests come from tools, not from prose). */
@@ -49,6 +49,11 @@ export interface AttemptContext {
   firstAttempt?: boolean;
   signal: AbortSignal;
   emit(event: NewRunEvent): Promise<void>;
+  /**
+   * Writes a tool call's row and the events that report its answer in one statement
+   * (and announces them). Without it, the row and each event are written one by one.
+   */
+  recordToolCall?(row: ToolCallRow, events: NewRunEvent[]): Promise<void>;
 }
 
 /**
@@ -205,20 +210,32 @@ function recordedTools(deps: EngineDeps, ctx: AttemptContext, tools: ToolSet, ob
           throw reason;
         }
         await deps.onBoundary?.(`before_record:${name}`, ctx.runId);
-        await bookkeeping("recording the call", () =>
-          withTransientRetry(() => recordCall(deps, ctx, name, input, value, isError, Date.now() - started), { what: `recording the ${name} call` }));
         const unavailable = isError && (value as { error?: string } | null)?.error === UNAVAILABLE;
-        if (unavailable) {
-          const reason = new InfrastructureError(`${name} could not reach its system`);
-          infra.abort(reason);
-          throw reason;
+        const announced: NewRunEvent[] = [
+          { type: "tool_result", ...base, result: value, isError },
+          { type: "worker_partial", taskId: ctx.task.id, worker: ctx.worker.name, text: toolProgress(name, value, isError) },
+        ];
+        const recordToolCall = ctx.recordToolCall;
+        if (!unavailable && recordToolCall) {
+          // The row and the events that announce the answer, in one statement.
+          const row = { invocationId: ctx.invocationId, server: ctx.worker.toolServer, tool: name, args: input ?? {}, result: value ?? null, isError, latencyMs: Date.now() - started };
+          span.setAttribute("switchboard.tool.is_error", isError);
+          await bookkeeping("recording and announcing the call", () => recordToolCall(row, announced));
+          observed.push({ toolCallId: options.toolCallId, tool: name, args: input, result: value, isError });
+        } else {
+          await bookkeeping("recording the call", () =>
+            withTransientRetry(() => recordCall(deps, ctx, name, input, value, isError, Date.now() - started), { what: `recording the ${name} call` }));
+          if (unavailable) {
+            const reason = new InfrastructureError(`${name} could not reach its system`);
+            infra.abort(reason);
+            throw reason;
+          }
+          span.setAttribute("switchboard.tool.is_error", isError);
+          observed.push({ toolCallId: options.toolCallId, tool: name, args: input, result: value, isError });
+          await bookkeeping("announcing the result", async () => {
+            for (const e of announced) await ctx.emit(e);
+          });
         }
-        span.setAttribute("switchboard.tool.is_error", isError);
-        observed.push({ toolCallId: options.toolCallId, tool: name, args: input, result: value, isError });
-        await bookkeeping("announcing the result", async () => {
-          await ctx.emit({ type: "tool_result", ...base, result: value, isError });
-          await ctx.emit({ type: "worker_partial", taskId: ctx.task.id, worker: ctx.worker.name, text: toolProgress(name, value, isError) });
-        });
         await deps.onBoundary?.(`after_tool:${name}`, ctx.runId);
         return output;
       }),

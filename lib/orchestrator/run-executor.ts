@@ -6,7 +6,7 @@ import { inRunTrace, inSpan, markSpanFailed, spanIds, telemetryOn } from "../tel
 import type { EngineDeps } from "./deps";
 import { type NewRunEvent } from "./events";
 import { planSchema, type Plan } from "../contracts";
-import { advanceStep, appendEvent, claimRun, countPendingReviews, finishRun, getRun, pinSettingsVersion, recordRunTrace, releaseLease, renewLease, requestReviewItem, runEffects, RunStoreError } from "./store";
+import { advanceStep, appendEvent, appendEvents, claimRun, countPendingReviews, finishRun, getRun, pinSettingsVersion, recordRunTrace, releaseLease, renewLease, requestReviewItem, runEffects, RunStoreError, type ToolCallRow } from "./store";
 import { effectStatement } from "../tools/effect-statements";
 import { depsUnderSettings } from "./settings";
 import { loadConversationContext } from "./conversation-context";
@@ -27,12 +27,18 @@ export function failedReply(done: string[]): string {
 }
 
 function emitterFor(deps: EngineDeps, runId: string) {
-  return async (event: NewRunEvent) => {
+  const emit = async (event: NewRunEvent) => {
     // One statement (the seq and the row together): a dropped connection rolls it back
     // whole, so trying again on a fresh connection cannot leave a gap.
     const stored = await withTransientRetry(() => appendEvent(deps.db, runId, event, new Date()), { what: `storing the ${event.type} event` });
     deps.bus?.publish(runId, stored);
   };
+  // A tool call's row and the events announcing its answer: one statement too.
+  const recordToolCall = async (row: ToolCallRow, events: NewRunEvent[]) => {
+    const stored = await withTransientRetry(() => appendEvents(deps.db, runId, events, new Date(), row), { what: `recording the ${row.tool} call` });
+    for (const e of stored) deps.bus?.publish(runId, e);
+  };
+  return Object.assign(emit, { recordToolCall });
 }
 
 /** Claims a queued (or abandoned) run and executes it to its end. */

@@ -5,7 +5,7 @@ import type { EngineDeps } from "./deps";
 import type { NewRunEvent } from "./events";
 import { deadlineSignal, type SubTask } from "../contracts";
 import type { Tx } from "../db/client";
-import { runWorkerAttempt, type ObservedToolResult } from "./invoke-worker";
+import { runWorkerAttempt, type AttemptContext, type ObservedToolResult } from "./invoke-worker";
 import { cacheKey, takeCachedResult, writeCachedResult } from "./worker-cache";
 import { sideEffectToolNames } from "../tools/registry";
 import { effectStatement } from "../tools/effect-statements";
@@ -19,7 +19,8 @@ export type TaskOutcome =
   /** `done`: what this task's tool calls did before it failed, from the ledger, in the customer's words. */
   | { task: SubTask; ok: false; error: string; done: string[] };
 
-type Emit = (e: NewRunEvent) => Promise<void>;
+/** The run's event writer; `recordToolCall` (AttemptContext) when it can also write a tool call's row with its events. */
+type Emit = ((e: NewRunEvent) => Promise<void>) & Pick<AttemptContext, "recordToolCall">;
 
 function isAbort(err: unknown) {
   const e = err as { name?: string };
@@ -143,7 +144,7 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
       const deadline = deadlineSignal(signal, worker.timeoutMs);
       const attemptSignal = deadline.signal;
       try {
-        const out = await runWorkerAttempt(deps, { worker, runId: run.id, customerId: run.customerId, customerMessage: run.input, task, invocationId: inv.id, firstAttempt: attempt === 1, signal: attemptSignal, emit });
+        const out = await runWorkerAttempt(deps, { worker, runId: run.id, customerId: run.customerId, customerMessage: run.input, task, invocationId: inv.id, firstAttempt: attempt === 1, signal: attemptSignal, emit, recordToolCall: emit.recordToolCall });
         const latencyMs = Date.now() - started;
         await recordSuccess(deps, run, task, reviewRequestsFor(deps, task, out.result, out.toolResults), emit, async (tx) => {
           await finishInvocation(tx, inv.id, "succeeded", {

@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { auditEntrySchema } from "../../db/audit";
+import { Prisma } from "../../generated/prisma/client";
 import type { Db, Tx } from "../../db/client";
 import { runEventSchema, type NewRunEvent, type StoredRunEvent } from "../events";
 
@@ -44,6 +46,59 @@ export async function appendEvent(db: Db | Tx, runId: string, event: NewRunEvent
       RETURNING seq`;
   if (!rows[0]) throw new Error(`cannot append an event to run ${runId}: no such run`);
   return { ...full, seq: rows[0].seq };
+}
+
+/** The tool_calls row of one call, written with the events that report it (appendEvents). */
+export interface ToolCallRow {
+  invocationId: string;
+  server: string;
+  tool: string;
+  args: unknown;
+  result: unknown;
+  isError: boolean;
+  latencyMs: number;
+}
+
+/**
+ * Appends several events of one run in one statement, with dense sequence numbers in
+ * the order given, each audited as appendEvent would; with `toolCall`, the statement
+ * also writes that tool call's row, so a call's record and the events that report it
+ * commit together or not at all (one round trip instead of one per row).
+ */
+export async function appendEvents(db: Db | Tx, runId: string, events: NewRunEvent[], at: Date, toolCall?: ToolCallRow): Promise<StoredRunEvent[]> {
+  const full = events.map((e) => runEventSchema.parse({ ...e, at: at.toISOString() }));
+  const actors = full.map((e) => (e.type === "review_decided" ? e.by : "system"));
+  for (const [i, e] of full.entries()) {
+    auditEntrySchema.parse({ kind: "event", actor: actors[i], runId, subject: `event:${Number.MAX_SAFE_INTEGER}:${e.type}`, payload: null });
+  }
+  const n = full.length;
+  const row = toolCall
+    ? Prisma.sql`, call AS (
+        INSERT INTO tool_calls (id, "invocationId", "runId", server, tool, args, result, "isError", "latencyMs", "createdAt")
+        VALUES (${randomUUID()}, ${toolCall.invocationId}, ${runId}, ${toolCall.server}, ${toolCall.tool}, ${JSON.stringify(toolCall.args ?? {})}::jsonb,
+          ${JSON.stringify(toolCall.result ?? null)}::jsonb, ${toolCall.isError}, ${toolCall.latencyMs}, ${at})
+      )`
+    : Prisma.empty;
+  const rows = await db.$queryRaw<Array<{ seq: number }>>`
+    WITH next AS (
+      UPDATE runs SET "lastEventSeq" = "lastEventSeq" + ${n}::int WHERE id = ${runId} RETURNING "lastEventSeq"
+    ), input AS (
+      SELECT * FROM unnest(${full.map((e) => e.type)}::text[], ${full.map((e) => JSON.stringify(e))}::jsonb[], ${actors}::text[]) WITH ORDINALITY AS i(type, data, actor, n)
+    ), event AS (
+      INSERT INTO run_events ("runId", seq, type, data)
+      SELECT ${runId}, next."lastEventSeq" - ${n}::int + input.n::int, input.type, input.data FROM next, input, pg_notify('run_events', ${runId})
+      ORDER BY input.n
+      RETURNING seq, type, data
+    ), entry AS (
+      INSERT INTO audit_log (kind, actor, "runId", subject, payload, "payloadHash")
+      SELECT 'event', input.actor, ${runId}, 'event:' || event.seq || ':' || event.type, event.data, ''
+      FROM event JOIN next ON true JOIN input ON event.seq = next."lastEventSeq" - ${n}::int + input.n::int
+      WHERE event.type <> 'message_delta'
+      ORDER BY event.seq
+    )${row}
+    SELECT seq FROM event ORDER BY seq`;
+  if (rows.length !== n) throw new Error(`cannot append events to run ${runId}: no such run`);
+  return full.map((e, i) => ({ ...e, seq: rows[i].seq }));
 }
 
 export async function listEvents(db: Db, runId: string, afterSeq = 0): Promise<StoredRunEvent[]> {
