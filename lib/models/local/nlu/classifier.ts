@@ -32,6 +32,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ANALYSES_KEPT, memoByText } from "./memo";
 import { analyseRequest, type RequestAnalysis } from "./requests";
 import { segmentMessage } from "./segment";
 import { featuresOf, namesOurs, stem } from "./text";
@@ -585,9 +586,7 @@ export function correctedStem(word: string): string | undefined {
 }
 
 /** Classify a customer message into intent labels with calibrated confidence. */
-export function classifyIntents(text: string): IntentClassification {
-  return classifyWithModel(getIntentModel(), text);
-}
+export const classifyIntents: (text: string) => IntentClassification = memoByText(ANALYSES_KEPT, (text) => classifyWithModel(getIntentModel(), text));
 
 // ---------------------------------------------------------------- evaluation
 

@@ -17,6 +17,7 @@
  */
 import { isWorkerLabel, type IntentClassification, type WorkerLabel } from "./classifier";
 import { planSubtasks, type Subtask } from "./clauses";
+import { ANALYSES_KEPT, memoByText } from "./memo";
 
 
 export type DomainVerdict = "in_domain" | "small_talk" | "out_of_domain";
@@ -34,7 +35,10 @@ export interface DomainJudgement {
   message: IntentClassification;
 }
 
-export function judgeDomain(text: string): DomainJudgement {
+/** The domain decision for a message (the fast path and the planning call both ask it). */
+export const judgeDomain: (text: string) => DomainJudgement = memoByText(ANALYSES_KEPT, judge);
+
+function judge(text: string): DomainJudgement {
   const plan = planSubtasks(text);
   const message = plan.message;
   const base = {

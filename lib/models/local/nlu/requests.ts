@@ -3,6 +3,7 @@
  * patterns plus the entity parsers. Deterministic; robust to casing, typos the
  * patterns anticipate, and chat-style abbreviations.
  */
+import { ANALYSES_KEPT, memoByText } from "./memo";
 import { fixPlanVerbTypos, parseAmountsCents, parseCustomerIds, parseDates, parseInvoiceIds, parsePlanTarget, type DateRef, type PlanInfo, type PlanTarget } from "./parsers";
 
 export interface RequestAnalysis {
@@ -253,8 +254,14 @@ const INJECTION_RES: RegExp[] = [
  * `plans` (the catalogue) lets the plan target resolve to a plan id.
  */
 export function analyseRequest(text: string, options: { plans?: PlanInfo[] } = {}): RequestAnalysis {
+  return options.plans?.length ? analyse(text, options.plans) : analyseText(text);
+}
+
+const analyseText = memoByText(ANALYSES_KEPT, (text) => analyse(text, []));
+
+function analyse(text: string, plans: PlanInfo[]): RequestAnalysis {
   const t = prep(text);
-  const planTarget = parsePlanTarget(text, options.plans ?? []);
+  const planTarget = parsePlanTarget(text, plans);
   const claimedCustomerIds = parseCustomerIds(text);
 
   const wantsCredit = any(t, CREDIT_RES) && !any(t, NO_CREDIT_RES);
