@@ -11,7 +11,7 @@ export type NavLink = { href: string; label: string; testId: string; pendingRevi
 export function NavLinks({ links }: { links: NavLink[] }) {
   const pathname = usePathname();
   return (
-    <ul className="flex min-w-0 items-center gap-1 overflow-x-auto">
+    <ul className="flex min-w-0 items-center gap-1 overflow-x-auto max-sm:order-last max-sm:-mx-2.5 max-sm:basis-full">
       {links.map((l) => {
         const active = pathname === l.href || pathname.startsWith(`${l.href}/`);
         return (
