@@ -6,8 +6,7 @@ import { inRunTrace, inSpan, markSpanFailed, spanIds, telemetryOn } from "../tel
 import type { EngineDeps } from "./deps";
 import { type NewRunEvent } from "./events";
 import { planSchema, type Plan } from "../contracts";
-import { advanceStep, appendEvent, appendEvents, claimRun, countPendingReviews, finishRun, getRun, pinSettingsVersion, recordRunTrace, releaseLease, renewLease, requestReviewItem, runEffects, RunStoreError, type ToolCallRow } from "./store";
-import { effectStatement } from "../tools/effect-statements";
+import { advanceStep, appendEvent, appendEvents, appliedEffects, claimRun, countPendingReviews, finishRun, getRun, pinSettingsVersion, recordRunTrace, releaseLease, renewLease, requestReviewItem, RunStoreError, type ToolCallRow } from "./store";
 import { depsUnderSettings } from "./settings";
 import { loadConversationContext } from "./conversation-context";
 import { planMessage } from "./supervisor";
@@ -244,8 +243,8 @@ async function failOrRelease(deps: EngineDeps, runId: string, err: Error, emit: 
   if (!run) return "failed";
   runLogger(runId, deps.log).error({ err, attempts: run.attempts, step: run.step }, "run failed for good; a person will follow up");
   // Effects its workers committed before the run gave up are the customer's to know.
-  const { effects, plans } = await runEffects(deps.db, { runId }).catch(() => ({ effects: [], plans: new Map() }));
-  const reply = failedReply(effects.flatMap((e) => effectStatement(e, plans) ?? []));
+  const applied = await appliedEffects(deps.db, { runId }).catch(() => []);
+  const reply = failedReply(applied.flatMap((a) => a.statement ?? []));
   try {
     await deps.db.$transaction(async (tx) => {
       await tx.message.create({ data: { conversationId: run.conversationId, role: "assistant", content: reply, runId } });

@@ -8,11 +8,10 @@ import type { Tx } from "../db/client";
 import { runWorkerAttempt, type AttemptContext, type ObservedToolResult } from "./invoke-worker";
 import { cacheKey, takeCachedResult, writeCachedResult } from "./worker-cache";
 import { sideEffectToolNames } from "../tools/registry";
-import { effectStatement } from "../tools/effect-statements";
 import { findWorker } from "../workers/registry";
 import { reviewKindEnabled } from "./settings";
 import { inSpan, markSpanFailed } from "../telemetry/tracing";
-import { finishInvocation, recordCachedInvocation, requestReviewItem, runEffects, startInvocation, taskStartState, type NewReviewItem } from "./store";
+import { appliedEffects, finishInvocation, recordCachedInvocation, requestReviewItem, startInvocation, taskStartState, type NewReviewItem } from "./store";
 
 export type TaskOutcome =
   | { task: SubTask; ok: true; result: WorkerResult; cacheHit: boolean }
@@ -181,12 +180,11 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
   // An attempt may have committed an effect before it failed (its next call hung, its
   // own bookkeeping failed): the ledger says what this task did, and both the reply and
   // the person reviewing the failure are told, so "couldn't complete" never hides it.
-  const [toolCalls, { effects, plans }] = await Promise.all([
+  const [toolCalls, applied] = await Promise.all([
     deps.db.toolCall.findMany({ where: { runId: run.id, invocation: { taskId: task.id } }, orderBy: { createdAt: "asc" } }),
-    runEffects(deps.db, { runId: run.id, taskId: task.id }),
+    appliedEffects(deps.db, { runId: run.id, taskId: task.id }),
   ]);
-  const applied = effects.map((e) => ({ tool: e.tool, idempotencyKey: e.idempotencyKey, args: e.args, result: e.result, statement: effectStatement(e, plans) }));
-  const done = applied.flatMap((a) => (a.statement ? [a.statement] : []));
+  const done = applied.flatMap((a) => a.statement ?? []);
   await requestReview(deps, run, task, {
     kind: "worker_failure",
     summary: `${worker.title} worker failed ${attempts === 1 ? "once" : attempts === 2 ? "twice" : `${attempts} times`}: ${errors.at(-1)}${done.length ? ` (after ${applied.map((a) => a.tool).join(", ")} took effect)` : ""}`,

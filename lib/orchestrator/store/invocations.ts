@@ -2,7 +2,7 @@ import type { InvocationStatus, Prisma } from "../../generated/prisma/client";
 import { inTransaction } from "../../db/audit";
 import type { Db, Tx } from "../../db/client";
 import type { SubTask, WorkerResult } from "../../contracts";
-import { plansNamedBy } from "../../tools/effect-statements";
+import { effectStatement, plansNamedBy } from "../../tools/effect-statements";
 import { recordTransition } from "./transition";
 
 // Worker invocations: one row per attempt of one worker on one sub-task.
@@ -76,20 +76,31 @@ export async function finishInvocation(
   });
 }
 
+/** A side effect the ledger holds for a run's own tool call, with what it means for the customer. */
+export interface AppliedEffect {
+  tool: string;
+  idempotencyKey: string;
+  args: unknown;
+  result: unknown;
+  /** The customer-facing sentence (../../tools/effect-statements), or null when there is nothing to tell. */
+  statement: string | null;
+}
+
 /**
  * The side effects the ledger holds for a run's own tool calls (of one task, or of
- * every task), oldest first, with the names of the plans they mention. Effects of a
+ * every task), oldest first, each stated in the customer's words. Effects of a
  * reviewer's approval (`review:` keys) are not the run's.
  */
-export async function runEffects(db: Db, input: { runId: string; taskId?: string }) {
+export async function appliedEffects(db: Db, input: { runId: string; taskId?: string }): Promise<AppliedEffect[]> {
   const effects = await db.sideEffect.findMany({
     where: { runId: input.runId, idempotencyKey: { startsWith: input.taskId ? `${input.runId}:${input.taskId}:` : `${input.runId}:` } },
     orderBy: { createdAt: "asc" },
-    select: { idempotencyKey: true, tool: true, args: true, result: true, createdAt: true },
+    select: { idempotencyKey: true, tool: true, args: true, result: true },
   });
   const planIds = plansNamedBy(effects);
   const plans = planIds.length ? await db.plan.findMany({ where: { id: { in: planIds } }, select: { id: true, name: true, monthlyCents: true } }) : [];
-  return { effects, plans: new Map(plans.map((p) => [p.id, p])) };
+  const byId = new Map(plans.map((p) => [p.id, p]));
+  return effects.map((e) => ({ ...e, statement: effectStatement(e, byId) }));
 }
 
 /** One tool call this run's task already made, with its answer (for a resumed or retried worker). */
