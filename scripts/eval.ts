@@ -1,23 +1,28 @@
-// `npm run eval -- FILE.jsonl`: every case on a freshly seeded world with the
-// business date pinned to the fixture's asOf, in a scratch database (never the
-// app's). Prints progress, a table, and as its LAST line the JSON summary.
+// `npm run eval -- FILE.jsonl [FILE.jsonl ...]`: every case on a freshly seeded world
+// with the business date pinned to the fixture's asOf, in a scratch database (never
+// the app's), under the settings the environment makes (or --settings FILE). Prints
+// progress, a table, and as its LAST line the JSON summary. The settings trial on
+// /settings runs the same code (lib/eval/evaluate.ts) and shows the same numbers.
 //
 // --check       exit 1 below the bar CI holds the local model to. Each evaluation
 //               file has its own bar (BARS), chosen by the file's name (eval/dev.jsonl
 //               -> "dev"); --bar NAME picks one explicitly; other files get "default".
 //               A bar has a floor (enforced) and may have a target (reported).
+// --settings F  run under the settings document in F (JSON, as /settings saves it).
 // --full-reset  reseed with resetWorld before every case instead of restoring a
 //               snapshot of the seeded world (same state, about 60 round trips more).
+import fs from "node:fs";
 import path from "node:path";
-import { fixedClock } from "../lib/clock";
+import { parseArgs } from "node:util";
+import { settingsIssues, type Settings } from "../lib/contracts";
 import { createDb } from "../lib/db/client";
-import { resetWorld } from "../lib/db/seed";
 import { createScratchDatabase } from "../lib/db/scratch";
 import { readCases, type EvalCase } from "../lib/eval/cases";
-import { runCase, snapshotWorld, type WorldReset } from "../lib/eval/run-case";
-import { scoreCase, summarise, type CaseScore, type Observed } from "../lib/eval/score";
+import { evaluateCases, evaluationEngine } from "../lib/eval/evaluate";
+import { summarise, type Observed } from "../lib/eval/score";
 import { modelsFromEnv } from "../lib/models/registry";
-import { createEngine } from "../lib/orchestrator/engine";
+import { dbSettingsSource, settingsSourceFor } from "../lib/orchestrator/settings";
+import { settingsSchema } from "../lib/settings/admin";
 import { startTelemetry } from "../lib/telemetry/setup";
 import { loadWorld } from "../lib/world/fixture";
 import { exitAfterFlush } from "./exit-after-flush";
@@ -81,20 +86,41 @@ function falseDeclines(cases: EvalCase[], observed: Observed[]) {
   return { count: declined.length, of: eligible.length, rate: eligible.length ? declined.length / eligible.length : 0, ids: declined.map(({ c }) => c.id) };
 }
 
-const args = process.argv.slice(2);
-const file = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--bar");
-const check = args.includes("--check");
-const fullReset = args.includes("--full-reset");
-const barArg = args.includes("--bar") ? args[args.indexOf("--bar") + 1] : undefined;
-if (!file || (barArg !== undefined && !Object.hasOwn(BARS, barArg))) {
-  console.error(`usage: npm run eval -- FILE.jsonl [--check] [--bar ${Object.keys(BARS).join("|")}] [--full-reset]`);
+const USAGE = `usage: npm run eval -- FILE.jsonl [FILE.jsonl ...] [--settings SETTINGS.json] [--check] [--bar ${Object.keys(BARS).join("|")}] [--full-reset]`;
+let parsedArgs;
+try {
+  parsedArgs = parseArgs({
+    allowPositionals: true,
+    options: { check: { type: "boolean" }, "full-reset": { type: "boolean" }, bar: { type: "string" }, settings: { type: "string" } },
+  });
+} catch (err) {
+  console.error(`${(err as Error).message}\n${USAGE}`);
   process.exit(2);
 }
-const fileBar = path.basename(file).replace(/\.jsonl$/, "");
-const barName = barArg ?? (Object.hasOwn(BARS, fileBar) ? fileBar : "default");
+const { values: opts, positionals: files } = parsedArgs;
+if (!files.length || (opts.bar !== undefined && !Object.hasOwn(BARS, opts.bar))) {
+  console.error(USAGE);
+  process.exit(2);
+}
+// A file's own bar when it is the only one (eval/dev.jsonl -> "dev"), else --bar or the default.
+const fileBar = files.length === 1 ? path.basename(files[0]).replace(/\.jsonl$/, "") : "default";
+const barName = opts.bar ?? (Object.hasOwn(BARS, fileBar) ? fileBar : "default");
 const bar = BARS[barName];
+const check = opts.check === true;
 
-const cases = readCases(file);
+const cases = files.flatMap((f) => readCases(f));
+// --settings: a settings document (what /settings saves) to run under instead of the
+// first version the registry and the environment make. A trial's draft, saved to a
+// file, gives the numbers the trial showed for it.
+let settings: Settings | undefined;
+if (opts.settings) {
+  const parsed = settingsSchema().safeParse(JSON.parse(fs.readFileSync(opts.settings, "utf8")));
+  if (!parsed.success) {
+    console.error(`[eval] ${opts.settings}: not a valid settings document: ${Object.entries(settingsIssues(parsed.error)).map(([k, v]) => `${k}: ${v}`).join("; ")}`);
+    process.exit(2);
+  }
+  settings = parsed.data as Settings;
+}
 // OTLP trace export when OTEL_EXPORTER_OTLP_ENDPOINT (or _TRACES_ENDPOINT) is set: a trace per case's run.
 const telemetry = startTelemetry(process.env, { announce: false });
 if (telemetry) console.error(`[eval] exporting traces to ${telemetry.config.tracesUrl}`);
@@ -102,24 +128,24 @@ const world = loadWorld();
 const t0 = Date.now();
 const scratch = await createScratchDatabase(process.env.DATABASE_URL, "switchboard_eval");
 const db = createDb(scratch.url, 10);
-const deps = createEngine({ db, worldAsOf: world.asOf, clock: fixedClock(world.asOf), models: modelsFromEnv() });
+const source = settings ? dbSettingsSource(db, () => settings) : settingsSourceFor(db);
+const deps = evaluationEngine({ db, world, models: modelsFromEnv(), settings: source });
 
-const observed: Observed[] = [];
-const scores: CaseScore[] = [];
 try {
-  const snapshot = fullReset ? null : await snapshotWorld(db, world);
-  const reset: WorldReset = snapshot ? snapshot.restore : () => resetWorld(db, world);
+  const { version } = await source.current();
   console.error(
-    `[eval] ${cases.length} cases from ${file} (${process.env.SWITCHBOARD_MODEL ?? "local"} model, ${scratch.kind} scratch database, ${snapshot ? "snapshot restore" : "full reseed"} per case)`,
+    `[eval] ${cases.length} cases from ${files.join(", ")} (${process.env.SWITCHBOARD_MODEL ?? "local"} model, settings ${opts.settings ?? "from the environment"} as version ${version}, ${scratch.kind} scratch database, ${opts["full-reset"] ? "full reseed" : "snapshot restore"} per case)`,
   );
-  for (const [i, c] of cases.entries()) {
-    const o = await runCase(deps, world, c, reset);
-    const s = scoreCase(c, o);
-    observed.push(o);
-    scores.push(s);
-    const mark = s.routingMatch && (!s.outcomeStated || s.outcomeOk) && !s.unsafe.length ? "ok  " : "FAIL";
-    console.error(`[eval] ${String(i + 1).padStart(3)}/${cases.length} ${mark} ${c.id} ${o.latencyMs} ms${s.failures.length ? ` — ${s.failures.join("; ")}` : ""}${s.unsafe.length ? ` — UNSAFE: ${s.unsafe.join("; ")}` : ""}`);
-  }
+  const { observed, scores, summary } = await evaluateCases({
+    deps,
+    world,
+    cases,
+    fullReset: opts["full-reset"],
+    onCase: (i, c, o, s) => {
+      const mark = s.routingMatch && (!s.outcomeStated || s.outcomeOk) && !s.unsafe.length ? "ok  " : "FAIL";
+      console.error(`[eval] ${String(i + 1).padStart(3)}/${cases.length} ${mark} ${c.id} ${o.latencyMs} ms${s.failures.length ? ` — ${s.failures.join("; ")}` : ""}${s.unsafe.length ? ` — UNSAFE: ${s.unsafe.join("; ")}` : ""}`);
+    },
+  });
   const rows = cases.map((c, i) => ({
     id: c.id,
     customer: c.customerId,
@@ -131,7 +157,6 @@ try {
     ms: observed[i].latencyMs,
   }));
   console.table(rows);
-  const summary = summarise(cases, observed, scores);
   const fd = falseDeclines(cases, observed);
   console.error(`[eval] false declines: ${fd.count}/${fd.of}${fd.ids.length ? ` (${fd.ids.join(", ")})` : ""}`);
   console.error(`[eval] ${cases.length} cases in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -152,7 +177,6 @@ try {
     if (toGo.length) console.error(`[eval] "${barName}" target not reached yet: ${toGo.join(", ")}`);
     process.exitCode = misses.length ? 1 : 0;
   }
-  await snapshot?.dispose();
   console.log(JSON.stringify(summary));
 } finally {
   await telemetry?.shutdown();
