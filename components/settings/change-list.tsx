@@ -11,7 +11,7 @@ export function ChangeList({ changes, fields, testId }: { changes: SettingsChang
           <li key={c.path} className="flex flex-wrap items-baseline gap-x-2 gap-y-0.5" data-testid="settings-change" data-path={c.path}>
             <span className="text-zinc-700 dark:text-zinc-300">{spec?.label ?? c.path}</span>
             <span className="ml-auto flex items-baseline gap-1.5 tabular-nums">
-              <del className="text-zinc-400 dark:text-zinc-500" aria-label={`was ${formatValue(spec, c.before)}`}>
+              <del className="text-zinc-500 dark:text-zinc-400" aria-label={`was ${formatValue(spec, c.before)}`}>
                 {formatValue(spec, c.before)}
               </del>
               <span aria-hidden className="text-zinc-400">

@@ -23,7 +23,7 @@ const show = (m: Metric, v: number) => (m.kind === "ratio" ? pct(v) : v.toLocale
 
 function delta(m: Metric, a: number, b: number) {
   const d = b - a;
-  if (Math.abs(d) < 1e-9) return { text: "—", tone: "text-zinc-400 dark:text-zinc-500" };
+  if (Math.abs(d) < 1e-9) return { text: "—", tone: "text-zinc-500 dark:text-zinc-400" };
   const text = m.kind === "ratio" ? `${d > 0 ? "+" : "−"}${(Math.abs(d) * 100).toFixed(1)} pt` : `${d > 0 ? "+" : "−"}${Math.abs(d).toLocaleString("en-US")}`;
   if (!m.better) return { text, tone: "text-zinc-700 dark:text-zinc-300" };
   const good = (d > 0) === (m.better === "up");
@@ -40,17 +40,29 @@ export function TrialPanel({ version, draft, evalFiles, defaultFiles }: { versio
   const polling = useRef<ReturnType<typeof setTimeout> | null>(null);
   const draftKey = draft ? JSON.stringify(draft) : null;
 
+  // Polls the running trial once a second. A failed poll (the server restarting) is
+  // tried again a little later: the trial itself goes on, or is taken over by another
+  // process, and the panel must keep following it.
+  const [pollFailures, setPollFailures] = useState(0);
   useEffect(() => {
     if (!trial || trial.status !== "running") return;
-    polling.current = setTimeout(async () => {
-      const r = await trialStatusAction(trial.id);
-      if (r.ok) setTrial(r.trial);
-      else setError(r.error === "not_found" ? "The test run has disappeared." : "Only admins may test settings.");
-    }, 1000);
+    polling.current = setTimeout(
+      async () => {
+        try {
+          const r = await trialStatusAction(trial.id);
+          setPollFailures(0);
+          if (r.ok) setTrial(r.trial);
+          else setError(r.error === "not_found" ? "The test run has disappeared." : "Only admins may test settings.");
+        } catch {
+          setPollFailures((n) => n + 1);
+        }
+      },
+      pollFailures ? Math.min(5_000, 1_000 * 2 ** pollFailures) : 1_000,
+    );
     return () => {
       if (polling.current) clearTimeout(polling.current);
     };
-  }, [trial]);
+  }, [trial, pollFailures]);
 
   const start = async () => {
     if (!draft) return;
@@ -60,7 +72,7 @@ export function TrialPanel({ version, draft, evalFiles, defaultFiles }: { versio
       const r = await startTrialAction({ basedOn: version, settings: draft, files });
       if (r.ok) {
         setTestedDraft(draftKey);
-        setTrial({ id: r.trialId, basedOn: version, files, status: "running", casesDone: 0, casesTotal: 0, result: null, error: null, createdAt: new Date() });
+        setTrial({ id: r.trialId, basedOn: version, files, status: "running", attempts: 1, casesDone: 0, casesTotal: 0, result: null, error: null, createdAt: new Date() });
       } else if (r.error === "busy") setError("Another test is running. Try again when it has finished.");
       else if (r.error === "stale") setError(`Version ${r.current} was saved meanwhile: reload to test against it.`);
       else if (r.error === "invalid_input") setError(Object.values(r.issues)[0] ?? "The draft is not valid.");
@@ -78,7 +90,7 @@ export function TrialPanel({ version, draft, evalFiles, defaultFiles }: { versio
     <div className="mt-5 border-t border-zinc-100 pt-4 dark:border-zinc-800" data-testid="settings-trial">
       <h3 className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">Test this change</h3>
       <p className="mt-1 text-xs leading-5 text-zinc-500 dark:text-zinc-400">
-        Runs the evaluation cases on a scratch copy of the world, under version {version} and under this draft. Nothing in the live world changes.
+        Runs the evaluation cases on a scratch copy of the world, a database of its own, under version {version} and under this draft: the numbers <code className="font-mono">npm run eval</code> prints for the same files and settings. Nothing in the live world changes.
       </p>
       <fieldset className="mt-3" disabled={running || starting}>
         <legend className="sr-only">Evaluation files</legend>
@@ -116,11 +128,20 @@ export function TrialPanel({ version, draft, evalFiles, defaultFiles }: { versio
           >
             <div className="h-full rounded-full bg-indigo-500 transition-[width]" style={{ width: `${trial.casesTotal ? (100 * trial.casesDone) / trial.casesTotal : 2}%` }} />
           </div>
+          {trial.attempts > 1 ? (
+            <p className="mt-1.5 text-xs text-amber-800 dark:text-amber-200" data-testid="trial-restarted">
+              The server running this test stopped, so the test started again from the first case.
+            </p>
+          ) : pollFailures > 1 ? (
+            <p className="mt-1.5 text-xs text-zinc-500 dark:text-zinc-400" data-testid="trial-reconnecting">
+              Can’t reach the server. Still trying…
+            </p>
+          ) : null}
         </div>
       ) : null}
       {trial?.status === "failed" || trial?.status === "interrupted" ? (
         <p role="alert" className="mt-2 text-xs text-red-700 dark:text-red-300" data-testid="trial-failed">
-          {trial.status === "interrupted" ? "The test stopped (its app process went away). Run it again." : `The test failed: ${trial.error ?? "unknown error"}`}
+          {trial.status === "interrupted" ? `The test was interrupted. ${trial.error ?? "Run it again."}` : `The test failed: ${trial.error ?? "unknown error"}`}
         </p>
       ) : null}
 
@@ -177,10 +198,10 @@ export function TrialPanel({ version, draft, evalFiles, defaultFiles }: { versio
               <ul className="mt-2 space-y-2" data-testid="trial-changed">
                 {trial.result.changed.slice(0, 30).map((c) => (
                   <li key={c.id} className="rounded-md bg-zinc-50 p-2 dark:bg-zinc-950">
-                    <p className="truncate text-zinc-500 dark:text-zinc-400" title={c.message}>
+                    <p className="truncate text-zinc-600 dark:text-zinc-400" title={c.message}>
                       <span className="font-mono">{c.id}</span> · {c.message}
                     </p>
-                    <p className="mt-0.5 text-zinc-500 line-through decoration-zinc-300 dark:decoration-zinc-600">{c.current}</p>
+                    <p className="mt-0.5 text-zinc-600 line-through decoration-zinc-400 dark:text-zinc-400 dark:decoration-zinc-500">{c.current}</p>
                     <p className="text-zinc-900 dark:text-zinc-100">{c.draft}</p>
                   </li>
                 ))}

@@ -7,6 +7,7 @@ import { PgRunNotifications, type RunWakeups } from "../db/run-notifications";
 import { createEngine, startRecoveryLoop } from "../orchestrator/engine";
 import type { EngineDeps } from "../orchestrator/deps";
 import { settingsSourceFor, type SettingsSource } from "../orchestrator/settings";
+import { resumeAbandonedTrial } from "../settings/trial";
 import { detectAnomalies } from "../usage/anomalies";
 import { deliverDueAlerts, webhookFromEnv } from "../usage/webhook";
 import { loadWorld } from "../world/fixture";
@@ -32,6 +33,31 @@ export function startBackgroundEngine() {
   startAuditRetention(g.switchboardRecovery.signal);
   startUsageAlerts(g.switchboardRecovery.signal);
   startRateLimitPruning(g.switchboardRecovery.signal);
+  startTrialRecovery(g.switchboardRecovery.signal);
+}
+
+/**
+ * Every 2 s: takes over a settings trial ("Test this change") whose process died and
+ * runs it again, so an admin's test finishes whatever happens to the server that
+ * started it. One at a time per process: a trial is CPU-heavy.
+ */
+function startTrialRecovery(signal: AbortSignal) {
+  let busy = false;
+  const tick = async () => {
+    if (busy || signal.aborted) return;
+    busy = true;
+    try {
+      const taken = await resumeAbandonedTrial(getDb(), getSettingsSource());
+      await taken?.promise;
+    } catch (err) {
+      log.error({ err }, "settings trial takeover failed");
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(tick, 2_000);
+  timer.unref();
+  signal.addEventListener("abort", () => clearInterval(timer));
 }
 
 /** Drops abuse-limit counters whose window ended a day ago (one row per client address would pile up), hourly. */
