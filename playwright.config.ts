@@ -8,7 +8,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
-  reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
+  // scripts/test.ts runs the suite twice (PostgreSQL, then the @embedded journeys on the embedded database): a report each.
+  reporter: [["list"], ["json", { outputFile: process.env.E2E_REPORT ?? "test-results/e2e.json" }]],
   use: {
     baseURL: E2E_BASE_URL,
     trace: "retain-on-failure",
