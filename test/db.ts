@@ -1,5 +1,7 @@
 import { afterAll, inject } from "vitest";
 import { createDb, type Db } from "../lib/db/client";
+import type { RunLease } from "../lib/db/run-lease";
+import { claimRun } from "../lib/orchestrator/store";
 import { resetWorld } from "../lib/db/seed";
 import { loadWorld } from "../lib/world/fixture";
 
@@ -21,3 +23,10 @@ export async function resetTestWorld(db: Db) {
 }
 
 export { inject };
+
+/** Claims a run as an executor would and returns its lease (for tests that write on a run's behalf without driving it). */
+export async function claimForTest(db: Db, runId: string, owner = "test-owner", leaseMs = 60_000): Promise<RunLease> {
+  const epoch = await claimRun(db, runId, owner, leaseMs, new Date());
+  if (epoch === null) throw new Error(`run ${runId} could not be claimed`);
+  return { runId, owner, epoch };
+}

@@ -88,7 +88,7 @@ export function SettingsEditor({ version, settings, evalFiles, defaultFiles }: {
   const formIssues = Object.entries(issues).filter(([path]) => !fields.some((f) => f.path === path));
 
   return (
-    <div data-color-scheme="auto" className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]" data-testid="settings-editor">
+    <div data-color-scheme="auto" className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]" data-testid="settings-editor">
       <div className="space-y-6">
         {formIssues.length ? (
           <div role="alert" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200" data-testid="settings-form-errors">

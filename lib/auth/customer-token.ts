@@ -18,7 +18,12 @@ const customerIdSchema = z.string().regex(/^C-\d{4,}$/);
 export type CustomerTokenFailure = "missing" | "malformed" | "bad_signature" | "expired" | "wrong_audience" | "wrong_issuer" | "unknown_key";
 
 /** A token Switchboard signs for its own HTTP MCP calls also names the run and task they belong to. */
-export type RunScope = { runId: string; taskId: string };
+/**
+ * A token issued for a run's worker: the run and task its tool calls belong to, and the
+ * executor's lease (owner and epoch, or a review retry's), so a side effect made over
+ * HTTP is fenced like one made in process (../db/run-lease).
+ */
+export type RunScope = { runId: string; taskId: string; lease?: { owner: string; epoch: number; reviewId?: string } };
 
 export type VerifyResult = { ok: true; customerId: string; expiresAt: Date; scope?: RunScope } | { ok: false; error: CustomerTokenFailure };
 
@@ -103,7 +108,7 @@ export async function issueCustomerToken(customerId: string, opts: TokenOptions 
   const iat = Math.floor((opts.now ?? new Date()).getTime() / 1000);
   const ttl = Math.min(opts.ttlSeconds ?? 3600, MAX_TOKEN_AGE_SECONDS);
   const scope = opts.scope ? runScopeSchema.parse(opts.scope) : undefined;
-  return new SignJWT(scope ? { [RUN_CLAIM]: scope.runId, [TASK_CLAIM]: scope.taskId } : {})
+  return new SignJWT(scope ? { [RUN_CLAIM]: scope.runId, [TASK_CLAIM]: scope.taskId, ...(scope.lease ? { [LEASE_CLAIM]: scope.lease } : {}) } : {})
     .setProtectedHeader({ alg: "HS256", typ: "JWT", kid: config.current.kid })
     .setIssuer(config.issuer)
     .setAudience(config.audience)
@@ -118,7 +123,12 @@ export async function issueCustomerToken(customerId: string, opts: TokenOptions 
 // against its own records (the customer's, and running).
 const RUN_CLAIM = "sb_run";
 const TASK_CLAIM = "sb_task";
-const runScopeSchema = z.object({ runId: z.string().regex(/^[\w.:-]{1,128}$/), taskId: z.string().regex(/^[\w.:-]{1,128}$/) });
+const LEASE_CLAIM = "sb_lease";
+const runScopeSchema = z.object({
+  runId: z.string().regex(/^[\w.:-]{1,128}$/),
+  taskId: z.string().regex(/^[\w.:-]{1,128}$/),
+  lease: z.strictObject({ owner: z.string().min(1).max(256), epoch: z.number().int().min(0), reviewId: z.string().regex(/^[\w.:-]{1,128}$/).optional() }).optional(),
+});
 
 class UnknownKeyError extends Error {}
 
@@ -169,7 +179,7 @@ export async function verifyCustomerToken(token: string | null | undefined, opts
     if (!sub.success || typeof payload.exp !== "number") return { ok: false, error: "malformed" };
     const verified = { ok: true as const, customerId: sub.data, expiresAt: new Date(payload.exp * 1000) };
     if (payload[RUN_CLAIM] === undefined && payload[TASK_CLAIM] === undefined) return verified;
-    const scope = runScopeSchema.safeParse({ runId: payload[RUN_CLAIM], taskId: payload[TASK_CLAIM] });
+    const scope = runScopeSchema.safeParse({ runId: payload[RUN_CLAIM], taskId: payload[TASK_CLAIM], lease: payload[LEASE_CLAIM] });
     return scope.success ? { ...verified, scope: scope.data } : { ok: false, error: "malformed" };
   } catch (err) {
     return { ok: false, error: failureOf(err) };

@@ -2,6 +2,7 @@ import type { ToolSet } from "ai";
 import type { Clock } from "../clock";
 import type { IntentClassifier } from "../contracts";
 import type { Db } from "../db/client";
+import type { RunLease } from "../db/run-lease";
 import type { Logger } from "../log";
 import type { Models } from "../models/registry";
 import type { ToolContext } from "../tools/context";
@@ -52,6 +53,11 @@ export interface EngineDeps {
   disabledWorkers?: readonly string[];
   /** Set on a run's own copy of the deps (depsUnderSettings): the version the run is pinned to. */
   runSettings?: VersionedSettings;
+  /**
+   * Set on a run's own copy of the deps while an executor drives it: the lease its claim
+   * got. Every write on the run's behalf is conditional on it (../db/run-lease).
+   */
+  lease?: RunLease;
   /** A model for a role under an explicit model id (a worker's modelId setting). */
   modelWithId?(role: string, modelId: string): LanguageModelV4;
   /** Called at every step boundary; the crash test kills the process here. */

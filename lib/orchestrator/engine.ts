@@ -8,6 +8,7 @@ import type { EngineDeps } from "./deps";
 import { RunEventBus } from "./event-bus";
 import { driveRun, runsDrivenBy, startRun } from "./run-executor";
 import { deadLocalOwners, localOwnerPattern, processOwnerId } from "./process-identity";
+import { resumeAbandonedRetries } from "./review-retry";
 import { claimRunnableRuns, createRun, liveLeaseOwners } from "./store";
 
 /** Engine dependencies with production defaults; tests override what they need. */
@@ -60,8 +61,8 @@ export async function submitMessage(
 
 /** Claims and finishes every run left queued or abandoned (expired lease), e.g. after a crash. */
 export async function recoverRuns(deps: EngineDeps, limit = 10) {
-  const ids = await claimRunnableRuns(deps.db, deps.owner, deps.leaseMs, new Date(), limit, runsDrivenBy(deps.owner), await deadOwners(deps));
-  return Promise.all(ids.map(async (id) => ({ id, result: await driveRun(deps, id) })));
+  const claimed = await claimRunnableRuns(deps.db, deps.owner, deps.leaseMs, new Date(), limit, runsDrivenBy(deps.owner), await deadOwners(deps));
+  return Promise.all(claimed.map(async ({ id, epoch }) => ({ id, result: await driveRun(deps, id, epoch) })));
 }
 
 /** Lease owners on this machine that are certainly gone: their runs need not wait for the lease. */
@@ -76,7 +77,7 @@ async function deadOwners(deps: EngineDeps): Promise<string[]> {
  * what is runnable now and drives it in the background: a run whose lease expires a
  * moment after a batch was claimed is taken at the next poll, not after that batch.
  */
-export function startRecoveryLoop(deps: EngineDeps, signal: AbortSignal, opts: { everyMs?: number; maxInFlight?: number } = {}) {
+export function startRecoveryLoop(deps: EngineDeps, signal: AbortSignal, opts: { everyMs?: number; maxInFlight?: number; reviewRoles?: readonly string[] } = {}) {
   const everyMs = opts.everyMs ?? 500;
   const maxInFlight = opts.maxInFlight ?? 50;
   const inFlight = new Set<string>();
@@ -88,13 +89,15 @@ export function startRecoveryLoop(deps: EngineDeps, signal: AbortSignal, opts: {
       // once, which would delay its next poll by more than the poll interval).
       const dead = await deadOwners(deps);
       const room = Math.min(dead.length ? maxInFlight : 10, maxInFlight - inFlight.size);
-      const ids = room > 0 ? await claimRunnableRuns(deps.db, deps.owner, deps.leaseMs, new Date(), room, runsDrivenBy(deps.owner), dead) : [];
-      for (const id of ids) {
+      const claimed = room > 0 ? await claimRunnableRuns(deps.db, deps.owner, deps.leaseMs, new Date(), room, runsDrivenBy(deps.owner), dead) : [];
+      for (const { id, epoch } of claimed) {
         inFlight.add(id);
-        driveRun(deps, id)
+        driveRun(deps, id, epoch)
           .catch((err) => deps.log.error({ err, runId: id }, "recovered run crashed"))
           .finally(() => inFlight.delete(id));
       }
+      // Reviewers' retries of failed parts whose process died are finished too.
+      if (opts.reviewRoles) await resumeAbandonedRetries(deps, { allowedRoles: opts.reviewRoles });
     } catch (err) {
       deps.log.error({ err }, "recovery failed");
     }

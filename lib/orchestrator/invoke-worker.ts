@@ -2,7 +2,8 @@ import { asSchema, generateText, jsonSchema, Output, stepCountIs, type ModelMess
 import { anySignal, workerResultSchema, type SubTask, type WorkerResult } from "../contracts";
 import { InfrastructureError, withTransientRetry } from "../db/transient";
 import { modelFor } from "../models/registry";
-import { UNAVAILABLE } from "../tools/define";
+import { LEASE_LOST, UNAVAILABLE } from "../tools/define";
+import { assertLeaseHeld, isLeaseLost, LeaseLostError } from "../db/run-lease";
 import { ownAccountOnly } from "../policy/account-scope";
 import { sideEffectToolNames, toolProgress } from "../tools/registry";
 import { unwrapToolOutput } from "../tools/tool-output";
@@ -83,6 +84,7 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
     customerId: ctx.customerId,
     runId: ctx.runId,
     taskId: ctx.task.id,
+    lease: deps.lease,
     policy: deps.runSettings?.settings.policy,
     // A tool call this attempt gave up on (timeout, run stopped) retries nothing and commits nothing.
     signal: stop.signal,
@@ -176,11 +178,13 @@ function recordedTools(deps: EngineDeps, ctx: AttemptContext, tools: ToolSet, ob
     // Our own bookkeeping around the call (its events and its tool_calls row) is not the
     // tool's answer: if the database fails it, the attempt fails as infrastructure. Thrown
     // out of `execute` as it is, the AI SDK would hand it to the model as a tool error.
+    // A write refused because the run's executor was replaced stops the attempt as it is:
+    // this executor writes nothing more (../db/run-lease).
     const bookkeeping = async (what: string, fn: () => Promise<unknown>) => {
       try {
         await fn();
       } catch (err) {
-        const reason = new InfrastructureError(`${what} for ${name} failed: ${(err as Error).message ?? err}`, err);
+        const reason = isLeaseLost(err) ? err : new InfrastructureError(`${what} for ${name} failed: ${(err as Error).message ?? err}`, err);
         infra.abort(reason);
         throw reason;
       }
@@ -210,6 +214,12 @@ function recordedTools(deps: EngineDeps, ctx: AttemptContext, tools: ToolSet, ob
           throw reason;
         }
         await deps.onBoundary?.(`before_record:${name}`, ctx.runId);
+        if (isError && (value as { error?: string } | null)?.error === LEASE_LOST) {
+          // The tool refused the effect: this executor was replaced. Nothing to record.
+          const reason = new LeaseLostError(ctx.runId, deps.lease?.epoch ?? -1);
+          infra.abort(reason);
+          throw reason;
+        }
         const unavailable = isError && (value as { error?: string } | null)?.error === UNAVAILABLE;
         const announced: NewRunEvent[] = [
           { type: "tool_result", ...base, result: value, isError },
@@ -261,7 +271,9 @@ function leanSchema(schema: Parameters<typeof asSchema>[0]) {
 }
 
 async function recordCall(deps: EngineDeps, ctx: AttemptContext, tool: string, args: unknown, result: unknown, isError: boolean, latencyMs: number) {
-  await deps.db.toolCall.create({
+  await deps.db.$transaction(async (tx) => {
+    if (deps.lease) await assertLeaseHeld(tx, deps.lease);
+    await tx.toolCall.create({
     data: {
       invocationId: ctx.invocationId,
       runId: ctx.runId,
@@ -272,6 +284,7 @@ async function recordCall(deps: EngineDeps, ctx: AttemptContext, tool: string, a
       isError,
       latencyMs,
     },
+    });
   });
 }
 

@@ -1,12 +1,13 @@
 import type { Run } from "../generated/prisma/client";
 import { DECLINE_REPLY } from "../contracts";
 import { withTransientRetry } from "../db/transient";
+import { isLeaseLost, type RunLease } from "../db/run-lease";
 import { runLogger } from "../log";
 import { inRunTrace, inSpan, markSpanFailed, spanIds, telemetryOn } from "../telemetry/tracing";
 import type { EngineDeps } from "./deps";
 import { type NewRunEvent } from "./events";
 import { planSchema, type Plan } from "../contracts";
-import { advanceStep, appendEvent, appendEvents, appliedEffects, claimRun, countPendingReviews, finishRun, getRun, pinSettingsVersion, recordRunTrace, releaseLease, renewLease, requestReviewItem, RunStoreError, type ToolCallRow } from "./store";
+import { advanceStep, appendEvent, appendEvents, appliedEffects, claimRun, countPendingReviews, finishRun, getRun, pinSettingsVersion, recordModelCall, recordRunTrace, releaseLease, renewLease, requestReviewItem, RunStoreError, type ToolCallRow } from "./store";
 import { depsUnderSettings } from "./settings";
 import { loadConversationContext } from "./conversation-context";
 import { planMessage } from "./supervisor";
@@ -25,16 +26,18 @@ export function failedReply(done: string[]): string {
   return `I'm sorry: something went wrong on our side and I couldn't finish handling your message, but this much is done: ${done.join(" ")} A member of our team has the details and will follow up with you on the rest.`;
 }
 
-function emitterFor(deps: EngineDeps, runId: string) {
+/** The run's event writer for one executor: every event is stored only while its lease is current. */
+function emitterFor(deps: EngineDeps, lease: RunLease) {
+  const { runId } = lease;
   const emit = async (event: NewRunEvent) => {
     // One statement (the seq and the row together): a dropped connection rolls it back
     // whole, so trying again on a fresh connection cannot leave a gap.
-    const stored = await withTransientRetry(() => appendEvent(deps.db, runId, event, new Date()), { what: `storing the ${event.type} event` });
+    const stored = await withTransientRetry(() => appendEvent(deps.db, runId, event, new Date(), { lease }), { what: `storing the ${event.type} event` });
     deps.bus?.publish(runId, stored);
   };
   // A tool call's row and the events announcing its answer: one statement too.
   const recordToolCall = async (row: ToolCallRow, events: NewRunEvent[]) => {
-    const stored = await withTransientRetry(() => appendEvents(deps.db, runId, events, new Date(), row), { what: `recording the ${row.tool} call` });
+    const stored = await withTransientRetry(() => appendEvents(deps.db, runId, events, new Date(), { toolCall: row, lease }), { what: `recording the ${row.tool} call` });
     for (const e of stored) deps.bus?.publish(runId, e);
   };
   return Object.assign(emit, { recordToolCall });
@@ -42,14 +45,20 @@ function emitterFor(deps: EngineDeps, runId: string) {
 
 /** Claims a queued (or abandoned) run and executes it to its end. */
 export async function startRun(deps: EngineDeps, runId: string): Promise<DriveResult> {
-  if (!(await claimRun(deps.db, runId, deps.owner, deps.leaseMs, new Date()))) return "not_claimed";
-  return driveRun(deps, runId);
+  const epoch = await claimRun(deps.db, runId, deps.owner, deps.leaseMs, new Date());
+  if (epoch === null) return "not_claimed";
+  return driveRun(deps, runId, epoch);
 }
 
-// The runs each owner (one per process) is driving right now, so that its own recovery
-// loop never claims one of them again: the lease guards against other processes, this
-// against a second drive in the same process after a late renewal.
-const driving = new Map<string, Set<string>>();
+// The runs this process is driving right now, so that its own recovery loop never
+// claims one of them again: the lease guards against other processes, this against a
+// second drive in the same process after a late renewal. One set per process, not per
+// module instance: a Next.js build can load this module several times in one process
+// (the instrumentation chunk, the route chunks, the server-rendering chunk), and the
+// recovery loop must see the runs a route started.
+const DRIVING = Symbol.for("switchboard.runsDriven");
+const processState = globalThis as unknown as { [DRIVING]?: Map<string, Set<string>> };
+const driving = (processState[DRIVING] ??= new Map<string, Set<string>>());
 
 /** The ids of the runs `owner` is executing in this process. */
 export function runsDrivenBy(owner: string): string[] {
@@ -57,17 +66,19 @@ export function runsDrivenBy(owner: string): string[] {
 }
 
 /**
- * Executes a run whose lease this process holds, from its last completed step:
+ * Executes a run under the lease its claim got (`epoch`), from its last completed step:
  * created → planned → workers_done → synthesized → finished. Each step's result is
  * persisted with a compare-and-set on the step before the next one starts, so a
- * process killed anywhere resumes from the last completed step.
+ * process killed anywhere resumes from the last completed step; every write is
+ * conditional on the lease, so a process that stalled and was replaced writes nothing more.
  */
-export async function driveRun(engineDeps: EngineDeps, runId: string): Promise<DriveResult> {
+export async function driveRun(engineDeps: EngineDeps, runId: string, epoch: number): Promise<DriveResult> {
   const mine = driving.get(engineDeps.owner) ?? new Set<string>();
   driving.set(engineDeps.owner, mine);
   mine.add(runId);
+  const deps: EngineDeps = { ...engineDeps, lease: { runId, owner: engineDeps.owner, epoch } };
   try {
-    return telemetryOn() ? await driveInRunSpan(engineDeps, runId) : await driveClaimedRun(engineDeps, runId);
+    return telemetryOn() ? await driveInRunSpan(deps, runId) : await driveClaimedRun(deps, runId);
   } finally {
     mine.delete(runId);
     if (mine.size === 0) driving.delete(engineDeps.owner);
@@ -86,7 +97,7 @@ async function driveInRunSpan(deps: EngineDeps, runId: string): Promise<DriveRes
     const ids = spanIds(span);
     if (ids && !run.traceId) {
       // A trace that cannot be recorded costs the operator a link, never the run.
-      await recordRunTrace(deps.db, runId, deps.owner, ids).catch((err) => runLogger(runId, deps.log).warn({ err }, "recording the run's trace failed"));
+      await recordRunTrace(deps.db, deps.lease!, ids).catch((err) => runLogger(runId, deps.log).warn({ err }, "recording the run's trace failed"));
     }
     const result = await driveClaimedRun(deps, runId);
     span.setAttribute("switchboard.run.status", result);
@@ -97,7 +108,8 @@ async function driveInRunSpan(deps: EngineDeps, runId: string): Promise<DriveRes
 
 async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<DriveResult> {
   let deps = engineDeps;
-  const emit = emitterFor(deps, runId);
+  const lease = engineDeps.lease!;
+  const emit = emitterFor(deps, lease);
   const log = runLogger(runId, deps.log);
   const controller = new AbortController();
   // The lease is renewed while we work; losing it means another process took over.
@@ -106,7 +118,7 @@ async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<D
   let renewedAt = Date.now();
   const heartbeat = setInterval(async () => {
     try {
-      if (!(await renewLease(deps.db, runId, deps.owner, deps.leaseMs, new Date()))) controller.abort(new RunStoreError("lease_lost"));
+      if (!(await renewLease(deps.db, lease, deps.leaseMs, new Date()))) controller.abort(new RunStoreError("lease_lost"));
       else renewedAt = Date.now();
     } catch (err) {
       log.warn({ err }, "lease renewal failed");
@@ -116,6 +128,8 @@ async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<D
   try {
     let run = await getRun(deps.db, runId);
     deps = await underRunSettings(engineDeps, run);
+    // The claim's epoch is this attempt's number (a run read after the claim could already show a newer one).
+    run = { ...run, attempts: lease.epoch };
     await emit({ type: "run_started", customerId: run.customerId, input: run.input, attempt: run.attempts });
     await deps.onBoundary?.("claimed", runId);
     const step = () => run.step;
@@ -127,8 +141,8 @@ async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<D
         span.setAttributes({ "switchboard.plan.kind": planned.plan.kind, "switchboard.plan.via": planned.plan.via, "switchboard.plan.tasks": planned.plan.tasks.length });
         return planned;
       });
-      if (usage) await deps.db.modelCall.create({ data: { runId, role: "supervisor", ...usage } });
-      await advanceStep(deps.db, runId, deps.owner, "created", "planned", { plan: plan as object });
+      if (usage) await recordModelCall(deps.db, lease, { role: "supervisor", ...usage });
+      await advanceStep(deps.db, lease, "created", "planned", { plan: plan as object });
       await emit({ type: "plan", plan });
       // The step's compare-and-set succeeded under our lease: the row is what we wrote.
       run = { ...run, step: "planned", plan: plan as object };
@@ -142,14 +156,14 @@ async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<D
     if (step() === "planned") {
       lane = plan.kind === "delegate" ? runWorkersAndLane(deps, run, plan, emit, controller.signal) : null;
       if (lane) await lane.workers;
-      await advanceStep(deps.db, runId, deps.owner, "planned", "workers_done");
+      await advanceStep(deps.db, lease, "planned", "workers_done");
       run = { ...run, step: "workers_done" };
       await deps.onBoundary?.("workers_done", runId);
     }
 
     if (step() === "workers_done") {
       const reply = lane ? await lane.reply : await replyFor(deps, run, plan, emit, controller.signal);
-      await advanceStep(deps.db, runId, deps.owner, "workers_done", "synthesized", { reply });
+      await advanceStep(deps.db, lease, "workers_done", "synthesized", { reply });
       run = { ...run, step: "synthesized", reply };
       await deps.onBoundary?.("synthesized", runId);
     }
@@ -160,26 +174,33 @@ async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<D
     const tokensOut = totals._sum.tokensOut ?? 0;
     // Wall time from creation to the reply (it includes time spent queued or crashed).
     const latencyMs = Date.now() - run.createdAt.getTime();
-    const status = await deps.db.$transaction(async (tx) => {
+    const finished = await deps.db.$transaction(async (tx) => {
       // Locked before counting: a review decided meanwhile has either committed (and
       // is counted) or waits for this transaction (and then completes the run itself).
       await tx.$executeRaw`SELECT 1 FROM runs WHERE id = ${runId} FOR NO KEY UPDATE`;
-      const status = (await countPendingReviews(tx, runId)) > 0 ? "awaiting_review" : "completed";
+      const status: "awaiting_review" | "completed" = (await countPendingReviews(tx, runId)) > 0 ? "awaiting_review" : "completed";
       // The run's own reply, once (a resumed finish finds it). A reviewer's follow-up
       // posted while the run was still synthesizing is another message of the run.
       const hasReply = await tx.message.count({ where: { runId, role: "assistant", content: run.reply ?? "" } });
       if (!hasReply) await tx.message.create({ data: { conversationId: run.conversationId, role: "assistant", content: run.reply ?? "", runId } });
-      await advanceStep(tx, runId, deps.owner, "synthesized", "finished", { tokensIn, tokensOut, latencyMs, finishedAt: new Date() });
-      await finishRun(tx, runId, deps.owner, status);
-      return status;
+      // run_finished is the run's last event and commits with the finish: nothing of this
+      // executor's can follow it, and no other executor can claim the run any more.
+      const event = await appendEvent(tx, runId, { type: "run_finished", status, reply: run.reply ?? "", tokensIn, tokensOut, latencyMs }, new Date(), { lease });
+      await advanceStep(tx, lease, "synthesized", "finished", { tokensIn, tokensOut, latencyMs, finishedAt: new Date() });
+      await finishRun(tx, lease, status);
+      return { status, event };
     });
-    await emit({ type: "run_finished", status, reply: run.reply ?? "", tokensIn, tokensOut, latencyMs });
+    deps.bus?.publish(runId, finished.event);
+    const status = finished.status;
     await deps.onBoundary?.("finished", runId);
     return status;
   } catch (err) {
-    if (err instanceof RunStoreError || controller.signal.reason instanceof RunStoreError) return "lease_lost";
+    if (err instanceof RunStoreError || isLeaseLost(err) || controller.signal.reason instanceof RunStoreError) {
+      log.info({ epoch: lease.epoch }, "run attempt stopped: its lease was lost (another executor holds the run)");
+      return "lease_lost";
+    }
     log.warn({ err }, "run attempt failed");
-    return await failOrRelease(deps, runId, err as Error, emit);
+    return await failOrRelease(deps, lease, err as Error, emit);
   } finally {
     clearInterval(heartbeat);
   }
@@ -230,13 +251,18 @@ function runWorkersAndLane(deps: EngineDeps, run: Run, plan: Plan, emit: (e: New
   return { workers, reply };
 }
 
-async function failOrRelease(deps: EngineDeps, runId: string, err: Error, emit: (e: NewRunEvent) => Promise<void>): Promise<DriveResult> {
+async function failOrRelease(deps: EngineDeps, lease: RunLease, err: Error, emit: (e: NewRunEvent) => Promise<void>): Promise<DriveResult> {
+  const { runId } = lease;
   const run = await deps.db.run.findUnique({ where: { id: runId } });
   const retryable = (run?.attempts ?? MAX_ATTEMPTS) < MAX_ATTEMPTS;
-  await emit({ type: "error", message: err.message ?? String(err), retryable }).catch(() => {});
+  try {
+    await emit({ type: "error", message: err.message ?? String(err), retryable });
+  } catch (e) {
+    if (isLeaseLost(e)) return "lease_lost";
+  }
   if (retryable) {
     // Give the lease back at once so recovery picks the run up again.
-    await releaseLease(deps.db, runId, deps.owner);
+    await releaseLease(deps.db, lease);
     return "lease_lost";
   }
   // Out of attempts: say so honestly, and put the whole run in front of a person.
@@ -245,20 +271,23 @@ async function failOrRelease(deps: EngineDeps, runId: string, err: Error, emit: 
   // Effects its workers committed before the run gave up are the customer's to know.
   const applied = await appliedEffects(deps.db, { runId }).catch(() => []);
   const reply = failedReply(applied.flatMap((a) => a.statement ?? []));
+  const latencyMs = Date.now() - run.createdAt.getTime();
   try {
-    await deps.db.$transaction(async (tx) => {
+    const event = await deps.db.$transaction(async (tx) => {
       await tx.message.create({ data: { conversationId: run.conversationId, role: "assistant", content: reply, runId } });
       await requestReviewItem(tx, {
         runId, taskId: "run", customerId: run.customerId, kind: "worker_failure",
         summary: `Run failed after ${run.attempts} attempts at step ${run.step}: ${err.message}`,
-        context: { input: run.input, step: run.step, plan: run.plan ?? null, error: err.message, attempts: run.attempts },
+        context: { input: run.input, step: run.step, plan: run.plan ?? null, error: err.message, attempts: run.attempts, applied },
       });
-      await finishRun(tx, runId, deps.owner, "failed", { error: err.message, reply, finishedAt: new Date() });
+      const finished = await appendEvent(tx, runId, { type: "run_finished", status: "failed", reply, tokensIn: run.tokensIn, tokensOut: run.tokensOut, latencyMs }, new Date(), { lease });
+      await finishRun(tx, lease, "failed", { error: err.message, reply, finishedAt: new Date() });
+      return finished;
     });
+    deps.bus?.publish(runId, event);
   } catch {
     return "lease_lost";
   }
-  await emit({ type: "run_finished", status: "failed", reply, tokensIn: run.tokensIn, tokensOut: run.tokensOut, latencyMs: Date.now() - run.createdAt.getTime() }).catch(() => {});
   return "failed";
 }
 

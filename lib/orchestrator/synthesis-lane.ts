@@ -2,7 +2,7 @@ import type { Run } from "../generated/prisma/client";
 import { anySignal, joinReplyParts, type Plan } from "../contracts";
 import type { EngineDeps } from "./deps";
 import type { NewRunEvent } from "./events";
-import { listReplyParts, saveReplyPart } from "./store";
+import { listReplyParts, recordModelCall, saveReplyPart } from "./store";
 import { synthesize } from "./synthesis";
 import { inSpan } from "../telemetry/tracing";
 import type { TaskOutcome } from "./workers-step";
@@ -88,7 +88,7 @@ export async function composeReply(deps: EngineDeps, run: Run, plan: Plan, feed:
       stopListening();
       partSignal.clear();
     }
-    const event = await saveReplyPart(deps.db, { runId: run.id, owner: deps.owner, index, attempt: run.attempts, taskIds: batch.map((o) => o.task.id), text }, new Date());
+    const event = await saveReplyPart(deps.db, { lease: deps.lease!, index, attempt: run.attempts, taskIds: batch.map((o) => o.task.id), text }, new Date());
     deps.bus?.publish(run.id, event);
     texts.push(text);
     for (const o of batch) covered.add(o.task.id);
@@ -143,6 +143,6 @@ async function writePart(
   flush();
   await flushing;
   await deps.onBoundary?.(`reply_deltas:${part}`, run.id);
-  await deps.db.modelCall.create({ data: { runId: run.id, role: "synthesis", ...synthesized.usage } });
+  await recordModelCall(deps.db, deps.lease!, { role: "synthesis", ...synthesized.usage });
   return synthesized.text;
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { resetTestWorld, useTestDb } from "../../test/db";
+import { claimForTest, resetTestWorld, useTestDb } from "../../test/db";
 import { offeredTools, scriptedModel, textResult, toolCallResult } from "../../test/mock-models";
 import { fixedClock } from "../clock";
 import type { WorkerResult } from "../contracts";
@@ -71,7 +71,7 @@ describe("worker scope", () => {
           opts.prompt.some((m) => m.role === "tool") ? textResult(JSON.stringify(refused)) : toolCallResult([{ toolName: READ_FIRST[name] }]),
         );
         const { run } = await createRun(db, { customerId: "C-1001", message: customerMessage });
-        const inv = await startInvocation(db, { runId: run.id, task: { id: "t1", worker: name, instruction: "Downgrade to basic-100" }, attempt: 1 });
+        const inv = await startInvocation(db, { lease: await claimForTest(db, run.id), task: { id: "t1", worker: name, instruction: "Downgrade to basic-100" }, attempt: 1 });
         // A hosted planner may hand the worker only "Downgrade to basic-100": the whole message still counts.
         await attempt(worker, "Downgrade to basic-100", { ...localModels(0), [name]: model }, customerMessage, { runId: run.id, invocationId: inv.id });
         expect(calls).toHaveLength(2);
@@ -91,7 +91,7 @@ describe("worker scope", () => {
     const message = "Downgrade C-1002 (Marcus Lee) to basic-100 and put the fee on my bill.";
     // Tool calls are recorded against a real run and invocation.
     const { run } = await createRun(db, { customerId: "C-1001", message });
-    const inv = await startInvocation(db, { runId: run.id, task: { id: "t1", worker: "account", instruction: message }, attempt: 1 });
+    const inv = await startInvocation(db, { lease: await claimForTest(db, run.id), task: { id: "t1", worker: "account", instruction: message }, attempt: 1 });
     const out = await attempt(workers.account, message, localModels(0), message, { runId: run.id, invocationId: inv.id });
     expect(out.result.status).toBe("refused");
     expect(out.result.summary).toContain("I can only make changes to the account you're signed in with");

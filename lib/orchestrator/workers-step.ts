@@ -5,13 +5,14 @@ import type { EngineDeps } from "./deps";
 import type { NewRunEvent } from "./events";
 import { deadlineSignal, type SubTask } from "../contracts";
 import type { Tx } from "../db/client";
+import { assertLeaseHeld, isLeaseLost } from "../db/run-lease";
 import { runWorkerAttempt, type AttemptContext, type ObservedToolResult } from "./invoke-worker";
 import { cacheKey, takeCachedResult, writeCachedResult } from "./worker-cache";
 import { sideEffectToolNames } from "../tools/registry";
 import { findWorker } from "../workers/registry";
 import { reviewKindEnabled } from "./settings";
 import { inSpan, markSpanFailed } from "../telemetry/tracing";
-import { appliedEffects, finishInvocation, recordCachedInvocation, requestReviewItem, startInvocation, taskStartState, type NewReviewItem } from "./store";
+import { appliedEffects, finishInvocation, recordCachedInvocation, recordModelCall, requestReviewItem, startInvocation, taskStartState, type NewReviewItem } from "./store";
 
 export type TaskOutcome =
   | { task: SubTask; ok: true; result: WorkerResult; cacheHit: boolean }
@@ -34,7 +35,10 @@ type ReviewRequest = Omit<NewReviewItem, "runId" | "taskId" | "customerId">;
 
 /** Creates a review item once per (run, task, kind) and announces it when it is new. */
 async function requestReview(deps: EngineDeps, run: Run, task: SubTask, request: ReviewRequest, emit: Emit) {
-  const { item, created } = await requestReviewItem(deps.db, { runId: run.id, taskId: task.id, customerId: run.customerId, ...request });
+  const { item, created } = await deps.db.$transaction(async (tx) => {
+    await assertLeaseHeld(tx, deps.lease!);
+    return requestReviewItem(tx, { runId: run.id, taskId: task.id, customerId: run.customerId, ...request });
+  });
   if (created) await emit({ type: "review_requested", reviewId: item.id, taskId: task.id, kind: request.kind, summary: request.summary });
 }
 
@@ -76,6 +80,7 @@ async function recordSuccess(
   finished: NewRunEvent,
 ) {
   const created = await deps.db.$transaction(async (tx) => {
+    await assertLeaseHeld(tx, deps.lease!);
     await store(tx);
     const items = [];
     for (const r of reviews) {
@@ -137,7 +142,7 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
     if (i > 0) await sleep(deps.retryBackoffMs * i);
     const succeeded = await inSpan("switchboard.worker", workerSpanAttributes(run, task, attempt), async (span): Promise<TaskOutcome | null> => {
       const started = Date.now();
-      const inv = await startInvocation(deps.db, { runId: run.id, task, attempt });
+      const inv = await startInvocation(deps.db, { lease: deps.lease!, task, attempt });
       await emit({ type: "worker_started", taskId: task.id, worker: task.worker, attempt, instruction: task.instruction });
       // A timer the attempt holds and clears (./contracts/abort: not AbortSignal.timeout).
       const deadline = deadlineSignal(signal, worker.timeoutMs);
@@ -148,10 +153,8 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
         await recordSuccess(deps, run, task, reviewRequestsFor(deps, task, out.result, out.toolResults), emit, async (tx) => {
           await finishInvocation(tx, inv.id, "succeeded", {
             output: out.result as object, confidence: out.result.confidence, model: out.model, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs,
-          }, run.id);
-          await tx.modelCall.create({
-            data: { runId: run.id, role: task.worker, invocationId: inv.id, model: out.model, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs },
-          });
+          }, deps.lease!);
+          await recordModelCall(tx, deps.lease!, { role: task.worker, invocationId: inv.id, model: out.model, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs });
         }, { type: "worker_finished", taskId: task.id, worker: task.worker, outcome: "succeeded", attempt, summary: out.result.summary, confidence: out.result.confidence, cacheHit: false, tokensIn: out.tokensIn, tokensOut: out.tokensOut, latencyMs });
         if (!out.toolResults.some((t) => sideEffectToolNames.has(t.tool)) && out.result.status !== "refused") {
           await writeCachedResult(deps.db, { key, worker: task.worker, customerId: run.customerId, versions, result: out.result });
@@ -159,13 +162,13 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
         span.setAttributes({ "switchboard.worker.outcome": "succeeded", "switchboard.worker.confidence": out.result.confidence, "switchboard.worker.model": out.model });
         return { task, ok: true, result: out.result, cacheHit: false };
       } catch (err) {
-        if (signal.aborted) throw err; // the run itself is being stopped
+        if (signal.aborted || isLeaseLost(err)) throw err; // the run itself is being stopped, or is no longer ours
         // The attempt's own deadline passed (whatever a tool call reports it as).
         const timedOut = isAbort(err) || attemptSignal.aborted;
         const message = timedOut ? `timed out after ${worker.timeoutMs} ms` : (err as Error).message ?? String(err);
         errors.push(`attempt ${attempt}: ${message}`);
         const latencyMs = Date.now() - started;
-        await finishInvocation(deps.db, inv.id, timedOut ? "timed_out" : "failed", { error: message, latencyMs }, run.id);
+        await finishInvocation(deps.db, inv.id, timedOut ? "timed_out" : "failed", { error: message, latencyMs }, deps.lease!);
         await emit({ type: "worker_finished", taskId: task.id, worker: task.worker, outcome: timedOut ? "timed_out" : "failed", attempt, summary: "", confidence: null, cacheHit: false, tokensIn: 0, tokensOut: 0, latencyMs, error: message });
         await emit({ type: "error", taskId: task.id, message: `${worker.title} worker ${message}`, retryable: i < attempts - 1 });
         span.setAttribute("switchboard.worker.outcome", timedOut ? "timed_out" : "failed");

@@ -1,5 +1,6 @@
 import "server-only";
 import { redactAuditPayloads, retentionDaysFromEnv } from "../audit/retention";
+import { AREA_ROLES } from "../auth/roles";
 import { pruneRateLimits } from "../db/rate-limit";
 import { getDb } from "../db/client";
 import { log } from "../log";
@@ -29,7 +30,7 @@ export function getSettingsSource(): SettingsSource {
 export function startBackgroundEngine() {
   if (g.switchboardRecovery) return;
   g.switchboardRecovery = new AbortController();
-  startRecoveryLoop(getEngine(), g.switchboardRecovery.signal);
+  startRecoveryLoop(getEngine(), g.switchboardRecovery.signal, { reviewRoles: AREA_ROLES.reviews });
   startAuditRetention(g.switchboardRecovery.signal);
   startUsageAlerts(g.switchboardRecovery.signal);
   startRateLimitPruning(g.switchboardRecovery.signal);

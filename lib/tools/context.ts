@@ -1,6 +1,7 @@
 import { isoDay, type Clock } from "../clock";
 import type { PolicyNumbers } from "../contracts";
 import type { Db, Tx } from "../db/client";
+import type { RunLease } from "../db/run-lease";
 
 /**
  * What every tool runs with. The customer is always the authenticated one: no tool
@@ -14,6 +15,12 @@ export interface ToolContext {
   /** The run and sub-task this call belongs to; they scope idempotency keys. */
   runId?: string;
   taskId?: string;
+  /**
+   * The run's executor's lease (owner and epoch): a side effect commits only while it is
+   * current (../db/run-lease), so an executor that was replaced changes nothing more.
+   * Absent for a reviewer's approved action and for calls outside a run.
+   */
+  lease?: RunLease;
   /** The run's settings version's policy numbers; without them the version in force applies. */
   policy?: PolicyNumbers;
   /**

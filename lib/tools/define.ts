@@ -6,6 +6,7 @@ import { log } from "../log";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
 import { InfrastructureError, withTransientRetry } from "../db/transient";
+import { LeaseLostError } from "../db/run-lease";
 import { CallAbandonedError } from "./ledger";
 
 /**
@@ -39,6 +40,8 @@ export function toolResult(value: Record<string, unknown>): CallToolResult {
 
 /** The error code of a tool that could not reach its database after retries (infrastructure, not business). */
 export const UNAVAILABLE = "unavailable";
+/** The error code of a side effect refused because the run's executor was replaced (../db/run-lease): nothing was changed. */
+export const LEASE_LOST = "lease_lost";
 
 /** A tool error as JSON `{ error, message }`; unexpected errors are logged, never shown. */
 export function toolErrorResult(err: unknown, tool: string): CallToolResult {
@@ -49,6 +52,10 @@ export function toolErrorResult(err: unknown, tool: string): CallToolResult {
     // Nobody reads this answer any more; it says what happened for the record.
     log.warn({ tool }, "tool call abandoned by its caller; its effect was rolled back");
     body = { error: "abandoned", message: err.message };
+  } else if (err instanceof LeaseLostError) {
+    // Not a business answer either: the executor that asked was replaced, and stops.
+    log.warn({ tool, runId: err.runId }, "side effect refused: the run's executor was replaced");
+    body = { error: LEASE_LOST, message: `${tool} was refused: this run is now handled elsewhere; nothing was changed` };
   } else if (err instanceof InfrastructureError) {
     // Not a business answer: the orchestrator fails the worker's attempt on this code
     // and the model never reads it. Whether an effect happened is unknown here; a

@@ -1,5 +1,6 @@
 import type { Prisma } from "../generated/prisma/client";
 import type { Db, Tx } from "../db/client";
+import { assertLeaseHeld, type RunLease } from "../db/run-lease";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
 
@@ -12,6 +13,12 @@ export interface SideEffectSpec {
   args: unknown;
   /** The caller gave up on this call: roll the effect back instead of committing it. */
   signal?: AbortSignal;
+  /**
+   * The run executor's lease: the effect happens only while it is current, checked
+   * before the effect and held until the commit (../db/run-lease), so an executor that
+   * was replaced while it stalled changes nothing.
+   */
+  lease?: RunLease;
 }
 
 export type Replayable<R> = R & { replayed: boolean };
@@ -58,6 +65,7 @@ export async function withIdempotency<R extends Record<string, unknown>>(
 ): Promise<Replayable<R>> {
   const body = async (tx: Tx): Promise<Replayable<R>> => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${spec.key}, 0))`;
+    if (spec.lease) await assertLeaseHeld(tx, spec.lease);
     const prior = await tx.sideEffect.findUnique({ where: { idempotencyKey: spec.key } });
     if (prior) return replay<R>(prior, spec);
     const result = await effect(tx);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { auditEntrySchema } from "../../db/audit";
 import { Prisma } from "../../generated/prisma/client";
 import type { Db, Tx } from "../../db/client";
+import { LeaseLostError, leaseHeld, type RunLease } from "../../db/run-lease";
 import { runEventSchema, type NewRunEvent, type StoredRunEvent } from "../events";
 
 /**
@@ -14,9 +15,20 @@ import { runEventSchema, type NewRunEvent, type StoredRunEvent } from "../events
  * (one round trip, atomic on its own or inside the caller's transaction; the chain
  * seals it at commit like any other entry).
  */
-export async function appendEvent(db: Db | Tx, runId: string, event: NewRunEvent, at: Date): Promise<StoredRunEvent> {
-  const [stored] = await appendEvents(db, runId, [event], at);
+export async function appendEvent(db: Db | Tx, runId: string, event: NewRunEvent, at: Date, opts: AppendOptions = {}): Promise<StoredRunEvent> {
+  const [stored] = await appendEvents(db, runId, [event], at, opts);
   return stored;
+}
+
+export interface AppendOptions {
+  /** The tool call whose row is written with the events (appendEvents). */
+  toolCall?: ToolCallRow;
+  /**
+   * The run's executor's lease: the events are stored only while it is current (a
+   * fenced-off executor's events are refused with LeaseLostError, none stored). Without
+   * it (a reviewer's decision, a review retry) the run may be in any state.
+   */
+  lease?: RunLease;
 }
 
 /** The tool_calls row of one call, written with the events that report it (appendEvents). */
@@ -36,13 +48,20 @@ export interface ToolCallRow {
  * also writes that tool call's row, so a call's record and the events that report it
  * commit together or not at all (one round trip instead of one per row).
  */
-export async function appendEvents(db: Db | Tx, runId: string, events: NewRunEvent[], at: Date, toolCall?: ToolCallRow): Promise<StoredRunEvent[]> {
+export async function appendEvents(db: Db | Tx, runId: string, events: NewRunEvent[], at: Date, opts: AppendOptions = {}): Promise<StoredRunEvent[]> {
+  const { toolCall, lease } = opts;
   const full = events.map((e) => runEventSchema.parse({ ...e, at: at.toISOString() }));
   const actors = full.map((e) => (e.type === "review_decided" ? e.by : "system"));
   for (const [i, e] of full.entries()) {
     auditEntrySchema.parse({ kind: "event", actor: actors[i], runId, subject: `event:${Number.MAX_SAFE_INTEGER}:${e.type}`, payload: null });
   }
   const n = full.length;
+  // The lease check is part of the numbering UPDATE: its row lock orders it against a claim.
+  const fence = !lease
+    ? Prisma.empty
+    : lease.reviewId
+      ? Prisma.sql` AND ${leaseHeld(lease)}`
+      : Prisma.sql` AND attempts = ${lease.epoch} AND "leaseOwner" = ${lease.owner} AND status = 'running'`;
   const row = toolCall
     ? Prisma.sql`, call AS (
         INSERT INTO tool_calls (id, "invocationId", "runId", server, tool, args, result, "isError", "latencyMs", "createdAt")
@@ -52,7 +71,7 @@ export async function appendEvents(db: Db | Tx, runId: string, events: NewRunEve
     : Prisma.empty;
   const rows = await db.$queryRaw<Array<{ seq: number }>>`
     WITH next AS (
-      UPDATE runs SET "lastEventSeq" = "lastEventSeq" + ${n}::int WHERE id = ${runId} RETURNING "lastEventSeq"
+      UPDATE runs SET "lastEventSeq" = "lastEventSeq" + ${n}::int WHERE id = ${runId}${fence} RETURNING "lastEventSeq"
     ), input AS (
       SELECT * FROM unnest(${full.map((e) => e.type)}::text[], ${full.map((e) => JSON.stringify(e))}::jsonb[], ${actors}::text[]) WITH ORDINALITY AS i(type, data, actor, n)
     ), event AS (
@@ -68,7 +87,10 @@ export async function appendEvents(db: Db | Tx, runId: string, events: NewRunEve
       ORDER BY event.seq
     )${row}
     SELECT seq FROM event ORDER BY seq`;
-  if (rows.length !== n) throw new Error(`cannot append events to run ${runId}: no such run`);
+  if (rows.length !== n) {
+    if (lease) throw new LeaseLostError(runId, lease.epoch);
+    throw new Error(`cannot append events to run ${runId}: no such run`);
+  }
   return full.map((e, i) => ({ ...e, seq: rows[i].seq }));
 }
 

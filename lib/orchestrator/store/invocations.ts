@@ -1,6 +1,8 @@
 import type { InvocationStatus, Prisma } from "../../generated/prisma/client";
 import { inTransaction } from "../../db/audit";
 import type { Db, Tx } from "../../db/client";
+import { randomUUID } from "node:crypto";
+import { assertLeaseHeld, LeaseLostError, leaseHeld, type RunLease } from "../../db/run-lease";
 import type { SubTask, WorkerResult } from "../../contracts";
 import { effectStatement, plansNamedBy } from "../../tools/effect-statements";
 import { recordTransition } from "./transition";
@@ -44,13 +46,17 @@ export async function taskStartState(db: Db, input: { runId: string; taskId: str
   };
 }
 
-export function startInvocation(db: Db, input: { runId: string; task: SubTask; attempt: number }) {
-  return db.workerInvocation.create({
-    data: { runId: input.runId, taskId: input.task.id, worker: input.task.worker, attempt: input.attempt, status: "running", input: input.task as object },
+/** A new attempt's row, `running`, while `lease` is current (one transaction: the check holds until the insert commits). */
+export function startInvocation(db: Db, input: { lease: RunLease; task: SubTask; attempt: number }) {
+  return db.$transaction(async (tx) => {
+    await assertLeaseHeld(tx, input.lease);
+    return tx.workerInvocation.create({
+      data: { runId: input.lease.runId, taskId: input.task.id, worker: input.task.worker, attempt: input.attempt, status: "running", input: input.task as object },
+    });
   });
 }
 
-/** A cache hit is an attempt that succeeded at once, without a model. */
+/** A cache hit is an attempt that succeeded at once, without a model (inside the caller's transaction, which checks the lease). */
 export function recordCachedInvocation(db: Db | Tx, input: { runId: string; task: SubTask; attempt: number; result: WorkerResult }) {
   return db.workerInvocation.create({
     data: {
@@ -61,17 +67,22 @@ export function recordCachedInvocation(db: Db | Tx, input: { runId: string; task
   });
 }
 
-/** running → succeeded | failed | timed_out, once. `runId` (the invocation's run) saves looking it up for the audit entry. */
+/**
+ * running → succeeded | failed | timed_out, once, while `lease` is current: an attempt
+ * whose executor was fenced off records nothing (its row was closed as lease_lost by the
+ * claim that replaced it).
+ */
 export async function finishInvocation(
   db: Db | Tx,
   id: string,
-  status: Exclude<InvocationStatus, "running">,
-  data: Omit<Prisma.WorkerInvocationUpdateManyMutationInput, "status"> = {},
-  runId?: string,
+  status: Exclude<InvocationStatus, "running" | "lease_lost">,
+  data: Omit<Prisma.WorkerInvocationUpdateManyMutationInput, "status">,
+  lease: RunLease,
 ): Promise<boolean> {
   return inTransaction(db, async (tx) => {
+    await assertLeaseHeld(tx, lease);
     const r = await tx.workerInvocation.updateMany({ where: { id, status: "running" }, data: { ...data, status, finishedAt: new Date() } });
-    if (r.count === 1) await recordTransition(tx, { entity: "invocation", id, from: "running", to: status, runId });
+    if (r.count === 1) await recordTransition(tx, { entity: "invocation", id, from: "running", to: status, runId: lease.runId });
     return r.count === 1;
   });
 }
@@ -149,4 +160,17 @@ function sameEffect(entry: JournalEntry, ledgerResult: unknown): boolean {
     return JSON.stringify(rest);
   };
   return strip(entry.result) === strip(ledgerResult);
+}
+
+/** One model call's token use, stored while `lease` is current (one statement: the check is part of the insert). */
+export async function recordModelCall(
+  db: Db | Tx,
+  lease: RunLease,
+  call: { role: string; model: string; tokensIn: number; tokensOut: number; latencyMs: number; invocationId?: string },
+): Promise<void> {
+  const n = await db.$executeRaw`
+    INSERT INTO model_calls (id, "runId", role, "invocationId", model, "tokensIn", "tokensOut", "latencyMs")
+    SELECT ${randomUUID()}, ${lease.runId}, ${call.role}, ${call.invocationId ?? null}, ${call.model}, ${call.tokensIn}, ${call.tokensOut}, ${call.latencyMs}
+    WHERE ${leaseHeld(lease)}`;
+  if (n !== 1) throw new LeaseLostError(lease.runId, lease.epoch);
 }

@@ -1,12 +1,14 @@
 import type { Prisma, RunStatus, RunStep } from "../../generated/prisma/client";
 import { appendAudit, inTransaction } from "../../db/audit";
 import type { Db, Tx } from "../../db/client";
+import { LeaseLostError, type RunLease } from "../../db/run-lease";
 import { recordTransition } from "./transition";
 
 // Runs: creation, leases and the step machine. Every status or step change is a
 // compare-and-set, so two processes can never both advance a run.
 
 export type { RunStatus, RunStep };
+export type { RunLease };
 
 export class RunStoreError extends Error {
   constructor(readonly code: "conversation_not_found" | "conversation_busy" | "lease_lost") {
@@ -62,33 +64,40 @@ export function getRun(db: Db | Tx, runId: string) {
 
 /**
  * Takes the lease on a run that is queued, or running under an expired lease (its
- * process died). Returns false when someone else holds it.
+ * process died), and returns the claim's epoch (the run's new `attempts`), or null when
+ * someone else holds it. The row is locked FOR UPDATE first: a claim waits for a writer
+ * of the previous epoch that is between its lease check and its commit (../../db/run-lease).
  */
-export async function claimRun(db: Db, runId: string, owner: string, leaseMs: number, now: Date): Promise<boolean> {
+export async function claimRun(db: Db, runId: string, owner: string, leaseMs: number, now: Date): Promise<number | null> {
   return db.$transaction(async (tx) => {
-    const n = await tx.$executeRaw`
+    await tx.$executeRaw`SELECT 1 FROM runs WHERE id = ${runId} FOR UPDATE`;
+    const rows = await tx.$queryRaw<Array<{ epoch: number }>>`
       UPDATE runs SET "leaseOwner" = ${owner}, "leaseExpiresAt" = ${new Date(now.getTime() + leaseMs)},
         status = 'running', attempts = attempts + 1, "updatedAt" = now()
       WHERE id = ${runId}
-        AND (status = 'queued' OR (status = 'running' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})))`;
-    if (n === 1) await recordTransition(tx, { entity: "run", id: runId, from: ["queued", "running"], to: "running", by: owner });
-    return n === 1;
+        AND (status = 'queued' OR (status = 'running' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})))
+      RETURNING attempts AS epoch`;
+    if (rows.length !== 1) return null;
+    await closeAbandonedInvocations(tx, [runId]);
+    await recordTransition(tx, { entity: "run", id: runId, from: ["queued", "running"], to: "running", by: owner });
+    return rows[0].epoch;
   });
 }
 
 /**
  * Claims up to `limit` runs that need an executor (queued, or running under an
- * expired lease), except `exceptIds` (runs this process is still driving). SKIP
- * LOCKED lets several app processes claim concurrently without blocking on, or
- * double-claiming, the same rows.
+ * expired lease), except `exceptIds` (runs this process is still driving), each with
+ * its claim's epoch. SKIP LOCKED lets several app processes claim concurrently without
+ * blocking on, or double-claiming, the same rows; a run whose previous executor is
+ * between a lease check and its commit is locked too, and taken at a later poll.
  */
 export async function claimRunnableRuns(
   db: Db, owner: string, leaseMs: number, now: Date, limit = 5, exceptIds: string[] = [], deadOwners: string[] = [],
-): Promise<string[]> {
+): Promise<Array<{ id: string; epoch: number }>> {
   return db.$transaction(async (tx) => {
     // Runnable: queued, leased by nobody, a lease that ran out, or one held by an owner
     // known to be dead (./process-identity), whose lease has not run out yet.
-    const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    const rows = await tx.$queryRaw<Array<{ id: string; epoch: number }>>`
       UPDATE runs SET "leaseOwner" = ${owner}, "leaseExpiresAt" = ${new Date(now.getTime() + leaseMs)},
         status = 'running', attempts = attempts + 1, "updatedAt" = now()
       WHERE id IN (
@@ -99,10 +108,25 @@ export async function claimRunnableRuns(
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
       )
-      RETURNING id`;
+      RETURNING id, attempts AS epoch`;
+    if (rows.length) await closeAbandonedInvocations(tx, rows.map((r) => r.id));
     for (const r of rows) await recordTransition(tx, { entity: "run", id: r.id, from: ["queued", "running"], to: "running", by: owner });
-    return rows.map((r) => r.id);
+    return rows;
   });
+}
+
+/**
+ * Worker attempts an earlier executor of these runs left `running` (it died, or was
+ * fenced off before it could close them) end as `lease_lost`, in the claim's
+ * transaction: from here on only the new epoch's attempts run, and none is left
+ * looking like work in progress.
+ */
+async function closeAbandonedInvocations(tx: Tx, runIds: string[]): Promise<void> {
+  const closed = await tx.$queryRaw<Array<{ id: string; runId: string }>>`
+    UPDATE worker_invocations SET status = 'lease_lost', "finishedAt" = now(), error = coalesce(error, 'its executor lost the run''s lease')
+    WHERE "runId" = ANY(${runIds}::text[]) AND status = 'running'
+    RETURNING id, "runId"`;
+  for (const c of closed) await recordTransition(tx, { entity: "invocation", id: c.id, from: "running", to: "lease_lost", runId: c.runId });
 }
 
 /** The owners of unexpired leases on running runs recorded under one host and kernel view (`host:pid:nonce:view`). */
@@ -114,48 +138,47 @@ export async function liveLeaseOwners(db: Db, now: Date, local: { host: string; 
   return rows.map((r) => r.owner);
 }
 
-export async function renewLease(db: Db, runId: string, owner: string, leaseMs: number, now: Date): Promise<boolean> {
+/** Extends `lease` while it is current; false once a newer claim (or the finish) ended it. */
+export async function renewLease(db: Db, lease: RunLease, leaseMs: number, now: Date): Promise<boolean> {
   const r = await db.run.updateMany({
-    where: { id: runId, leaseOwner: owner, status: "running" },
+    where: { id: lease.runId, leaseOwner: lease.owner, attempts: lease.epoch, status: "running" },
     data: { leaseExpiresAt: new Date(now.getTime() + leaseMs) },
   });
   return r.count === 1;
 }
 
 /** Gives a lease back at once (the run stays `running`), so recovery takes it up again without waiting. */
-export async function releaseLease(db: Db, runId: string, owner: string): Promise<boolean> {
-  const r = await db.run.updateMany({ where: { id: runId, leaseOwner: owner, status: "running" }, data: { leaseExpiresAt: new Date(0) } });
+export async function releaseLease(db: Db, lease: RunLease): Promise<boolean> {
+  const r = await db.run.updateMany({ where: { id: lease.runId, leaseOwner: lease.owner, attempts: lease.epoch, status: "running" }, data: { leaseExpiresAt: new Date(0) } });
   return r.count === 1;
 }
 
-/** Moves a run from one step to the next while we hold its lease. */
+/** Moves a run from one step to the next while `lease` is current. */
 export async function advanceStep(
   db: Db | Tx,
-  runId: string,
-  owner: string,
+  lease: RunLease,
   from: RunStep,
   to: RunStep,
   data: Omit<Prisma.RunUpdateManyMutationInput, "status" | "step"> = {},
 ): Promise<void> {
-  const r = await db.run.updateMany({ where: { id: runId, leaseOwner: owner, step: from }, data: { ...data, step: to } });
-  if (r.count !== 1) throw new RunStoreError("lease_lost");
+  const r = await db.run.updateMany({ where: { id: lease.runId, leaseOwner: lease.owner, attempts: lease.epoch, status: "running", step: from }, data: { ...data, step: to } });
+  if (r.count !== 1) throw new LeaseLostError(lease.runId, lease.epoch);
 }
 
 /** Ends the executor's hold: the run is completed, awaiting review, or failed. */
 export async function finishRun(
   db: Db | Tx,
-  runId: string,
-  owner: string,
+  lease: RunLease,
   status: Extract<RunStatus, "completed" | "awaiting_review" | "failed">,
   data: Omit<Prisma.RunUpdateManyMutationInput, "status" | "step"> = {},
 ): Promise<void> {
   await inTransaction(db, async (tx) => {
     const r = await tx.run.updateMany({
-      where: { id: runId, leaseOwner: owner, status: "running" },
+      where: { id: lease.runId, leaseOwner: lease.owner, attempts: lease.epoch, status: "running" },
       data: { ...data, status, leaseOwner: null, leaseExpiresAt: null },
     });
-    if (r.count !== 1) throw new RunStoreError("lease_lost");
-    await recordTransition(tx, { entity: "run", id: runId, from: "running", to: status, by: owner });
+    if (r.count !== 1) throw new LeaseLostError(lease.runId, lease.epoch);
+    await recordTransition(tx, { entity: "run", id: lease.runId, from: "running", to: status, by: lease.owner });
   });
 }
 
@@ -189,10 +212,10 @@ export async function pinSettingsVersion(db: Db | Tx, runId: string, version: nu
 
 /**
  * Records the run's trace (the trace id and the first attempt's run span), once and
- * only while `owner` holds the lease: a run resumed elsewhere keeps the first trace it
+ * only while `lease` is current: a run resumed elsewhere keeps the first trace it
  * recorded, and its later attempts continue that trace.
  */
-export async function recordRunTrace(db: Db | Tx, runId: string, owner: string, ids: { traceId: string; spanId: string }): Promise<boolean> {
-  const r = await db.run.updateMany({ where: { id: runId, leaseOwner: owner, status: "running", traceId: null }, data: ids });
+export async function recordRunTrace(db: Db | Tx, lease: RunLease, ids: { traceId: string; spanId: string }): Promise<boolean> {
+  const r = await db.run.updateMany({ where: { id: lease.runId, leaseOwner: lease.owner, attempts: lease.epoch, status: "running", traceId: null }, data: ids });
   return r.count === 1;
 }

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { resetTestWorld, useTestDb } from "../../../test/db";
-import { advanceStep, appendEvent, claimRun, claimRunnableRuns, createRun, listEvents, RunStoreError } from ".";
+import { LeaseLostError } from "../../db/run-lease";
+import { advanceStep, appendEvent, claimRun, claimRunnableRuns, createRun, listEvents, type RunStoreError } from ".";
 
 const db = useTestDb();
 
@@ -11,7 +12,7 @@ describe("run store", () => {
     const ids = [];
     for (let i = 0; i < 9; i++) ids.push((await createRun(db, { customerId: "C-1001", message: `message ${i}` })).run.id);
     const now = new Date();
-    const claims = await Promise.all(["a", "b", "c"].map((owner) => claimRunnableRuns(db, owner, 30_000, now, 4)));
+    const claims = (await Promise.all(["a", "b", "c"].map((owner) => claimRunnableRuns(db, owner, 30_000, now, 4)))).map((c) => c.map((r) => r.id));
     const all = claims.flat();
     expect(new Set(all).size).toBe(all.length); // nobody got a run twice
     expect(all.sort()).toEqual([...ids].sort()); // and every run was taken
@@ -24,13 +25,13 @@ describe("run store", () => {
   it("takes over a run only when its lease has expired", async () => {
     const { run } = await createRun(db, { customerId: "C-1001", message: "hello" });
     const t0 = new Date();
-    expect(await claimRun(db, run.id, "first", 1_000, t0)).toBe(true);
-    expect(await claimRun(db, run.id, "second", 1_000, new Date(t0.getTime() + 500))).toBe(false);
-    expect(await claimRun(db, run.id, "second", 1_000, new Date(t0.getTime() + 1_500))).toBe(true);
+    expect(await claimRun(db, run.id, "first", 1_000, t0)).toBe(1);
+    expect(await claimRun(db, run.id, "second", 1_000, new Date(t0.getTime() + 500))).toBeNull();
+    expect(await claimRun(db, run.id, "second", 1_000, new Date(t0.getTime() + 1_500))).toBe(2);
     // The first executor lost the run: its next step transition is refused.
-    await expect(advanceStep(db, run.id, "first", "created", "planned")).rejects.toBeInstanceOf(RunStoreError);
-    await advanceStep(db, run.id, "second", "created", "planned");
-    await expect(advanceStep(db, run.id, "second", "created", "planned")).rejects.toBeInstanceOf(RunStoreError);
+    await expect(advanceStep(db, { runId: run.id, owner: "first", epoch: 1 }, "created", "planned")).rejects.toBeInstanceOf(LeaseLostError);
+    await advanceStep(db, { runId: run.id, owner: "second", epoch: 2 }, "created", "planned");
+    await expect(advanceStep(db, { runId: run.id, owner: "second", epoch: 2 }, "created", "planned")).rejects.toBeInstanceOf(LeaseLostError);
   });
 
   it("gives concurrent events dense, unique sequence numbers", async () => {

@@ -55,7 +55,7 @@ export const changePlan = defineTool({
     const key = sideEffectKey(ctx, "change_plan", [toPlanId], idempotencyKey);
     return withIdempotency<ChangePlanResult>(
       ctx.db,
-      { key, tool: "change_plan", customerId: ctx.customerId, runId: ctx.runId, args: { toPlanId }, signal: ctx.signal },
+      { key, tool: "change_plan", customerId: ctx.customerId, runId: ctx.runId, lease: ctx.lease, args: { toPlanId }, signal: ctx.signal },
       async (tx) => {
         if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
         const q = quotePlanChange(await loadAccount(tx, ctx.customerId, today(ctx), ctx.policy), toPlanId);
@@ -82,7 +82,7 @@ export async function applyApprovedPlanChange(
 ): Promise<Replayable<ChangePlanResult>> {
   return withIdempotency<ChangePlanResult>(
     ctx.db,
-    { key: `review:${input.reviewId}`, tool: "change_plan", customerId: ctx.customerId, runId: ctx.runId, args: input },
+    { key: `review:${input.reviewId}`, tool: "change_plan", customerId: ctx.customerId, runId: ctx.runId, lease: ctx.lease, args: input },
     async (tx) => {
       if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
       const q = quotePlanChange(await loadAccount(tx, ctx.customerId, today(ctx), ctx.policy), input.toPlanId);

@@ -3,9 +3,9 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { issueCustomerToken } from "@/lib/auth/customer-token";
 import { getDb } from "@/lib/db/client";
-import { claimRun, createRun, startInvocation } from "@/lib/orchestrator/store";
+import { createRun, startInvocation } from "@/lib/orchestrator/store";
 import { connectWorkerTools } from "@/lib/tools/mcp-client";
-import { inject, resetTestWorld, useTestDb } from "@/test/db";
+import { claimForTest, inject, resetTestWorld, useTestDb } from "@/test/db";
 import { DELETE, GET, POST } from "./route";
 
 vi.mock("server-only", () => ({}));
@@ -33,8 +33,7 @@ const auth = async (customerId = "C-1001", scope?: { runId: string; taskId: stri
 /** A run of `customerId` at work, with task t1's worker attempt running: what a worker's MCP calls belong to. */
 async function activeTask(customerId: string, worker: "billing" | "tech_support" = "billing") {
   const { run } = await createRun(db, { customerId, message: "check my bill" });
-  expect(await claimRun(db, run.id, "test-owner", 60_000, new Date())).toBe(true);
-  await startInvocation(db, { runId: run.id, task: { id: "t1", worker, instruction: "check the bill" }, attempt: 1 });
+  await startInvocation(db, { lease: await claimForTest(db, run.id), task: { id: "t1", worker, instruction: "check the bill" }, attempt: 1 });
   return { runId: run.id, taskId: "t1" };
 }
 const initialize = {

@@ -68,11 +68,12 @@ async function authorize(req: Request, { params }: RouteContext): Promise<Author
     });
   }
   if (!identity.scope) return { server, ctx: { customerId: identity.customerId } };
-  const { runId, taskId } = identity.scope;
+  const { runId, taskId, lease } = identity.scope;
   if (!(await isActiveRunTask({ db: getDb(), runId, taskId, customerId: identity.customerId }))) {
     throw new ApiError("forbidden:mcp", "The token's run is not this customer's run at work.", { details: { reason: "run_not_active" } });
   }
-  return { server, ctx: { customerId: identity.customerId, runId, taskId } };
+  // The executor's lease travels in the signed token: effects are fenced as in process.
+  return { server, ctx: { customerId: identity.customerId, runId, taskId, ...(lease ? { lease: { runId, ...lease } } : {}) } };
 }
 
 async function handle(req: Request, route: RouteContext): Promise<Response> {
