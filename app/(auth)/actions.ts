@@ -30,7 +30,8 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
     if (!(err instanceof AuthError)) throw err;
     if (err.type === "CredentialsSignin" && (err as { code?: string }).code === "demo_password") return { error: "demo_password", email };
     if (err.type === "CredentialsSignin") {
-      // Locked between the check above and the password check (another attempt won the race).
+      // Counted past the limit in authorize (attempts sent at once won the race for the
+      // last ones), or this wrong password was the last one allowed: either way, locked now.
       const now = await signInLock(getDb(), { email: parsed.data.email, ip: clientIp(await headers()) });
       return now.locked ? { error: "locked", email, retryAfterSeconds: now.retryAfterSeconds } : { error: "invalid_credentials", email };
     }
