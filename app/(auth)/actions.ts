@@ -8,7 +8,7 @@ import { getStaffSession, revokeStaffSessions } from "@/lib/auth/session";
 import { signInSchema } from "@/lib/auth/credentials";
 import { signInLock } from "@/lib/auth/sign-in-throttle";
 import { getDb } from "@/lib/db/client";
-import { clientIp } from "@/lib/http/rate-limits";
+import { clientIp } from "@/lib/http/client-address";
 
 export type SignInState =
   | { error: "invalid_input" | "invalid_credentials" | "demo_password" | "unavailable"; email: string }

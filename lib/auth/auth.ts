@@ -3,7 +3,7 @@ import NextAuth from "next-auth";
 import { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "../db/client";
-import { clientIp } from "../http/rate-limits";
+import { clientIp } from "../http/client-address";
 import { log } from "../log";
 import { authConfig } from "./config";
 import { attemptStaffSignIn } from "./staff-sign-in";
