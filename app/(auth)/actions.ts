@@ -4,7 +4,6 @@ import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { signIn, signOut } from "@/lib/auth/auth";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
-import { getStaffSession, revokeStaffSessions } from "@/lib/auth/session";
 import { signInSchema } from "@/lib/auth/credentials";
 import { signInLock } from "@/lib/auth/sign-in-throttle";
 import { getDb } from "@/lib/db/client";
@@ -41,9 +40,11 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
   return null;
 }
 
-/** Ends the staff session and returns to the home page. */
+/**
+ * Ends the staff session and returns to the home page. Auth.js's signout revokes the
+ * account's sessions on the server (events.signOut, lib/auth/auth.ts), as it does for a
+ * form posted to /api/auth/signout: there is one way out, whichever door.
+ */
 export async function signOutAction(): Promise<void> {
-  const staff = await getStaffSession();
-  if (staff) await revokeStaffSessions(staff);
   await signOut({ redirectTo: "/" });
 }

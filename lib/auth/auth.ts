@@ -6,6 +6,7 @@ import { getDb } from "../db/client";
 import { clientIp } from "../http/client-address";
 import { log } from "../log";
 import { authConfig } from "./config";
+import { revokeSessionsOnSignOut } from "./sign-out";
 import { attemptStaffSignIn } from "./staff-sign-in";
 
 /** A sign-in refused because the account or the address is locked after too many wrong passwords. */
@@ -30,6 +31,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       if (type === "CredentialsSignin") return;
       const cause = (error.cause as { err?: unknown } | undefined)?.err;
       log.error({ err: cause instanceof Error ? cause : undefined }, `[auth][error] ${type}: ${error.message}`);
+    },
+  },
+  events: {
+    // Every way out ends here: the console's sign-out action (signOut below) and a form
+    // posted to Auth.js's own /api/auth/signout alike. Clearing the cookie is not enough
+    // (lib/auth/sign-out.ts): the account's sessions until now are revoked on the server.
+    // Auth.js logs an error thrown here (the logger above) and clears the cookie anyway.
+    async signOut(message) {
+      await revokeSessionsOnSignOut(getDb(), "token" in message ? message.token : null);
     },
   },
   providers: [
