@@ -48,6 +48,13 @@ describe("customer tokens are standard JWTs", () => {
     expect(decodeJwt(token).exp).toBe(nowSeconds + 24 * 3600);
   });
 
+  it("says a token is honoured until 24 h after its iat when its exp is later (a host signed it for a year)", async () => {
+    const token = await hostToken({ claims: { exp: nowSeconds + 365 * 24 * 3600 } });
+    expect(await verifyCustomerToken(token, { config, now })).toEqual({ ok: true, customerId: "C-1001", expiresAt: new Date("2026-11-16T12:00:00Z") });
+    // And it is refused after that, whatever its exp says.
+    expect(await verifyCustomerToken(token, { config, now: new Date("2026-11-16T12:01:00Z") })).toEqual({ ok: false, error: "expired" });
+  });
+
   it("refuses to issue a token for something that is not a customer id", async () => {
     await expect(issueCustomerToken("admin", { config })).rejects.toThrow();
   });

@@ -20,6 +20,7 @@ export type CustomerTokenFailure = "missing" | "malformed" | "bad_signature" | "
 /** A token Switchboard signs for its own HTTP MCP calls also names the run and task they belong to. */
 export type RunScope = { runId: string; taskId: string };
 
+/** expiresAt: when the token stops being honoured (its exp, or 24 h after its iat if sooner). */
 export type VerifyResult = { ok: true; customerId: string; expiresAt: Date; scope?: RunScope } | { ok: false; error: CustomerTokenFailure };
 
 export type CustomerTokenKey = { kid: string; secret: string };
@@ -138,6 +139,15 @@ function failureOf(err: unknown): CustomerTokenFailure {
 }
 
 /**
+ * When a token stops being honoured: its exp, or MAX_TOKEN_AGE_SECONDS after its iat if
+ * that comes first (a host may sign a token "valid for a year"; it is refused after a day
+ * all the same, so nothing built on it, such as the widget's cookie, may outlive that).
+ */
+function honouredUntil(exp: number, iat: number): Date {
+  return new Date(Math.min(exp, iat + MAX_TOKEN_AGE_SECONDS) * 1000);
+}
+
+/**
  * Checks a token: HS256 only, a known kid, the signature, iss, aud, sub, and iat/exp
  * with CLOCK_TOLERANCE_SECONDS of skew. Never throws for a bad token (configuration
  * errors do throw).
@@ -166,8 +176,8 @@ export async function verifyCustomerToken(token: string | null | undefined, opts
       },
     );
     const sub = customerIdSchema.safeParse(payload.sub);
-    if (!sub.success || typeof payload.exp !== "number") return { ok: false, error: "malformed" };
-    const verified = { ok: true as const, customerId: sub.data, expiresAt: new Date(payload.exp * 1000) };
+    if (!sub.success || typeof payload.exp !== "number" || typeof payload.iat !== "number") return { ok: false, error: "malformed" };
+    const verified = { ok: true as const, customerId: sub.data, expiresAt: honouredUntil(payload.exp, payload.iat) };
     if (payload[RUN_CLAIM] === undefined && payload[TASK_CLAIM] === undefined) return verified;
     const scope = runScopeSchema.safeParse({ runId: payload[RUN_CLAIM], taskId: payload[TASK_CLAIM] });
     return scope.success ? { ...verified, scope: scope.data } : { ok: false, error: "malformed" };
