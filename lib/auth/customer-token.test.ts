@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { customerTokenConfig, issueCustomerToken, verifyCustomerToken, type CustomerTokenConfig } from "./customer-token";
+import { customerTokenConfig, issueCustomerToken, MAX_TOKEN_LENGTH, verifyCustomerToken, type CustomerTokenConfig } from "./customer-token";
 
 const secret = "test-secret-with-enough-entropy-0123456789";
 const now = new Date("2026-11-15T12:00:00Z");
@@ -61,6 +61,14 @@ describe("customer tokens are standard JWTs", () => {
 });
 
 describe("verification failures", () => {
+  it("refuses a token longer than MAX_TOKEN_LENGTH as malformed, even one validly signed", async () => {
+    const padded = await hostToken({ claims: { pad: "x".repeat(MAX_TOKEN_LENGTH) } });
+    expect(await verifyCustomerToken(padded, { config, now })).toEqual({ ok: false, error: "malformed" });
+    const justUnder = await hostToken({ claims: { pad: "x".repeat(MAX_TOKEN_LENGTH / 2) } });
+    expect(justUnder.length).toBeLessThanOrEqual(MAX_TOKEN_LENGTH);
+    expect(await verifyCustomerToken(justUnder, { config, now })).toMatchObject({ ok: true });
+  });
+
   it("missing", async () => {
     expect(await verifyCustomerToken(undefined, { config })).toEqual({ ok: false, error: "missing" });
     expect(await verifyCustomerToken("", { config })).toEqual({ ok: false, error: "missing" });

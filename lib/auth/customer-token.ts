@@ -42,6 +42,12 @@ export const DEFAULT_AUDIENCE = "switchboard";
 export const CLOCK_TOLERANCE_SECONDS = 30;
 /** No token is honoured longer than this after its iat, whatever its exp says. */
 export const MAX_TOKEN_AGE_SECONDS = 24 * 60 * 60;
+/**
+ * The longest token looked at (characters). A real one is a few hundred; anything far
+ * longer is refused as malformed before it is parsed, with the usual JSON 401. (Node
+ * itself answers a bare 431 to request headers over 16 KB, before any of our code.)
+ */
+export const MAX_TOKEN_LENGTH = 4096;
 const MIN_SECRET_LENGTH = 32;
 const KID = /^[\w.-]{1,64}$/;
 
@@ -148,13 +154,13 @@ function honouredUntil(exp: number, iat: number): Date {
 }
 
 /**
- * Checks a token: HS256 only, a known kid, the signature, iss, aud, sub, and iat/exp
- * with CLOCK_TOLERANCE_SECONDS of skew. Never throws for a bad token (configuration
- * errors do throw).
+ * Checks a token: at most MAX_TOKEN_LENGTH characters, HS256 only, a known kid, the
+ * signature, iss, aud, sub, and iat/exp with CLOCK_TOLERANCE_SECONDS of skew. Never
+ * throws for a bad token (configuration errors do throw).
  */
 export async function verifyCustomerToken(token: string | null | undefined, opts: TokenOptions = {}): Promise<VerifyResult> {
   if (!token) return { ok: false, error: "missing" };
-  if (token.split(".").length !== 3) return { ok: false, error: "malformed" };
+  if (token.length > MAX_TOKEN_LENGTH || token.split(".").length !== 3) return { ok: false, error: "malformed" };
   const config = configFrom(opts);
   const keys = new Map([config.current, ...config.verifyOnly].map((k) => [k.kid, k.secret]));
   try {
