@@ -90,7 +90,8 @@ describe("reading a run through the run API, per role and route", () => {
   it("lets the run's own customer read it by token or chat cookie, and no other customer's run (404)", async () => {
     await as("anonymous");
     const token = await issueCustomerToken("C-1002");
-    for (const headers of [{ authorization: `Bearer ${token}` }, { cookie: `sb_customer=${token}` }]) {
+    const ways: Record<string, string>[] = [{ authorization: `Bearer ${token}` }, { cookie: `sb_customer=${token}` }];
+    for (const headers of ways) {
       for (const route of ROUTES) {
         expect((await read(route, runId, headers)).status, `${route} ${Object.keys(headers)[0]}`).toBe(200);
         const other = await read(route, otherRunId, headers);
