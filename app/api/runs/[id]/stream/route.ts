@@ -1,9 +1,12 @@
 import { createUIMessageStreamResponse } from "ai";
+import { z } from "zod";
 import { runMessageStream } from "@/lib/chat/run-stream";
 import { invalidInput, withApiErrors } from "@/lib/http/errors";
 import { openRunFollow } from "@/lib/server/run-follow";
 
 export const dynamic = "force-dynamic";
+
+const untilSchema = z.enum(["finished", "settled"]).default("finished");
 
 /**
  * The run as one assistant message on the AI SDK's UI message stream (the chat's
@@ -14,8 +17,8 @@ export const dynamic = "force-dynamic";
  */
 export const GET = withApiErrors("run", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
   const { deps, runId, viewer, cursor, searchParams } = await openRunFollow(req, ctx.params);
-  const until = searchParams.get("until") ?? "finished";
-  if (until !== "finished" && until !== "settled") throw invalidInput("run", [{ path: "until", message: 'must be "finished" or "settled"' }]);
-  const stream = runMessageStream(deps, { runId, cursor, until, viewer, signal: req.signal });
+  const until = untilSchema.safeParse(searchParams.get("until") ?? undefined);
+  if (!until.success) throw invalidInput("run", [{ path: "until", message: 'must be "finished" or "settled"' }]);
+  const stream = runMessageStream(deps, { runId, cursor, until: until.data, viewer, signal: req.signal });
   return createUIMessageStreamResponse({ stream, keepAliveMs: 15_000, headers: { "cache-control": "no-store, no-transform" } });
 });
