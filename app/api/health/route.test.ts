@@ -7,7 +7,8 @@ import { inject, resetTestWorld, useTestDb } from "@/test/db";
 // answer for the 503 case.
 vi.mock("server-only", () => ({}));
 let sessionUser: { id: string; email: string; name: string; role: string } | null = null;
-vi.mock("@/lib/auth/auth", () => ({ auth: async () => (sessionUser ? { user: sessionUser } : null) }));
+// A session signed in just now (an earlier sign-out of the account does not revoke it).
+vi.mock("@/lib/auth/auth", () => ({ auth: async () => (sessionUser ? { user: { ...sessionUser, signedInAt: Date.now() } } : null) }));
 let databaseDown = false;
 vi.mock("@/lib/db/queries/health", () => ({ pingDatabase: async () => (databaseDown ? { ok: false, latencyMs: 2000 } : { ok: true, latencyMs: 1 }) }));
 

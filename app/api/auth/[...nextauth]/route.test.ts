@@ -1,6 +1,6 @@
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { isRevoked } from "@/lib/auth/sign-out";
 import { inject, resetTestWorld, useTestDb } from "@/test/db";
@@ -25,6 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => getDb().$disconnect());
 beforeEach(() => resetTestWorld(db));
+// Staff accounts outlive resetTestWorld: leave no revoked sessions behind for other test files.
+afterEach(() => db.staffUser.updateMany({ data: { sessionsValidAfter: null } }));
 
 /** A session cookie exactly as Auth.js issues one at sign-in (lib/auth/config.ts's jwt callback). */
 async function sessionCookie(email: string, signedInAt: number) {

@@ -13,7 +13,8 @@ import { inject, resetTestWorld, useTestDb } from "@/test/db";
 // the role is read from the database as the handlers read it.
 vi.mock("server-only", () => ({}));
 let sessionUser: { id: string; email: string; name: string; role: string } | null = null;
-vi.mock("@/lib/auth/auth", () => ({ auth: async () => (sessionUser ? { user: sessionUser } : null) }));
+// A session signed in just now (an earlier sign-out of the account does not revoke it).
+vi.mock("@/lib/auth/auth", () => ({ auth: async () => (sessionUser ? { user: { ...sessionUser, signedInAt: Date.now() } } : null) }));
 
 const db = useTestDb();
 const APP = "http://127.0.0.1:3000";
