@@ -1,8 +1,13 @@
-// Runs once when a Next.js server process starts: OTLP trace export when an endpoint is
-// configured (off by default), then this process joins the pool of executors and
-// resumes runs that a crashed process left behind.
+// Runs once when a Next.js server process starts: the client-address stamp, OTLP trace
+// export when an endpoint is configured (off by default), then this process joins the
+// pool of executors and resumes runs that a crashed process left behind.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // First, so that as few requests as possible arrive unstamped: the per-address limits
+  // count the socket's address, which only this process's HTTP server knows
+  // (lib/http/client-address.ts says why it cannot come from the headers).
+  const { installPeerStamp } = await import("./lib/http/client-address");
+  installPeerStamp();
   const { traceUrlTemplateFromEnv } = await import("./lib/telemetry/config");
   try {
     traceUrlTemplateFromEnv();

@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { ReviewQueuePage } from "./pages/review-queue-page";
 import { SignInPage } from "./pages/sign-in-page";
+import { dbQuery } from "./support/db";
 import { SAME_ORIGIN } from "./support/env";
+import { customerToken } from "./support/tokens";
 
 const someReviewId = "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b";
 
@@ -35,6 +37,34 @@ test.describe("role checks", () => {
     expect(csv.status()).toBe(403);
     expect(await csv.json()).toEqual({ error: { code: "forbidden:audit", message: "Your role may not do this." } });
     expect((await page.request.get(`/api/audit/runs/${someReviewId}/export`)).status()).toBe(403);
+  });
+
+  test("reading a run is one rule: a reviewer is refused its API and its audit page, an auditor reads both, its customer the API", async ({ browser, request }) => {
+    const token = await customerToken({ customerId: "C-1005" });
+    const started = await request.post("/api/runs", { headers: { ...SAME_ORIGIN, authorization: `Bearer ${token}` }, data: { message: "What is my balance?" } });
+    expect(started.status()).toBe(202);
+    const { runId } = (await started.json()) as { runId: string };
+    await expect.poll(async () => (await dbQuery<{ status: string }>(`SELECT status FROM runs WHERE id = $1`, [runId]))[0]?.status, { timeout: 60_000 }).toMatch(/completed|awaiting_review|failed/);
+    const apis = [`/api/runs/${runId}`, `/api/runs/${runId}/events`, `/api/runs/${runId}/stream`];
+
+    const reviewer = await browser.newPage();
+    await new SignInPage(reviewer).signInAs("reviewer");
+    for (const path of apis) {
+      const res = await reviewer.request.get(path);
+      expect(res.status(), path).toBe(403);
+      expect((await res.json()).error.code, path).toBe("forbidden:run");
+    }
+    await reviewer.goto(`/audit/runs/${runId}`);
+    await expect(reviewer.getByTestId("forbidden")).toBeVisible();
+
+    const auditor = await browser.newPage();
+    await new SignInPage(auditor).signInAs("auditor");
+    for (const path of apis) expect((await auditor.request.get(path)).status(), path).toBe(200);
+    await auditor.goto(`/audit/runs/${runId}`);
+    await expect(auditor.getByTestId("audit-run-id")).toContainText(runId);
+
+    for (const path of apis) expect((await request.get(path, { headers: { authorization: `Bearer ${token}` } })).status(), path).toBe(200);
+    await Promise.all([reviewer.close(), auditor.close()]);
   });
 
   test("a reviewer is refused the usage dashboard", async ({ page }) => {

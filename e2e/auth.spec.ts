@@ -69,6 +69,26 @@ test.describe("staff sign-in", () => {
     expect((await page.request.get("/api/reviews/events", { maxRedirects: 0 })).status()).toBe(401);
   });
 
+  test("signing out through Auth.js's own /api/auth/signout revokes the session too: a copied cookie no longer works", async ({ page }) => {
+    await new SignInPage(page).signInAs("admin");
+    await expect(new TopNav(page).userRole).toHaveText("Admin");
+    const copied = await page.context().cookies();
+    await page.goto("/usage");
+    await expect(page).toHaveURL(/\/usage$/);
+
+    // As a browser's sign-out form does: Auth.js's CSRF token, then the form post.
+    const { csrfToken } = await (await page.request.get("/api/auth/csrf")).json();
+    const out = await page.request.post("/api/auth/signout", { form: { csrfToken, callbackUrl: "/" }, maxRedirects: 0 });
+    expect(out.status()).toBe(302);
+    await page.goto("/usage");
+    await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fusage$/);
+
+    await page.context().addCookies(copied);
+    await page.goto("/usage");
+    await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fusage$/);
+    expect((await page.request.get("/api/reviews/events", { maxRedirects: 0 })).status()).toBe(401);
+  });
+
   test("a callback to another site is ignored", async ({ page }) => {
     await new SignInPage(page).signInAs("reviewer", "https://evil.test/phish");
     await expect(page).toHaveURL(`${E2E_BASE_URL}/`);

@@ -120,6 +120,21 @@ test.describe("abuse limits", () => {
     expect(await countRuns("C-1010")).toBe(before + 20);
   });
 
+  test("the per-address limits count the connection's address: an X-Forwarded-For the client sends changes nothing", async ({ request }) => {
+    const email = `spoof-${Date.now()}@switchboard.local`;
+    for (const forged of ["203.0.113.201", "10.0.0.1, 203.0.113.202"]) {
+      const { csrfToken } = await (await request.get("/api/auth/csrf")).json();
+      const res = await request.post("/api/auth/callback/credentials", { form: { email, password: "wrong", csrfToken }, headers: { "x-forwarded-for": forged }, maxRedirects: 0 });
+      expect(res.status()).toBe(302);
+    }
+    // Both wrong passwords were counted against this client's own address, not the ones it named.
+    const keys = await dbQuery<{ key: string }>(`SELECT key FROM rate_limits WHERE key LIKE 'sign-in:ip:%'`);
+    expect(keys.map((k) => k.key)).toContain("sign-in:ip:127.0.0.1");
+    expect(keys.map((k) => k.key).filter((k) => k.includes("203.0.113."))).toEqual([]);
+    const [account] = await dbQuery<{ hits: number }>(`SELECT hits FROM rate_limits WHERE key = $1`, [`sign-in:account:${email}`]);
+    expect(account.hits).toBe(2);
+  });
+
   test("repeated wrong staff passwords lock the account: the form says so, and the credentials endpoint answers 429 with Retry-After", async ({ page }) => {
     // An address nobody uses elsewhere in the suite: the lock lasts 15 minutes.
     const email = `locked-${Date.now()}@switchboard.local`;

@@ -9,6 +9,7 @@ import path from "node:path";
 import { customerTokenConfig } from "../lib/auth/customer-token";
 import { demoModeForStart } from "../lib/auth/demo-mode";
 import { ensureAuthSecret } from "../lib/auth/secrets";
+import { trustProxyHops } from "../lib/http/client-address";
 import { widgetAllowedOrigins } from "../lib/http/origins";
 import { prepareDatabase } from "../lib/db/prepare";
 import { telemetryConfigFromEnv, traceUrlTemplateFromEnv } from "../lib/telemetry/config";
@@ -22,11 +23,13 @@ for (const s of ensureAuthSecret()) {
   if (s.source !== "environment") console.log(`[auth] ${s.name} not set: using the secret ${s.source === "created" ? "created in" : "stored in"} ${s.file}`);
 }
 
-// Bad token keys or widget origins stop the start here, with the reason, rather than
-// failing every request later.
+// Bad token keys, proxy hops or widget origins stop the start here, with the reason,
+// rather than failing every request later.
 try {
   const tokens = customerTokenConfig();
   console.log(`[auth] customer tokens: signing key "${tokens.current.kid}"${tokens.verifyOnly.length ? `, also verifying ${tokens.verifyOnly.map((k) => `"${k.kid}"`).join(", ")}` : ""}`);
+  const hops = trustProxyHops();
+  console.log(`[limits] client address for per-address limits: ${hops === 0 ? "the connection's own (TRUST_PROXY_HOPS=0: no proxy in front)" : `X-Forwarded-For entry ${hops} from the right (TRUST_PROXY_HOPS=${hops})`}`);
   const origins = widgetAllowedOrigins();
   console.log(`[widget] allowed host origins: ${origins.length ? origins.join(", ") : "none (set WIDGET_ALLOWED_ORIGINS to embed the widget)"}`);
   const telemetry = telemetryConfigFromEnv();

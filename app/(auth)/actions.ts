@@ -4,11 +4,10 @@ import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { signIn, signOut } from "@/lib/auth/auth";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
-import { getStaffSession, revokeStaffSessions } from "@/lib/auth/session";
 import { signInSchema } from "@/lib/auth/credentials";
 import { signInLock } from "@/lib/auth/sign-in-throttle";
 import { getDb } from "@/lib/db/client";
-import { clientIp } from "@/lib/http/rate-limits";
+import { clientIp } from "@/lib/http/client-address";
 
 export type SignInState =
   | { error: "invalid_input" | "invalid_credentials" | "demo_password" | "unavailable"; email: string }
@@ -30,7 +29,8 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
     if (!(err instanceof AuthError)) throw err;
     if (err.type === "CredentialsSignin" && (err as { code?: string }).code === "demo_password") return { error: "demo_password", email };
     if (err.type === "CredentialsSignin") {
-      // Locked between the check above and the password check (another attempt won the race).
+      // Counted past the limit in authorize (attempts sent at once won the race for the
+      // last ones), or this wrong password was the last one allowed: either way, locked now.
       const now = await signInLock(getDb(), { email: parsed.data.email, ip: clientIp(await headers()) });
       return now.locked ? { error: "locked", email, retryAfterSeconds: now.retryAfterSeconds } : { error: "invalid_credentials", email };
     }
@@ -40,9 +40,11 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
   return null;
 }
 
-/** Ends the staff session and returns to the home page. */
+/**
+ * Ends the staff session and returns to the home page. Auth.js's signout revokes the
+ * account's sessions on the server (events.signOut, lib/auth/auth.ts), as it does for a
+ * form posted to /api/auth/signout: there is one way out, whichever door.
+ */
 export async function signOutAction(): Promise<void> {
-  const staff = await getStaffSession();
-  if (staff) await revokeStaffSessions(staff);
   await signOut({ redirectTo: "/" });
 }

@@ -2,14 +2,12 @@ import "server-only";
 import NextAuth from "next-auth";
 import { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { appendAudit } from "../db/audit";
 import { getDb } from "../db/client";
-import { clientIp } from "../http/rate-limits";
+import { clientIp } from "../http/client-address";
 import { log } from "../log";
 import { authConfig } from "./config";
-import { signInSchema, verifyStaffCredentials } from "./credentials";
-import { refusesDemoPassword } from "./demo-mode";
-import { clearSignInFailures, recordSignInFailure, signInLock } from "./sign-in-throttle";
+import { revokeSessionsOnSignOut } from "./sign-out";
+import { attemptStaffSignIn } from "./staff-sign-in";
 
 /** A sign-in refused because the account or the address is locked after too many wrong passwords. */
 export class SignInLocked extends CredentialsSignin {
@@ -35,35 +33,30 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       log.error({ err: cause instanceof Error ? cause : undefined }, `[auth][error] ${type}: ${error.message}`);
     },
   },
+  events: {
+    // Every way out ends here: the console's sign-out action (signOut below) and a form
+    // posted to Auth.js's own /api/auth/signout alike. Clearing the cookie is not enough
+    // (lib/auth/sign-out.ts): the account's sessions until now are revoked on the server.
+    // Auth.js logs an error thrown here (the logger above) and clears the cookie anyway.
+    async signOut(message) {
+      await revokeSessionsOnSignOut(getDb(), "token" in message ? message.token : null);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, request) {
-        const db = getDb();
-        const rawEmail = signInSchema.shape.email.safeParse((credentials as { email?: unknown } | undefined)?.email);
-        const who = { email: rawEmail.success ? rawEmail.data : "unknown", ip: clientIp(request.headers) };
-        // Checked here too, not only by the sign-in action and route: whichever way a
-        // password arrives, a locked account does not get it checked.
-        const lock = await signInLock(db, who);
-        if (lock.locked) {
-          await appendAudit(db, { kind: "sign_in_refused", actor: who.email, payload: { reason: "locked", scope: lock.scope } });
-          throw new SignInLocked();
+        // Counted before the password is checked (lib/auth/staff-sign-in.ts): however the
+        // password arrives and however many arrive at once, a locked account or address
+        // does not get one checked.
+        const result = await attemptStaffSignIn({ db: getDb() }, credentials, clientIp(request.headers));
+        if (result.ok) {
+          const { id, email, name, role } = result.staff;
+          return { id, email, name, role };
         }
-        const result = await verifyStaffCredentials({ db }, credentials);
-        if (!result.ok) {
-          // A refused attempt is a staff action too; the address is kept only when it is one.
-          await appendAudit(db, { kind: "sign_in_refused", actor: who.email, payload: { reason: result.error } });
-          if (result.error === "invalid_credentials") await recordSignInFailure(db, who);
-          return null;
-        }
-        await clearSignInFailures(db, result.staff.email);
-        if (refusesDemoPassword(String((credentials as { password?: unknown }).password))) {
-          await appendAudit(db, { kind: "sign_in_refused", actor: result.staff.email, payload: { reason: "demo_password" } });
-          throw new DemoPasswordRefused();
-        }
-        const { id, email, name, role } = result.staff;
-        await appendAudit(db, { kind: "sign_in", actor: email, subject: `staff:${id}`, payload: { role } });
-        return { id, email, name, role };
+        if (result.error === "locked") throw new SignInLocked();
+        if (result.error === "demo_password") throw new DemoPasswordRefused();
+        return null;
       },
     }),
   ],

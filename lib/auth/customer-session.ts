@@ -37,3 +37,12 @@ export async function readCustomerFromRequest(source: CustomerRequestSource, opt
   if (token === "") return { ok: false, error: "malformed" };
   return verifyCustomerToken(token, opts);
 }
+
+/**
+ * The chat cookie's Max-Age for a verified token: until the token stops being honoured
+ * (`expiresAt` is already capped at 24 h after its iat), never longer, so the browser
+ * drops the cookie when the server would start refusing it.
+ */
+export function customerCookieMaxAge(verified: { expiresAt: Date }, now: Date = new Date()): number {
+  return Math.max(0, Math.floor((verified.expiresAt.getTime() - now.getTime()) / 1000));
+}

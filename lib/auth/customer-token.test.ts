@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { customerTokenConfig, issueCustomerToken, verifyCustomerToken, type CustomerTokenConfig } from "./customer-token";
+import { customerTokenConfig, issueCustomerToken, MAX_TOKEN_LENGTH, verifyCustomerToken, type CustomerTokenConfig } from "./customer-token";
 
 const secret = "test-secret-with-enough-entropy-0123456789";
 const now = new Date("2026-11-15T12:00:00Z");
@@ -48,12 +48,27 @@ describe("customer tokens are standard JWTs", () => {
     expect(decodeJwt(token).exp).toBe(nowSeconds + 24 * 3600);
   });
 
+  it("says a token is honoured until 24 h after its iat when its exp is later (a host signed it for a year)", async () => {
+    const token = await hostToken({ claims: { exp: nowSeconds + 365 * 24 * 3600 } });
+    expect(await verifyCustomerToken(token, { config, now })).toEqual({ ok: true, customerId: "C-1001", expiresAt: new Date("2026-11-16T12:00:00Z") });
+    // And it is refused after that, whatever its exp says.
+    expect(await verifyCustomerToken(token, { config, now: new Date("2026-11-16T12:01:00Z") })).toEqual({ ok: false, error: "expired" });
+  });
+
   it("refuses to issue a token for something that is not a customer id", async () => {
     await expect(issueCustomerToken("admin", { config })).rejects.toThrow();
   });
 });
 
 describe("verification failures", () => {
+  it("refuses a token longer than MAX_TOKEN_LENGTH as malformed, even one validly signed", async () => {
+    const padded = await hostToken({ claims: { pad: "x".repeat(MAX_TOKEN_LENGTH) } });
+    expect(await verifyCustomerToken(padded, { config, now })).toEqual({ ok: false, error: "malformed" });
+    const justUnder = await hostToken({ claims: { pad: "x".repeat(MAX_TOKEN_LENGTH / 2) } });
+    expect(justUnder.length).toBeLessThanOrEqual(MAX_TOKEN_LENGTH);
+    expect(await verifyCustomerToken(justUnder, { config, now })).toMatchObject({ ok: true });
+  });
+
   it("missing", async () => {
     expect(await verifyCustomerToken(undefined, { config })).toEqual({ ok: false, error: "missing" });
     expect(await verifyCustomerToken("", { config })).toEqual({ ok: false, error: "missing" });

@@ -25,6 +25,7 @@ export type CustomerTokenFailure = "missing" | "malformed" | "bad_signature" | "
  */
 export type RunScope = { runId: string; taskId: string; lease?: { owner: string; epoch: number; reviewId?: string } };
 
+/** expiresAt: when the token stops being honoured (its exp, or 24 h after its iat if sooner). */
 export type VerifyResult = { ok: true; customerId: string; expiresAt: Date; scope?: RunScope } | { ok: false; error: CustomerTokenFailure };
 
 export type CustomerTokenKey = { kid: string; secret: string };
@@ -46,6 +47,12 @@ export const DEFAULT_AUDIENCE = "switchboard";
 export const CLOCK_TOLERANCE_SECONDS = 30;
 /** No token is honoured longer than this after its iat, whatever its exp says. */
 export const MAX_TOKEN_AGE_SECONDS = 24 * 60 * 60;
+/**
+ * The longest token looked at (characters). A real one is a few hundred; anything far
+ * longer is refused as malformed before it is parsed, with the usual JSON 401. (Node
+ * itself answers a bare 431 to request headers over 16 KB, before any of our code.)
+ */
+export const MAX_TOKEN_LENGTH = 4096;
 const MIN_SECRET_LENGTH = 32;
 const KID = /^[\w.-]{1,64}$/;
 
@@ -148,13 +155,22 @@ function failureOf(err: unknown): CustomerTokenFailure {
 }
 
 /**
- * Checks a token: HS256 only, a known kid, the signature, iss, aud, sub, and iat/exp
- * with CLOCK_TOLERANCE_SECONDS of skew. Never throws for a bad token (configuration
- * errors do throw).
+ * When a token stops being honoured: its exp, or MAX_TOKEN_AGE_SECONDS after its iat if
+ * that comes first (a host may sign a token "valid for a year"; it is refused after a day
+ * all the same, so nothing built on it, such as the widget's cookie, may outlive that).
+ */
+function honouredUntil(exp: number, iat: number): Date {
+  return new Date(Math.min(exp, iat + MAX_TOKEN_AGE_SECONDS) * 1000);
+}
+
+/**
+ * Checks a token: at most MAX_TOKEN_LENGTH characters, HS256 only, a known kid, the
+ * signature, iss, aud, sub, and iat/exp with CLOCK_TOLERANCE_SECONDS of skew. Never
+ * throws for a bad token (configuration errors do throw).
  */
 export async function verifyCustomerToken(token: string | null | undefined, opts: TokenOptions = {}): Promise<VerifyResult> {
   if (!token) return { ok: false, error: "missing" };
-  if (token.split(".").length !== 3) return { ok: false, error: "malformed" };
+  if (token.length > MAX_TOKEN_LENGTH || token.split(".").length !== 3) return { ok: false, error: "malformed" };
   const config = configFrom(opts);
   const keys = new Map([config.current, ...config.verifyOnly].map((k) => [k.kid, k.secret]));
   try {
@@ -176,8 +192,8 @@ export async function verifyCustomerToken(token: string | null | undefined, opts
       },
     );
     const sub = customerIdSchema.safeParse(payload.sub);
-    if (!sub.success || typeof payload.exp !== "number") return { ok: false, error: "malformed" };
-    const verified = { ok: true as const, customerId: sub.data, expiresAt: new Date(payload.exp * 1000) };
+    if (!sub.success || typeof payload.exp !== "number" || typeof payload.iat !== "number") return { ok: false, error: "malformed" };
+    const verified = { ok: true as const, customerId: sub.data, expiresAt: honouredUntil(payload.exp, payload.iat) };
     if (payload[RUN_CLAIM] === undefined && payload[TASK_CLAIM] === undefined) return verified;
     const scope = runScopeSchema.safeParse({ runId: payload[RUN_CLAIM], taskId: payload[TASK_CLAIM], lease: payload[LEASE_CLAIM] });
     return scope.success ? { ...verified, scope: scope.data } : { ok: false, error: "malformed" };

@@ -1,10 +1,10 @@
 import "server-only";
 import { cache } from "react";
 import { redirect } from "next/navigation";
-import { appendAudit } from "../db/audit";
 import { getDb } from "../db/client";
 import { auth } from "./auth";
 import { signInUrlFor } from "./callback-url";
+import { isRevoked } from "./sign-out";
 import { checkAccess, staffIdentitySchema, type AccessResult, type StaffIdentity, type StaffRole } from "./roles";
 
 // Every staff page, server action and route handler calls one of these itself: the
@@ -14,7 +14,7 @@ import { checkAccess, staffIdentitySchema, type AccessResult, type StaffIdentity
 /**
  * The signed-in staff member, or null: no session, one that does not parse, an account
  * that no longer exists, or a session the account has since signed out of (signing out
- * revokes every session issued before it; see `revokeStaffSessions`). Name and role are
+ * revokes every session issued before it; see lib/auth/sign-out.ts). Name and role are
  * the account's as stored now, not as they were at sign-in. Read once per request
  * (React's `cache`): the layout's nav and the page ask for it in the same render.
  */
@@ -27,22 +27,10 @@ export const getStaffSession = cache(async (): Promise<StaffIdentity | null> => 
     where: { id: parsed.data.id },
     select: { id: true, email: true, name: true, role: true, sessionsValidAfter: true },
   });
-  if (!row || (row.sessionsValidAfter && signedInAt <= row.sessionsValidAfter.getTime())) return null;
+  if (!row || isRevoked(signedInAt, row.sessionsValidAfter)) return null;
   const stored = staffIdentitySchema.safeParse(row);
   return stored.success ? stored.data : null;
 });
-
-/**
- * Signing out, on the server: every session of this account issued until now stops
- * working, whatever cookie a browser still holds (a page response in flight during
- * sign-out can set the old cookie again). Recorded on the audit log in the same transaction.
- */
-export async function revokeStaffSessions(staff: StaffIdentity): Promise<void> {
-  await getDb().$transaction(async (tx) => {
-    await tx.staffUser.update({ where: { id: staff.id }, data: { sessionsValidAfter: new Date() } });
-    await appendAudit(tx, { kind: "sign_out", actor: staff.email, subject: `staff:${staff.id}`, payload: {} });
-  });
-}
 
 export type PageAccess = { ok: true; staff: StaffIdentity } | { ok: false; staff: StaffIdentity };
 

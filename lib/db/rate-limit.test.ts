@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createDb } from "./client";
-import { clearRateLimit, hitRateLimit, peekRateLimit, pruneRateLimits } from "./rate-limit";
+import { clearRateLimit, hitRateLimit, hitRateLimits, peekRateLimit, pruneRateLimits, releaseRateLimitHit } from "./rate-limit";
 import { inject, useTestDb } from "@/test/db";
 
 const db = useTestDb();
@@ -41,5 +41,15 @@ describe("PostgreSQL fixed-window rate limits", () => {
     await db.$executeRaw`UPDATE rate_limits SET "windowStart" = now() - interval '2 days' WHERE key = 'test:other'`;
     expect(await pruneRateLimits(db)).toBe(1);
     expect(await db.rateLimit.findMany({ select: { key: true } })).toEqual([{ key: limit.key }]);
+  });
+
+  it("counts several keys in one statement, exactly under concurrency, and takes one hit back on request", async () => {
+    const keys = ["test:account", "test:ip"];
+    const results = await Promise.all(Array.from({ length: 30 }, () => hitRateLimits(db, { keys, windowSeconds: 60 })));
+    for (const key of keys) expect(results.map((r) => r.get(key)!.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(results[0].get("test:ip")!.retryAfterSeconds).toBeLessThanOrEqual(60);
+    await releaseRateLimitHit(db, "test:ip");
+    expect(await peekRateLimit(db, { key: "test:ip", limit: 100, windowSeconds: 60 })).toMatchObject({ hits: 29 });
+    expect(await peekRateLimit(db, { key: "test:account", limit: 100, windowSeconds: 60 })).toMatchObject({ hits: 30 });
   });
 });

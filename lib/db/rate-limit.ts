@@ -36,6 +36,29 @@ export async function hitRateLimit(db: Db | Tx, { key, limit, windowSeconds }: {
   return state(rows[0], limit, 0);
 }
 
+/**
+ * Counts one hit on each of `keys` (same window length) in one statement, so no other
+ * hit on any of them can fall between the counts: the statement is the whole check-and-
+ * count, and a caller decides from the returned counts alone. Rows are locked in the
+ * order given; callers that share keys give them in the same order (no deadlock).
+ */
+export async function hitRateLimits(db: Db | Tx, { keys, windowSeconds }: { keys: readonly string[]; windowSeconds: number }): Promise<Map<string, { hits: number; retryAfterSeconds: number }>> {
+  const rows = await db.$queryRaw<Array<Row & { key: string }>>`
+    INSERT INTO rate_limits (key, "windowStart", hits)
+    SELECT k, statement_timestamp(), 1 FROM unnest(${[...keys]}::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n
+    ON CONFLICT (key) DO UPDATE
+      SET hits = CASE WHEN rate_limits."windowStart" + make_interval(secs => ${windowSeconds}::int) > statement_timestamp() THEN rate_limits.hits + 1 ELSE 1 END,
+          "windowStart" = CASE WHEN rate_limits."windowStart" + make_interval(secs => ${windowSeconds}::int) > statement_timestamp() THEN rate_limits."windowStart" ELSE EXCLUDED."windowStart" END
+    RETURNING key, hits,
+      (extract(epoch FROM ("windowStart" + make_interval(secs => ${windowSeconds}::int) - statement_timestamp())) * 1000)::float8 AS retry_after_ms`;
+  return new Map(rows.map((r) => [r.key, { hits: r.hits, retryAfterSeconds: Math.max(1, Math.ceil(r.retry_after_ms / 1000)) }]));
+}
+
+/** Takes one hit back from `key`'s current count (an attempt that turned out to be legitimate). */
+export async function releaseRateLimitHit(db: Db | Tx, key: string): Promise<void> {
+  await db.$executeRaw`UPDATE rate_limits SET hits = greatest(hits - 1, 0) WHERE key = ${key}`;
+}
+
 /** The current window's count for `key` without counting a hit; allowed says whether one more would pass. */
 export async function peekRateLimit(db: Db | Tx, { key, limit, windowSeconds }: { key: string; limit: number; windowSeconds: number }): Promise<RateLimitState> {
   const rows = await db.$queryRaw<Row[]>`

@@ -47,18 +47,6 @@ export function abuseLimits(env: Record<string, string | undefined> = process.en
   };
 }
 
-/**
- * The client's address: the rightmost X-Forwarded-For entry, which is the one the
- * nearest proxy (or Next.js itself, when nothing is in front) wrote. Entries further
- * left were supplied by the client and prove nothing. Behind no proxy at all a client
- * can still name itself, so per-address limits complement the per-customer and
- * per-account ones; they do not replace them.
- */
-export function clientIp(headers: { get(name: string): string | null }): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean);
-  return forwarded?.at(-1) ?? headers.get("x-real-ip")?.trim() ?? "unknown";
-}
-
 export type LimitRefusal = { ok: false; retryAfterSeconds: number; which: string };
 
 /**

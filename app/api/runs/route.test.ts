@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { issueCustomerToken } from "@/lib/auth/customer-token";
 import { getDb } from "@/lib/db/client";
+import { installPeerStamp, PEER_HEADER, peerStampValue } from "@/lib/http/client-address";
 import { inject, resetTestWorld, useTestDb } from "@/test/db";
 
 // The route handler itself, called without the proxy in front: what it refuses, it
@@ -144,20 +145,46 @@ describe("POST /api/runs: bad input and abuse limits", () => {
     }
   });
 
-  it("limits one client address across customers (the rightmost X-Forwarded-For entry)", async () => {
+  it("limits one client address across customers: the connection's own with no proxy (TRUST_PROXY_HOPS=0), whatever X-Forwarded-For the client sends", async () => {
     process.env.RATE_LIMIT_RUNS_PER_IP = "2";
+    installPeerStamp();
+    // What the app's HTTP server stamps on every request from this client (lib/http/client-address.ts).
+    const socket = { [PEER_HEADER]: peerStampValue("::ffff:192.0.2.50") };
     try {
       const from = (customerId: string, xff: string) =>
-        issueCustomerToken(customerId).then((t) => POST(runRequest({ ...json, authorization: `Bearer ${t}`, "x-forwarded-for": xff }, JSON.stringify({ message: "What is my balance?" }))));
+        issueCustomerToken(customerId).then((t) => POST(runRequest({ ...json, ...socket, authorization: `Bearer ${t}`, "x-forwarded-for": xff }, JSON.stringify({ message: "What is my balance?" }))));
       const a = await from("C-1001", "203.0.113.9");
-      const b = await from("C-1002", "198.51.100.1, 203.0.113.9");
-      // A different left-hand entry, written by the client, does not make it another address.
-      const c = await from("C-1003", "10.9.9.9, 203.0.113.9");
+      const b = await from("C-1002", "198.51.100.1");
+      // A third address the client names for itself does not make it another client.
+      const c = await from("C-1003", "10.9.9.9");
       expect([a.status, b.status, c.status]).toEqual([202, 202, 429]);
       expect((await c.json()).error.details.limit).toBe("runs_per_ip");
+      expect((await db.rateLimit.findMany({ where: { key: { startsWith: "runs:ip:" } }, select: { key: true, hits: true } }))).toEqual([{ key: "runs:ip:192.0.2.50", hits: 3 }]);
       for (const r of [a, b]) await untilSettled((await r.json()).runId);
     } finally {
       delete process.env.RATE_LIMIT_RUNS_PER_IP;
+    }
+  });
+
+  it("behind one trusted proxy (TRUST_PROXY_HOPS=1) counts the address the proxy appended, not the entries the client wrote", async () => {
+    process.env.RATE_LIMIT_RUNS_PER_IP = "2";
+    process.env.TRUST_PROXY_HOPS = "1";
+    installPeerStamp();
+    const proxy = { [PEER_HEADER]: peerStampValue("10.0.0.2") };
+    try {
+      const from = (customerId: string, xff: string) =>
+        issueCustomerToken(customerId).then((t) => POST(runRequest({ ...json, ...proxy, authorization: `Bearer ${t}`, "x-forwarded-for": xff }, JSON.stringify({ message: "What is my balance?" }))));
+      const a = await from("C-1001", "203.0.113.9");
+      const b = await from("C-1002", "198.51.100.1, 203.0.113.9");
+      const c = await from("C-1003", "10.9.9.9, 203.0.113.9");
+      // Another client behind the same proxy is another address.
+      const d = await from("C-1004", "198.51.100.77");
+      expect([a.status, b.status, c.status, d.status]).toEqual([202, 202, 429, 202]);
+      expect((await c.json()).error.details.limit).toBe("runs_per_ip");
+      for (const r of [a, b, d]) await untilSettled((await r.json()).runId);
+    } finally {
+      delete process.env.RATE_LIMIT_RUNS_PER_IP;
+      delete process.env.TRUST_PROXY_HOPS;
     }
   });
 });

@@ -4,7 +4,8 @@ import { chatMessageSchema, idempotencyKeySchema, scopedIdempotencyKey } from "@
 import { customerExists } from "@/lib/db/queries/runs";
 import { customerTokenError } from "@/lib/http/auth-errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
-import { clientIp, DAILY_TOKEN_BUDGET, hitRunLimits, rateLimited } from "@/lib/http/rate-limits";
+import { clientIp } from "@/lib/http/client-address";
+import { DAILY_TOKEN_BUDGET, hitRunLimits, rateLimited } from "@/lib/http/rate-limits";
 import { readGuardedJson } from "@/lib/http/request-guard";
 import { submitMessage } from "@/lib/orchestrator/engine";
 import { RunStoreError } from "@/lib/orchestrator/store";

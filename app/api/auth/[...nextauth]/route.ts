@@ -5,7 +5,7 @@ import { signInSchema } from "@/lib/auth/credentials";
 import { signInLock } from "@/lib/auth/sign-in-throttle";
 import { getDb } from "@/lib/db/client";
 import { ApiError, withApiErrors } from "@/lib/http/errors";
-import { clientIp } from "@/lib/http/rate-limits";
+import { clientIp } from "@/lib/http/client-address";
 
 // Auth.js's own endpoints, with two checks in front:
 // - a callbackUrl (query or cookie) that is not an http(s) URL makes Auth.js throw

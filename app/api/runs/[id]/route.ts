@@ -1,11 +1,11 @@
+import { authorizeRunRead } from "@/lib/auth/run-access";
 import { getRunForViewer } from "@/lib/db/queries/runs";
 import { ApiError, withApiErrors } from "@/lib/http/errors";
 import { customerView } from "@/lib/orchestrator/events";
 import { listEvents } from "@/lib/orchestrator/store";
 import { getEngine } from "@/lib/server/engine";
-import { authorizeRunRead } from "../access";
 
-/** The stored run: status, plan, reply and its full event log. */
+/** The stored run: status, plan, reply and its full event log (lib/auth/run-access.ts says who may read it). */
 export const GET = withApiErrors("run", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
   const { id } = await ctx.params;
   const db = getEngine().db;

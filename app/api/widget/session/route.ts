@@ -1,7 +1,7 @@
 import { cookies } from "next/headers";
 import { z } from "zod";
-import { CUSTOMER_COOKIE } from "@/lib/auth/customer-session";
-import { verifyCustomerToken } from "@/lib/auth/customer-token";
+import { CUSTOMER_COOKIE, customerCookieMaxAge } from "@/lib/auth/customer-session";
+import { MAX_TOKEN_LENGTH, verifyCustomerToken } from "@/lib/auth/customer-token";
 import { customerExists } from "@/lib/db/queries/runs";
 import { customerTokenError } from "@/lib/http/auth-errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
@@ -20,7 +20,7 @@ import { getEngine } from "@/lib/server/engine";
 // kept under the host site's partition, so it works where third-party cookies are
 // blocked and no other site that frames Switchboard ever sees it.
 
-const bodySchema = z.object({ token: z.string().min(1).max(4096), hostOrigin: z.string().max(300) });
+const bodySchema = z.object({ token: z.string().min(1).max(MAX_TOKEN_LENGTH), hostOrigin: z.string().max(300) });
 
 export const POST = withApiErrors("session", async (req: Request) => {
   // Only the /widget page (Switchboard's own origin) trades a token for the cookie: another
@@ -40,7 +40,8 @@ export const POST = withApiErrors("session", async (req: Request) => {
   if (!(await customerExists({ db: getEngine().db, customerId: result.customerId }))) {
     throw new ApiError("unauthorized:session", "The token's customer does not exist.", { details: { reason: "customer_unknown" } });
   }
-  const maxAge = Math.max(0, Math.floor((result.expiresAt.getTime() - Date.now()) / 1000));
+  // Until the token stops being honoured (24 h after its iat at most, whatever its exp says).
+  const maxAge = customerCookieMaxAge(result);
   (await cookies()).set(CUSTOMER_COOKIE, body.data.token, { httpOnly: true, secure: true, sameSite: "none", partitioned: true, path: "/", maxAge });
   return Response.json({ customerId: result.customerId, expiresAt: result.expiresAt.toISOString() }, { headers: { "cache-control": "no-store" } });
 });

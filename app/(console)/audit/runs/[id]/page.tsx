@@ -9,7 +9,7 @@ import { RunTimeline } from "@/components/runs/run-timeline";
 import { buttonStyles, cardStyles } from "@/components/ui/styles";
 import { listRunAuditEntries, loadRunRecord, verifyRun } from "@/lib/audit/run-record";
 import { runTraceLink } from "@/lib/audit/trace-link";
-import { AREA_ROLES } from "@/lib/auth/roles";
+import { RUN_READER_ROLES } from "@/lib/auth/run-access";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { listRunTimeline } from "@/lib/db/queries/run-timeline";
@@ -18,7 +18,8 @@ export const metadata: Metadata = { title: "Run · Audit trail" };
 
 export default async function AuditRunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const access = await requireRole(AREA_ROLES.audit, `/audit/runs/${id}`);
+  // The one rule for reading a run (lib/auth/run-access.ts), which the run API follows too.
+  const access = await requireRole(RUN_READER_ROLES, `/audit/runs/${id}`);
   if (!access.ok) return <Forbidden staff={access.staff} area="audit" />;
   if (!/^[A-Za-z0-9-]{1,64}$/.test(id)) notFound();
   const db = getDb();

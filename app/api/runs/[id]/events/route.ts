@@ -3,30 +3,23 @@ import { sseResponse } from "@/lib/http/sse";
 import { log } from "@/lib/log";
 import { customerView } from "@/lib/orchestrator/events";
 import { followRunEvents } from "@/lib/chat/run-follower";
-import { getEngine, getRunWakeups } from "@/lib/server/engine";
-import { authorizeRunRead } from "../../access";
+import { openRunFollow } from "@/lib/server/run-follow";
 
 export const dynamic = "force-dynamic";
 
 /**
  * Server-sent events for one run: everything stored after `Last-Event-ID` (or
- * ?after=), then live events until the run finishes. The event table is the source,
- * so a reconnect, or a run executing in another process, loses nothing. This is the
- * public API for host sites and scripts; the chat page reads ./stream instead.
+ * ?after= / ?cursor=), then live events until the run finishes. The event table is the
+ * source, so a reconnect, or a run executing in another process, loses nothing. This
+ * is the public API for host sites and scripts; the chat page reads ./stream instead.
  */
 export const GET = withApiErrors("run", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
-  const { id } = await ctx.params;
-  const engine = getEngine();
-  const viewer = await authorizeRunRead(req, { db: engine.db, runId: id });
-  const url = new URL(req.url);
-  let after = Number(req.headers.get("last-event-id") ?? url.searchParams.get("after") ?? 0);
-  if (!Number.isInteger(after) || after < 0) after = 0;
-
+  const { deps, runId, viewer, cursor } = await openRunFollow(req, ctx.params);
   return sseResponse(
     req,
     async (send, signal) => {
       // Woken by LISTEN/NOTIFY (any process) or this process's bus; the table is the source.
-      const follower = followRunEvents({ db: engine.db, bus: engine.bus, wakeups: getRunWakeups() }, { runId: id, after, signal });
+      const follower = followRunEvents(deps, { runId, after: cursor, signal });
       outer: for await (const events of follower) {
         if (events.length === 0) send(": keep-alive\n\n");
         for (const e of events) {
@@ -36,6 +29,6 @@ export const GET = withApiErrors("run", async (req: Request, ctx: { params: Prom
         }
       }
     },
-    (err) => log.error({ err, runId: id }, "run event stream failed"),
+    (err) => log.error({ err, runId }, "run event stream failed"),
   );
 });

@@ -1,10 +1,12 @@
 import { createUIMessageStreamResponse } from "ai";
+import { z } from "zod";
 import { runMessageStream } from "@/lib/chat/run-stream";
-import { withApiErrors } from "@/lib/http/errors";
-import { getEngine, getRunWakeups } from "@/lib/server/engine";
-import { authorizeRunRead } from "../../access";
+import { invalidInput, withApiErrors } from "@/lib/http/errors";
+import { openRunFollow } from "@/lib/server/run-follow";
 
 export const dynamic = "force-dynamic";
+
+const untilSchema = z.enum(["finished", "settled"]).default("finished");
 
 /**
  * The run as one assistant message on the AI SDK's UI message stream (the chat's
@@ -14,16 +16,9 @@ export const dynamic = "force-dynamic";
  * second tab or a dropped connection resumes exactly from its cursor.
  */
 export const GET = withApiErrors("run", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
-  const { id } = await ctx.params;
-  const engine = getEngine();
-  const viewer = await authorizeRunRead(req, { db: engine.db, runId: id });
-  const url = new URL(req.url);
-  const raw = Number(url.searchParams.get("cursor") ?? 0);
-  const cursor = Number.isInteger(raw) && raw >= 0 ? raw : 0;
-  const until = url.searchParams.get("until") === "settled" ? "settled" : "finished";
-  const stream = runMessageStream(
-    { db: engine.db, bus: engine.bus, wakeups: getRunWakeups() },
-    { runId: id, cursor, until, viewer, signal: req.signal },
-  );
+  const { deps, runId, viewer, cursor, searchParams } = await openRunFollow(req, ctx.params);
+  const until = untilSchema.safeParse(searchParams.get("until") ?? undefined);
+  if (!until.success) throw invalidInput("run", [{ path: "until", message: 'must be "finished" or "settled"' }]);
+  const stream = runMessageStream(deps, { runId, cursor, until: until.data, viewer, signal: req.signal });
   return createUIMessageStreamResponse({ stream, keepAliveMs: 15_000, headers: { "cache-control": "no-store, no-transform" } });
 });

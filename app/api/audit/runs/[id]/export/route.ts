@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { exportRunJson } from "@/lib/audit/run-record";
-import { AREA_ROLES, checkAccess } from "@/lib/auth/roles";
+import { checkAccess } from "@/lib/auth/roles";
+import { RUN_READER_ROLES } from "@/lib/auth/run-access";
 import { getStaffSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { staffAccessError } from "@/lib/http/auth-errors";
@@ -10,7 +11,7 @@ const runIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, "not a ru
 
 /** One run as a JSON download (auditors and admins); the export is recorded on the audit log. */
 export const GET = withApiErrors("audit", async (_req: Request, ctx: { params: Promise<{ id: string }> }) => {
-  const access = checkAccess(await getStaffSession(), AREA_ROLES.audit);
+  const access = checkAccess(await getStaffSession(), RUN_READER_ROLES);
   if (!access.ok) throw staffAccessError(access, "audit");
   const id = runIdSchema.safeParse((await ctx.params).id);
   if (!id.success) throw invalidInput("audit", id.error.issues);
