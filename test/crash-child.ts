@@ -1,6 +1,9 @@
 // A separate process for the crash test: executes (or recovers) runs, and kills
 // itself with SIGKILL at the step boundary named by CRASH_AT — no cleanup, no
-// finally blocks, exactly like a power cut.
+// finally blocks, exactly like a power cut. With STOP_AT it stops itself with SIGSTOP
+// at that boundary instead (a process paused past its lease: swapped out, a long GC,
+// a debugger): whoever continues it finds out what it does next. It prints the drive's
+// result ("result:<completed|lease_lost|…>") on stdout.
 import { fixedClock } from "../lib/clock";
 import { createDb } from "../lib/db/client";
 import { localModels } from "../lib/models/registry";
@@ -8,7 +11,7 @@ import { createEngine, recoverRuns } from "../lib/orchestrator/engine";
 import { startRun } from "../lib/orchestrator/run-executor";
 import { loadWorld } from "../lib/world/fixture";
 
-const { DATABASE_URL, RUN_ID, CRASH_AT, MODE, MODEL_LATENCY_MS, LEASE_MS } = process.env;
+const { DATABASE_URL, RUN_ID, CRASH_AT, STOP_AT, MODE, MODEL_LATENCY_MS, LEASE_MS } = process.env;
 const world = loadWorld();
 const db = createDb(DATABASE_URL!, 5);
 const deps = createEngine({
@@ -28,8 +31,14 @@ const deps = createEngine({
     synthesis: localModels(0).synthesis,
   },
   leaseMs: Number(LEASE_MS ?? 1_000),
-  onBoundary(name) {
+  async onBoundary(name) {
     if (name === CRASH_AT) process.kill(process.pid, "SIGKILL");
+    if (name === STOP_AT) {
+      process.stdout.write(`stopped:${name}\n`);
+      process.kill(process.pid, "SIGSTOP");
+      // Continued: let the timers that fell due while stopped (the lease's heartbeat) run first, as they would.
+      await new Promise((r) => setTimeout(r, 0));
+    }
   },
 });
 
@@ -43,7 +52,7 @@ if (MODE === "recover") {
     await new Promise((r) => setTimeout(r, 300));
   }
 } else {
-  await startRun(deps, RUN_ID!);
+  process.stdout.write(`result:${await startRun(deps, RUN_ID!)}\n`);
 }
 await db.$disconnect();
 process.exit(0);

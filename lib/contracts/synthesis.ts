@@ -6,8 +6,12 @@ import { z } from "zod";
 
 export const synthesisPayloadSchema = z.object({
   parts: z.array(z.object({ title: z.string(), status: z.string(), summary: z.string() })),
-  /** Parts that failed; `done`: what their tool calls already did (from the ledger), stated as done. */
-  failures: z.array(z.object({ title: z.string(), done: z.array(z.string()).optional() })),
+  /**
+   * Parts that failed; `done`: what their tool calls already did (from the ledger), stated
+   * as done; `unconfirmed`: an action of the part was still being committed when the
+   * reply had to be written, so whether it happened is not known yet (never "not done").
+   */
+  failures: z.array(z.object({ title: z.string(), done: z.array(z.string()).optional(), unconfirmed: z.boolean().optional() })),
   lowConfidence: z.array(z.object({ title: z.string() })),
   /**
    * Set when the reply is written in parts as workers finish (progressive synthesis):

@@ -4,16 +4,23 @@ import type { Db, Tx } from "./client";
 // Fencing. A run's lease carries an epoch: `runs.attempts`, raised by every claim in
 // the claim's own statement. The executor that made a claim writes on the run's behalf
 // only while that epoch is still the run's: each write (an event, a reply part, a tool
-// call's row, an invocation's transition, a side effect, a review item, the finish)
-// checks it in the same statement or transaction. A process that stalled past its lease
-// (stopped, swapped out, a long GC) and was replaced can then write nothing more,
+// call's row, an invocation's transition, a side effect, a review item, a model call,
+// the finish) is refused once a newer claim exists. A process that stalled past its
+// lease (stopped, swapped out, a long GC) and was replaced can then write nothing more,
 // whatever it was in the middle of.
 //
-// The check locks the run's row in KEY SHARE mode until the writer commits. Claims lock
-// it FOR UPDATE, which waits for (or, with SKIP LOCKED, skips) such a holder: a claim
-// never slips between a writer's check and its commit, so a write either commits under
-// the epoch it checked or is refused. KEY SHARE does not conflict with the executor's
-// own updates of the row (event numbering, lease renewal), so the checks cost no waiting.
+// Two forms, both ordered against claims by row locks (a claim's UPDATE takes the run
+// row FOR NO KEY UPDATE):
+// - A single statement checks the epoch inside itself (`leaseHeld`, FOR SHARE for the
+//   statement's instant, or the event numbering's own UPDATE of the row).
+// - A transaction of several statements (a tool's side effect, a worker's success with
+//   its review items, a reply part) is marked with its lease (`fenceTransaction`), which
+//   checks at once and again at COMMIT: a deferred constraint trigger on every table such
+//   a transaction writes takes the run row FOR SHARE and re-reads the epoch (migration
+//   20261207190000_fence_at_commit). Nothing is locked before the commit, so a process
+//   paused in the middle of a transaction never holds up the claim that replaces it;
+//   and a transaction that reaches its COMMIT after that claim is rolled back whole, its
+//   side effect with it.
 
 /**
  * What a writer on a run's behalf holds: the run, its own lease owner id, and the epoch
@@ -28,6 +35,9 @@ export interface RunLease {
   reviewId?: string;
 }
 
+/** The SQLSTATE the commit-time check raises (a class of our own). */
+export const LEASE_LOST_SQLSTATE = "SB409";
+
 /** A write on a run's behalf found the run claimed by a newer executor (or finished): it wrote nothing. */
 export class LeaseLostError extends Error {
   readonly code = "lease_lost";
@@ -37,20 +47,52 @@ export class LeaseLostError extends Error {
   }
 }
 
-/** SQL: true while `lease` is current; as a sub-select of a write, it locks the run's row (KEY SHARE) until that write's transaction ends. */
+/** SQL: true while `lease` is current, for one statement (the row is locked FOR SHARE for that statement's instant). */
 export function leaseHeld(lease: RunLease): Prisma.Sql {
   if (lease.reviewId) {
-    return Prisma.sql`EXISTS (SELECT 1 FROM review_items WHERE id = ${lease.reviewId} AND "runId" = ${lease.runId} AND "retryEpoch" = ${lease.epoch} AND "retryOwner" = ${lease.owner} AND status = 'pending' AND resolution = 'retrying' FOR KEY SHARE)`;
+    return Prisma.sql`EXISTS (SELECT 1 FROM review_items WHERE id = ${lease.reviewId} AND "runId" = ${lease.runId} AND "retryEpoch" = ${lease.epoch} AND "retryOwner" = ${lease.owner} AND status = 'pending' AND resolution = 'retrying' FOR SHARE)`;
   }
-  return Prisma.sql`EXISTS (SELECT 1 FROM runs WHERE id = ${lease.runId} AND attempts = ${lease.epoch} AND "leaseOwner" = ${lease.owner} AND status = 'running' FOR KEY SHARE)`;
+  return Prisma.sql`EXISTS (SELECT 1 FROM runs WHERE id = ${lease.runId} AND attempts = ${lease.epoch} AND "leaseOwner" = ${lease.owner} AND status = 'running' FOR SHARE)`;
 }
 
-/** Throws LeaseLostError unless `lease` is current; inside a transaction the check holds until its commit. */
-export async function assertLeaseHeld(db: Db | Tx, lease: RunLease): Promise<void> {
-  const [row] = await db.$queryRaw<Array<{ held: boolean }>>`SELECT ${leaseHeld(lease)} AS held`;
+/** The transaction-local setting the commit-time trigger reads: `run|<id>|<owner>|<epoch>` or `review|<id>|<owner>|<epoch>`. */
+function leaseSetting(lease: RunLease): string {
+  return lease.reviewId ? `review|${lease.reviewId}|${lease.owner}|${lease.epoch}` : `run|${lease.runId}|${lease.owner}|${lease.epoch}`;
+}
+
+/**
+ * Marks the transaction as written under `lease` and checks it now: throws
+ * LeaseLostError at once if a newer claim exists, and the transaction is rolled back at
+ * COMMIT if one appears meanwhile. Not for a transaction that itself changes the lease
+ * (the finish, a retry's decision): those compare-and-set the row instead.
+ */
+export async function fenceTransaction(tx: Tx, lease: RunLease): Promise<void> {
+  const [row] = await tx.$queryRaw<Array<{ held: boolean }>>`
+    SELECT set_config('switchboard.lease', ${leaseSetting(lease)}, true) IS NOT NULL AND ${current(lease)} AS held`;
   if (!row?.held) throw new LeaseLostError(lease.runId, lease.epoch);
 }
 
+/** SQL: true while `lease` is current, without a lock: inside a transaction marked by fenceTransaction, whose COMMIT checks again. */
+export function current(lease: RunLease): Prisma.Sql {
+  if (lease.reviewId) {
+    return Prisma.sql`EXISTS (SELECT 1 FROM review_items WHERE id = ${lease.reviewId} AND "runId" = ${lease.runId} AND "retryEpoch" = ${lease.epoch} AND "retryOwner" = ${lease.owner} AND status = 'pending' AND resolution = 'retrying')`;
+  }
+  return Prisma.sql`EXISTS (SELECT 1 FROM runs WHERE id = ${lease.runId} AND attempts = ${lease.epoch} AND "leaseOwner" = ${lease.owner} AND status = 'running')`;
+}
+
+/** A LeaseLostError, or the database's refusal at COMMIT (SQLSTATE SB409) however the driver reports it. */
 export function isLeaseLost(err: unknown): boolean {
-  return err instanceof LeaseLostError || (typeof err === "object" && err !== null && (err as { code?: unknown }).code === "lease_lost");
+  if (err instanceof LeaseLostError) return true;
+  if (typeof err !== "object" || err === null) return false;
+  if ((err as { code?: unknown }).code === "lease_lost") return true;
+  const text = `${(err as Error).message ?? ""} ${safeJson((err as { meta?: unknown }).meta)} ${safeJson((err as { cause?: unknown }).cause)}`;
+  return text.includes(LEASE_LOST_SQLSTATE) || /lease_lost:/.test(text);
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v ?? null) ?? "";
+  } catch {
+    return "";
+  }
 }

@@ -197,6 +197,38 @@ describe("a tool call its worker gave up on", () => {
   });
 });
 
+// The effect's transaction stalls in its COMMIT (a deferred trigger) longer than the
+// worker's attempts last: each attempt times out, yet the credit lands. What the
+// customer is told must follow the ledger, not the timer.
+describe("a side effect whose COMMIT outlives its attempt's deadline", () => {
+  beforeEach(() => resetTestWorld(db));
+  afterEach(async () => {
+    await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS fault_slow_commit ON credits`);
+  });
+
+  it("is stated as done once it lands, and the review item says so too", async () => {
+    await db.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION fault_slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_sleep(3); RETURN NULL; END $$`);
+    await db.$executeRawUnsafe(`CREATE CONSTRAINT TRIGGER fault_slow_commit AFTER INSERT ON credits DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION fault_slow_commit()`);
+    const impatient = { ...workers, billing: { ...workers.billing, timeoutMs: 1_200 } };
+    const deps = createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models: localModels(0), retryBackoffMs: 10, workers: impatient });
+
+    const { run, done } = await submitMessage(deps, { customerId: "C-1001", message: MESSAGE });
+    await done;
+    // The ledger holds the credit...
+    expect((await db.credit.findMany({ where: { runId: run.id } })).map((c) => c.amountCents)).toEqual([3000]);
+    expect(await db.sideEffect.count({ where: { runId: run.id, tool: "issue_credit" } })).toBe(1);
+    // ...and the customer is told it is done, never only that the part could not be completed.
+    const reply = (await db.run.findUniqueOrThrow({ where: { id: run.id } })).reply ?? "";
+    expect(reply).toMatch(/credited \$30\.00/);
+    // A person asked to follow up on a failed part sees the credit as done, from the ledger.
+    for (const item of await db.reviewItem.findMany({ where: { runId: run.id, kind: "worker_failure" } })) {
+      expect(JSON.stringify((item.context as { applied?: unknown }).applied ?? [])).toContain("issue_credit");
+    }
+  }, 60_000);
+});
+
 // A side-effecting tool that fails outright (an error the line system raises, not a
 // dropped connection): the model reads the error, and must not tell it as an outcome.
 describe("a side-effecting tool that fails", () => {

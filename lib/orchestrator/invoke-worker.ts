@@ -3,7 +3,7 @@ import { anySignal, workerResultSchema, type SubTask, type WorkerResult } from "
 import { InfrastructureError, withTransientRetry } from "../db/transient";
 import { modelFor } from "../models/registry";
 import { LEASE_LOST, UNAVAILABLE } from "../tools/define";
-import { assertLeaseHeld, isLeaseLost, LeaseLostError } from "../db/run-lease";
+import { fenceTransaction, isLeaseLost, LeaseLostError } from "../db/run-lease";
 import { ownAccountOnly } from "../policy/account-scope";
 import { sideEffectToolNames, toolProgress } from "../tools/registry";
 import { unwrapToolOutput } from "../tools/tool-output";
@@ -272,7 +272,7 @@ function leanSchema(schema: Parameters<typeof asSchema>[0]) {
 
 async function recordCall(deps: EngineDeps, ctx: AttemptContext, tool: string, args: unknown, result: unknown, isError: boolean, latencyMs: number) {
   await deps.db.$transaction(async (tx) => {
-    if (deps.lease) await assertLeaseHeld(tx, deps.lease);
+    if (deps.lease) await fenceTransaction(tx, deps.lease);
     await tx.toolCall.create({
     data: {
       invocationId: ctx.invocationId,

@@ -1,12 +1,14 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { resetTestWorld, useTestDb } from "../../test/db";
+import { inject, resetTestWorld, useTestDb } from "../../test/db";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
 import { workers } from "../workers/registry";
 import { createEngine, submitMessage } from "./engine";
 import { claimReview } from "./review-decisions";
-import { retryReview } from "./review-retry";
+import { resumeAbandonedRetries, retryReview } from "./review-retry";
 
 const db = useTestDb();
 const ROLES = ["reviewer", "admin"] as const;
@@ -71,4 +73,51 @@ describe("retrying a failed worker's part", () => {
     // The reviewer can still answer by hand.
     expect((await db.reviewItem.findUniqueOrThrow({ where: { id: review.id } })).status).toBe("pending");
   });
+});
+
+// The process running a retry dies mid-way (after the worker's success was stored,
+// before the decision): the item must not stay `retrying` for ever.
+describe("a retry whose process is killed", () => {
+  beforeEach(() => resetTestWorld(db));
+
+  async function killedRetry() {
+    const failed = await failedPart();
+    await claimReview(engine(false), { reviewId: failed.review.id, staff: failed.riley, allowedRoles: ROLES, minutes: 15 });
+    const p = spawn(process.execPath, ["--import", "tsx", path.resolve("test/retry-child.ts")], {
+      env: { ...process.env, DATABASE_URL: inject("databaseUrl"), LOG_LEVEL: "silent", REVIEW_ID: failed.review.id, STAFF: JSON.stringify(failed.riley), CRASH_AT: "worker_succeeded:tech_support" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let err = "";
+    p.stderr.on("data", (d) => (err += d));
+    const signal = await new Promise<NodeJS.Signals | null>((r) => p.on("exit", (_c, s) => r(s)));
+    expect(signal, err).toBe("SIGKILL");
+    const stuck = await db.reviewItem.findUniqueOrThrow({ where: { id: failed.review.id } });
+    expect([stuck.status, stuck.resolution]).toEqual(["pending", "retrying"]);
+    return failed;
+  }
+
+  it("can be retried again by the reviewer at once (its process is certainly gone), and is decided once", async () => {
+    const { run, review, riley } = await killedRetry();
+    expect(await retryReview(engine(false), { reviewId: review.id, staff: riley, allowedRoles: ROLES })).toEqual({ ok: true, status: "approved" });
+    const item = await db.reviewItem.findUniqueOrThrow({ where: { id: review.id } });
+    expect([item.status, item.resolution, item.decidedBy, item.retryOwner]).toEqual(["approved", "retry", riley.email, null]);
+    expect(await db.message.count({ where: { runId: run.id, content: { startsWith: "Update from our team" } } })).toBe(1);
+    // The killed retry's attempt was not run again: its stored success was reused.
+    const attempts = await db.workerInvocation.findMany({ where: { runId: run.id, taskId: review.taskId }, orderBy: { attempt: "asc" } });
+    expect(attempts.map((a) => a.status)).toEqual(["timed_out", "timed_out", "succeeded"]);
+    expect((await db.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("completed");
+  }, 90_000);
+
+  it("is taken over and finished by the recovery loop, as the reviewer who started it", async () => {
+    const { run, review, riley } = await killedRetry();
+    expect(await resumeAbandonedRetries(engine(false), { allowedRoles: ROLES })).toBe(1);
+    let item = await db.reviewItem.findUniqueOrThrow({ where: { id: review.id } });
+    for (let i = 0; i < 100 && item.status === "pending"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      item = await db.reviewItem.findUniqueOrThrow({ where: { id: review.id } });
+    }
+    expect([item.status, item.resolution, item.decidedBy]).toEqual(["approved", "retry", riley.email]);
+    expect(await db.message.count({ where: { runId: run.id, content: { startsWith: "Update from our team" } } })).toBe(1);
+    expect(await resumeAbandonedRetries(engine(false), { allowedRoles: ROLES })).toBe(0);
+  }, 90_000);
 });

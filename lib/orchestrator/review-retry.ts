@@ -38,14 +38,15 @@ export async function retryReview(deps: EngineDeps, input: ActingStaff & { revie
     if (!item) return { refusal: "not_found" as const };
     const task = subTaskSchema.safeParse((item.context as { task?: unknown } | null)?.task);
     if (item.kind !== "worker_failure" || !task.success) return { refusal: "invalid_decision" as const };
-    // Not retrying, or retrying under a lease that ran out (its process died): a stale
-    // mark never blocks the item.
+    // Not retrying, or retrying under a lease that ran out or whose process is certainly
+    // gone (it died on this machine): a stale mark never blocks the item.
     const version = input.expectedVersion;
+    const deadOwner = item.resolution === "retrying" && item.retryOwner ? (deadLocalOwners([item.retryOwner], deps.owner)[0] ?? null) : null;
     const marked = await tx.$queryRaw<Array<{ epoch: number; version: number }>>`
       UPDATE review_items SET resolution = 'retrying', "retryOwner" = ${deps.owner}, "retryEpoch" = "retryEpoch" + 1,
         "retryLeaseUntil" = ${new Date(now.getTime() + RETRY_LEASE_MS)}, "retryById" = ${input.staff.id}, version = version + 1
       WHERE id = ${item.id} AND status = 'pending' AND "claimedById" = ${input.staff.id} AND "claimExpiresAt" > ${now}
-        AND (resolution IS NULL OR (resolution = 'retrying' AND ("retryLeaseUntil" IS NULL OR "retryLeaseUntil" < ${now})))
+        AND (resolution IS NULL OR (resolution = 'retrying' AND ("retryLeaseUntil" IS NULL OR "retryLeaseUntil" < ${now} OR "retryOwner" = ${deadOwner})))
         AND (${version ?? null}::int IS NULL OR version = ${version ?? null}::int)
       RETURNING "retryEpoch" AS epoch, version`;
     if (marked.length !== 1) {

@@ -7,7 +7,7 @@ import { inRunTrace, inSpan, markSpanFailed, spanIds, telemetryOn } from "../tel
 import type { EngineDeps } from "./deps";
 import { type NewRunEvent } from "./events";
 import { planSchema, type Plan } from "../contracts";
-import { advanceStep, appendEvent, appendEvents, appliedEffects, claimRun, countPendingReviews, finishRun, getRun, pinSettingsVersion, recordModelCall, recordRunTrace, releaseLease, renewLease, requestReviewItem, RunStoreError, type ToolCallRow } from "./store";
+import { advanceStep, appendEvent, appendEvents, appliedEffects, claimRun, closeAbandonedInvocations, countPendingReviews, finishRun, getRun, pinSettingsVersion, recordModelCall, recordRunTrace, releaseLease, renewLease, requestReviewItem, RunStoreError, type ToolCallRow } from "./store";
 import { depsUnderSettings } from "./settings";
 import { loadConversationContext } from "./conversation-context";
 import { planMessage } from "./supervisor";
@@ -188,6 +188,7 @@ async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<D
       const event = await appendEvent(tx, runId, { type: "run_finished", status, reply: run.reply ?? "", tokensIn, tokensOut, latencyMs }, new Date(), { lease });
       await advanceStep(tx, lease, "synthesized", "finished", { tokensIn, tokensOut, latencyMs, finishedAt: new Date() });
       await finishRun(tx, lease, status);
+      await closeAbandonedInvocations(tx, [runId]);
       return { status, event };
     });
     deps.bus?.publish(runId, finished.event);
@@ -282,6 +283,7 @@ async function failOrRelease(deps: EngineDeps, lease: RunLease, err: Error, emit
       });
       const finished = await appendEvent(tx, runId, { type: "run_finished", status: "failed", reply, tokensIn: run.tokensIn, tokensOut: run.tokensOut, latencyMs }, new Date(), { lease });
       await finishRun(tx, lease, "failed", { error: err.message, reply, finishedAt: new Date() });
+      await closeAbandonedInvocations(tx, [runId]);
       return finished;
     });
     deps.bus?.publish(runId, event);

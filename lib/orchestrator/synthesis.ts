@@ -8,7 +8,7 @@ import type { TaskOutcome } from "./workers-step";
 export const SYNTHESIS_SYSTEM = `You write the single reply a customer receives from a fiber internet provider's support team.
 Combine the worker summaries below into one clear, friendly answer in a single voice, in the order the customer raised the topics. Never name departments, teams, workers or agents, and never use labels or headings: the customer should not be able to tell that several specialists were involved.
 Use only what the summaries say: never add facts, amounts, dates or promises they do not contain.
-For every failed part, say plainly that it could not be completed now and that a member of the team will follow up; when a failed part lists what was already "done", state each of those actions as done, in its own words, never as not done. For low-confidence parts, say a specialist will double-check.`;
+For every failed part, say plainly that it could not be completed now and that a member of the team will follow up; when a failed part lists what was already "done", state each of those actions as done, in its own words, never as not done. When a failed part is "unconfirmed", say that you could not confirm yet whether it went through and that a member of the team is checking: never say it was not done. For low-confidence parts, say a specialist will double-check.`;
 
 // A later part of a progressive reply (synthesis-lane.ts): the customer is already
 // reading the text before it, so this part continues it rather than starting over.
@@ -22,7 +22,7 @@ export function synthesisPayload(deps: EngineDeps, outcomes: TaskOutcome[], prog
   return {
     ...(progress ? { progress } : {}),
     parts: outcomes.flatMap((o) => (o.ok ? [{ title: title(o.task.worker), status: o.result.status, summary: o.result.summary }] : [])),
-    failures: outcomes.flatMap((o) => (o.ok ? [] : [{ title: title(o.task.worker), ...(o.done.length ? { done: o.done } : {}) }])),
+    failures: outcomes.flatMap((o) => (o.ok ? [] : [{ title: title(o.task.worker), ...(o.done.length ? { done: o.done } : {}), ...(o.unconfirmed ? { unconfirmed: true } : {}) }])),
     lowConfidence: outcomes.flatMap((o) =>
       o.ok && o.result.confidence < (findWorker(deps.workers, o.task.worker)?.confidenceThreshold ?? 1) && o.result.status !== "needs_review"
         ? [{ title: title(o.task.worker) }]

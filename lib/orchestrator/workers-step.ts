@@ -5,10 +5,11 @@ import type { EngineDeps } from "./deps";
 import type { NewRunEvent } from "./events";
 import { deadlineSignal, type SubTask } from "../contracts";
 import type { Tx } from "../db/client";
-import { assertLeaseHeld, isLeaseLost } from "../db/run-lease";
+import { fenceTransaction, isLeaseLost } from "../db/run-lease";
 import { runWorkerAttempt, type AttemptContext, type ObservedToolResult } from "./invoke-worker";
 import { cacheKey, takeCachedResult, writeCachedResult } from "./worker-cache";
 import { sideEffectToolNames } from "../tools/registry";
+import { awaitTaskEffects } from "../tools/ledger";
 import { findWorker } from "../workers/registry";
 import { reviewKindEnabled } from "./settings";
 import { inSpan, markSpanFailed } from "../telemetry/tracing";
@@ -16,8 +17,12 @@ import { appliedEffects, finishInvocation, recordCachedInvocation, recordModelCa
 
 export type TaskOutcome =
   | { task: SubTask; ok: true; result: WorkerResult; cacheHit: boolean }
-  /** `done`: what this task's tool calls did before it failed, from the ledger, in the customer's words. */
-  | { task: SubTask; ok: false; error: string; done: string[] };
+  /**
+   * `done`: what this task's tool calls did before it failed, from the ledger, in the
+   * customer's words. `unconfirmed`: an effect of the task was still committing when the
+   * part had to be reported (the ledger could not say yet).
+   */
+  | { task: SubTask; ok: false; error: string; done: string[]; unconfirmed?: boolean };
 
 /** The run's event writer; `recordToolCall` (AttemptContext) when it can also write a tool call's row with its events. */
 type Emit = ((e: NewRunEvent) => Promise<void>) & Pick<AttemptContext, "recordToolCall">;
@@ -33,10 +38,13 @@ function sleep(ms: number) {
 
 type ReviewRequest = Omit<NewReviewItem, "runId" | "taskId" | "customerId">;
 
+/** How long a failed task waits for an effect still committing before its part is reported (then said to be unconfirmed). */
+export const TASK_EFFECTS_WAIT_MS = 30_000;
+
 /** Creates a review item once per (run, task, kind) and announces it when it is new. */
 async function requestReview(deps: EngineDeps, run: Run, task: SubTask, request: ReviewRequest, emit: Emit) {
   const { item, created } = await deps.db.$transaction(async (tx) => {
-    await assertLeaseHeld(tx, deps.lease!);
+    await fenceTransaction(tx, deps.lease!);
     return requestReviewItem(tx, { runId: run.id, taskId: task.id, customerId: run.customerId, ...request });
   });
   if (created) await emit({ type: "review_requested", reviewId: item.id, taskId: task.id, kind: request.kind, summary: request.summary });
@@ -80,7 +88,7 @@ async function recordSuccess(
   finished: NewRunEvent,
 ) {
   const created = await deps.db.$transaction(async (tx) => {
-    await assertLeaseHeld(tx, deps.lease!);
+    await fenceTransaction(tx, deps.lease!);
     await store(tx);
     const items = [];
     for (const r of reviews) {
@@ -181,8 +189,12 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
     if (succeeded) return succeeded;
   }
   // An attempt may have committed an effect before it failed (its next call hung, its
-  // own bookkeeping failed): the ledger says what this task did, and both the reply and
-  // the person reviewing the failure are told, so "couldn't complete" never hides it.
+  // own bookkeeping failed), or may still be committing one (an attempt's deadline can
+  // pass during its COMMIT): wait until none of the task's effects is in flight, then
+  // the ledger says what this task did, and both the reply and the person reviewing the
+  // failure are told, so "couldn't complete" never hides it. The reply follows the
+  // ledger, not the timer. Past the wait the outcome is unknown and said to be.
+  const settled = await awaitTaskEffects(deps.db, run.id, task.id, TASK_EFFECTS_WAIT_MS);
   const [toolCalls, applied] = await Promise.all([
     deps.db.toolCall.findMany({ where: { runId: run.id, invocation: { taskId: task.id } }, orderBy: { createdAt: "asc" } }),
     appliedEffects(deps.db, { runId: run.id, taskId: task.id }),
@@ -190,9 +202,9 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
   const done = applied.flatMap((a) => a.statement ?? []);
   await requestReview(deps, run, task, {
     kind: "worker_failure",
-    summary: `${worker.title} worker failed ${attempts === 1 ? "once" : attempts === 2 ? "twice" : `${attempts} times`}: ${errors.at(-1)}${done.length ? ` (after ${applied.map((a) => a.tool).join(", ")} took effect)` : ""}`,
+    summary: `${worker.title} worker failed ${attempts === 1 ? "once" : attempts === 2 ? "twice" : `${attempts} times`}: ${errors.at(-1)}${done.length ? ` (after ${applied.map((a) => a.tool).join(", ")} took effect)` : ""}${settled ? "" : " (an action was still being committed: check the ledger)"}`,
     proposedAction: null,
-    context: { task, errors, customerId: run.customerId, toolCalls: toolCalls.map((t) => ({ tool: t.tool, args: t.args, result: t.result, isError: t.isError })), applied },
+    context: { task, errors, customerId: run.customerId, toolCalls: toolCalls.map((t) => ({ tool: t.tool, args: t.args, result: t.result, isError: t.isError })), applied, ...(settled ? {} : { unconfirmed: true }) },
   }, emit);
-  return { task, ok: false, error: errors.join("; "), done };
+  return { task, ok: false, error: errors.join("; "), done, ...(settled ? {} : { unconfirmed: true }) };
 }

@@ -5,6 +5,7 @@ import { proposedActionSchema, type ProposedAction } from "../tools/approved-act
 import { quotePlanChange, type PlanQuote } from "../tools/crm/quote";
 import { formatCents } from "../money";
 import { decisionsFor, draftOf, type Decision } from "../orchestrator/review-decisions";
+import { appliedEffects } from "../orchestrator/store";
 
 // Everything a reviewer needs on one page to decide an item: what the customer
 // asked, what the supervisor planned, what the worker did and proposes (as stored,
@@ -83,9 +84,12 @@ export async function loadReviewDetail(opts: { db: Db; reviewId: string; setting
   const item = await db.reviewItem.findUnique({ where: { id: opts.reviewId }, include: { run: true } });
   if (!item) return null;
   const ctx = (item.context ?? {}) as Ctx;
-  const [customer, invocations] = await Promise.all([
+  const [customer, invocations, ledger] = await Promise.all([
     db.customer.findUnique({ where: { id: item.customerId }, select: { id: true, name: true } }),
     db.workerInvocation.findMany({ where: { runId: item.runId, taskId: item.taskId }, orderBy: { attempt: "asc" }, include: { toolCalls: { orderBy: { createdAt: "asc" } } } }),
+    // A failed part's effects are read from the ledger now, not from what the item
+    // stored when it was raised: an effect that committed late still shows.
+    item.kind === "worker_failure" ? appliedEffects(db, { runId: item.runId, taskId: item.taskId === "run" ? undefined : item.taskId }) : Promise.resolve(null),
   ]);
   const last = invocations[invocations.length - 1] ?? null;
   const action = proposedActionSchema.safeParse(item.proposedAction);
@@ -125,7 +129,7 @@ export async function loadReviewDetail(opts: { db: Db; reviewId: string; setting
     result: (last?.output as WorkerResult | null) ?? ctx.result ?? null,
     invocation: last ? { attempt: last.attempt, status: last.status, confidence: last.confidence, error: last.error } : null,
     toolCalls: invocations.flatMap((inv) => inv.toolCalls.map((t) => ({ tool: t.tool, args: t.args, result: t.result, isError: t.isError }))),
-    applied: (ctx.applied ?? []).map((a) => ({ tool: String(a.tool ?? ""), statement: a.statement ?? null })),
+    applied: ledger ? ledger.map((a) => ({ tool: a.tool, statement: a.statement })) : (ctx.applied ?? []).map((a) => ({ tool: String(a.tool ?? ""), statement: a.statement ?? null })),
     proposed: { tool: ctx.tool ?? (stored ? TOOL_FOR[stored.type] : null), args: ctx.args ?? null, action: stored, raw: item.proposedAction },
     draft: draftOf(item),
     errors: ctx.errors ?? (ctx.error ? [ctx.error] : []),

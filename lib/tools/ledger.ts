@@ -1,6 +1,6 @@
 import type { Prisma } from "../generated/prisma/client";
 import type { Db, Tx } from "../db/client";
-import { assertLeaseHeld, type RunLease } from "../db/run-lease";
+import { fenceTransaction, isLeaseLost, LeaseLostError, type RunLease } from "../db/run-lease";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
 
@@ -9,6 +9,8 @@ export interface SideEffectSpec {
   tool: string;
   customerId: string;
   runId?: string | null;
+  /** The run's sub-task the call belongs to: with the run, it names the task's in-flight effects (awaitTaskEffects). */
+  taskId?: string;
   /** Recorded for the audit trail (the full arguments, not only the identifying ones). */
   args: unknown;
   /** The caller gave up on this call: roll the effect back instead of committing it. */
@@ -64,8 +66,12 @@ export async function withIdempotency<R extends Record<string, unknown>>(
   opts: { record?: (result: R) => boolean } = {},
 ): Promise<Replayable<R>> {
   const body = async (tx: Tx): Promise<Replayable<R>> => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${spec.key}, 0))`;
-    if (spec.lease) await assertLeaseHeld(tx, spec.lease);
+    // The key's lock serializes identical callers; the task's shared lock tells
+    // awaitTaskEffects that an effect of this task is in flight until this commits.
+    const task = spec.runId && spec.taskId ? taskEffectsLockKey(spec.runId, spec.taskId) : null;
+    if (task) await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(hashtextextended(${task}, 0)), pg_advisory_xact_lock(hashtextextended(${spec.key}, 0))`;
+    else await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${spec.key}, 0))`;
+    if (spec.lease) await fenceTransaction(tx, spec.lease);
     const prior = await tx.sideEffect.findUnique({ where: { idempotencyKey: spec.key } });
     if (prior) return replay<R>(prior, spec);
     const result = await effect(tx);
@@ -91,6 +97,8 @@ export async function withIdempotency<R extends Record<string, unknown>>(
   try {
     return await db.$transaction(body, { maxWait: 10_000, timeout: 20_000 });
   } catch (err) {
+    // Refused at COMMIT: the run's executor was replaced while this effect was under way; it was rolled back whole.
+    if (spec.lease && isLeaseLost(err)) throw new LeaseLostError(spec.lease.runId, spec.lease.epoch);
     // The advisory lock makes this unreachable for callers of this function; a writer
     // that bypassed it still cannot cause a second effect: the primary key rejects it.
     if (isUniqueViolation(err)) {
@@ -99,6 +107,35 @@ export async function withIdempotency<R extends Record<string, unknown>>(
     }
     throw err;
   }
+}
+
+const taskEffectsLockKey = (runId: string, taskId: string) => `task-effects:${runId}:${taskId}`;
+
+/**
+ * Waits until no side-effect transaction of this run's task is in flight (each holds
+ * the task's lock shared until it commits or rolls back), at most `timeoutMs`, and says
+ * whether it got there. A worker attempt that timed out may have left an effect in its
+ * COMMIT: the engine waits for it before it tells the customer what the part did, so the
+ * reply follows the ledger, not the timer. On the embedded database transactions run
+ * one at a time anyway, so this returns at once.
+ */
+export async function awaitTaskEffects(db: Db, runId: string, taskId: string, timeoutMs: number): Promise<boolean> {
+  const key = taskEffectsLockKey(runId, taskId);
+  try {
+    await db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+    }, { maxWait: timeoutMs, timeout: timeoutMs + 5_000 });
+    return true;
+  } catch (err) {
+    if (isLockTimeout(err)) return false;
+    throw err;
+  }
+}
+
+function isLockTimeout(err: unknown): boolean {
+  const text = `${(err as { code?: string })?.code ?? ""} ${(err as Error)?.message ?? ""} ${JSON.stringify((err as { meta?: unknown })?.meta ?? {})}`;
+  return /55P03|lock timeout|canceling statement due to lock timeout/i.test(text);
 }
 
 function replay<R>(prior: { tool: string; customerId: string; result: Prisma.JsonValue }, spec: SideEffectSpec): Replayable<R> {

@@ -63,10 +63,12 @@ export async function appendEvents(db: Db | Tx, runId: string, events: NewRunEve
       ? Prisma.sql` AND ${leaseHeld(lease)}`
       : Prisma.sql` AND attempts = ${lease.epoch} AND "leaseOwner" = ${lease.owner} AND status = 'running'`;
   const row = toolCall
-    ? Prisma.sql`, call AS (
+    ? // FROM next: the row is written only when the events are (a fenced-off writer's is not).
+      Prisma.sql`, call AS (
         INSERT INTO tool_calls (id, "invocationId", "runId", server, tool, args, result, "isError", "latencyMs", "createdAt")
-        VALUES (${randomUUID()}, ${toolCall.invocationId}, ${runId}, ${toolCall.server}, ${toolCall.tool}, ${JSON.stringify(toolCall.args ?? {})}::jsonb,
-          ${JSON.stringify(toolCall.result ?? null)}::jsonb, ${toolCall.isError}, ${toolCall.latencyMs}, ${at})
+        SELECT ${randomUUID()}, ${toolCall.invocationId}, ${runId}, ${toolCall.server}, ${toolCall.tool}, ${JSON.stringify(toolCall.args ?? {})}::jsonb,
+          ${JSON.stringify(toolCall.result ?? null)}::jsonb, ${toolCall.isError}, ${toolCall.latencyMs}, ${at}
+        FROM next
       )`
     : Prisma.empty;
   const rows = await db.$queryRaw<Array<{ seq: number }>>`

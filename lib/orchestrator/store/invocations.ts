@@ -2,7 +2,7 @@ import type { InvocationStatus, Prisma } from "../../generated/prisma/client";
 import { inTransaction } from "../../db/audit";
 import type { Db, Tx } from "../../db/client";
 import { randomUUID } from "node:crypto";
-import { assertLeaseHeld, LeaseLostError, leaseHeld, type RunLease } from "../../db/run-lease";
+import { current, fenceTransaction, LeaseLostError, leaseHeld, type RunLease } from "../../db/run-lease";
 import type { SubTask, WorkerResult } from "../../contracts";
 import { effectStatement, plansNamedBy } from "../../tools/effect-statements";
 import { recordTransition } from "./transition";
@@ -49,7 +49,7 @@ export async function taskStartState(db: Db, input: { runId: string; taskId: str
 /** A new attempt's row, `running`, while `lease` is current (one transaction: the check holds until the insert commits). */
 export function startInvocation(db: Db, input: { lease: RunLease; task: SubTask; attempt: number }) {
   return db.$transaction(async (tx) => {
-    await assertLeaseHeld(tx, input.lease);
+    await fenceTransaction(tx, input.lease);
     return tx.workerInvocation.create({
       data: { runId: input.lease.runId, taskId: input.task.id, worker: input.task.worker, attempt: input.attempt, status: "running", input: input.task as object },
     });
@@ -80,7 +80,7 @@ export async function finishInvocation(
   lease: RunLease,
 ): Promise<boolean> {
   return inTransaction(db, async (tx) => {
-    await assertLeaseHeld(tx, lease);
+    await fenceTransaction(tx, lease);
     const r = await tx.workerInvocation.updateMany({ where: { id, status: "running" }, data: { ...data, status, finishedAt: new Date() } });
     if (r.count === 1) await recordTransition(tx, { entity: "invocation", id, from: "running", to: status, runId: lease.runId });
     return r.count === 1;
@@ -162,7 +162,10 @@ function sameEffect(entry: JournalEntry, ledgerResult: unknown): boolean {
   return strip(entry.result) === strip(ledgerResult);
 }
 
-/** One model call's token use, stored while `lease` is current (one statement: the check is part of the insert). */
+/**
+ * One model call's token use, stored while `lease` is current: on its own, one statement
+ * whose check is part of the insert; inside a fenced transaction, checked again at its COMMIT.
+ */
 export async function recordModelCall(
   db: Db | Tx,
   lease: RunLease,
@@ -171,6 +174,6 @@ export async function recordModelCall(
   const n = await db.$executeRaw`
     INSERT INTO model_calls (id, "runId", role, "invocationId", model, "tokensIn", "tokensOut", "latencyMs")
     SELECT ${randomUUID()}, ${lease.runId}, ${call.role}, ${call.invocationId ?? null}, ${call.model}, ${call.tokensIn}, ${call.tokensOut}, ${call.latencyMs}
-    WHERE ${leaseHeld(lease)}`;
+    WHERE ${"$transaction" in db ? leaseHeld(lease) : current(lease)}`;
   if (n !== 1) throw new LeaseLostError(lease.runId, lease.epoch);
 }

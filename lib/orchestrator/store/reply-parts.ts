@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client";
-import { assertLeaseHeld, type RunLease } from "../../db/run-lease";
+import { fenceTransaction, type RunLease } from "../../db/run-lease";
 import type { StoredRunEvent } from "../events";
 import { appendEvent } from "./events";
 
@@ -23,7 +23,7 @@ export async function saveReplyPart(
 ): Promise<StoredRunEvent> {
   const { lease } = part;
   return db.$transaction(async (tx) => {
-    await assertLeaseHeld(tx, lease);
+    await fenceTransaction(tx, lease);
     await tx.replyPart.create({ data: { runId: lease.runId, index: part.index, attempt: part.attempt, taskIds: part.taskIds, text: part.text } });
     return appendEvent(tx, lease.runId, { type: "reply_part", attempt: part.attempt, index: part.index, taskIds: part.taskIds, text: part.text }, at, { lease });
   });

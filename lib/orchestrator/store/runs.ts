@@ -65,12 +65,11 @@ export function getRun(db: Db | Tx, runId: string) {
 /**
  * Takes the lease on a run that is queued, or running under an expired lease (its
  * process died), and returns the claim's epoch (the run's new `attempts`), or null when
- * someone else holds it. The row is locked FOR UPDATE first: a claim waits for a writer
- * of the previous epoch that is between its lease check and its commit (../../db/run-lease).
+ * someone else holds it. The UPDATE locks the row: a writer of the previous epoch that is
+ * committing waits for the claim, then finds its lease gone (../../db/run-lease).
  */
 export async function claimRun(db: Db, runId: string, owner: string, leaseMs: number, now: Date): Promise<number | null> {
   return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT 1 FROM runs WHERE id = ${runId} FOR UPDATE`;
     const rows = await tx.$queryRaw<Array<{ epoch: number }>>`
       UPDATE runs SET "leaseOwner" = ${owner}, "leaseExpiresAt" = ${new Date(now.getTime() + leaseMs)},
         status = 'running', attempts = attempts + 1, "updatedAt" = now()
@@ -88,8 +87,9 @@ export async function claimRun(db: Db, runId: string, owner: string, leaseMs: nu
  * Claims up to `limit` runs that need an executor (queued, or running under an
  * expired lease), except `exceptIds` (runs this process is still driving), each with
  * its claim's epoch. SKIP LOCKED lets several app processes claim concurrently without
- * blocking on, or double-claiming, the same rows; a run whose previous executor is
- * between a lease check and its commit is locked too, and taken at a later poll.
+ * blocking on, or double-claiming, the same rows. NO KEY UPDATE, the lock the UPDATE
+ * takes anyway: an open transaction of the previous executor that inserted rows
+ * referencing the run (a foreign key's KEY SHARE) does not hold the claim up.
  */
 export async function claimRunnableRuns(
   db: Db, owner: string, leaseMs: number, now: Date, limit = 5, exceptIds: string[] = [], deadOwners: string[] = [],
@@ -106,7 +106,7 @@ export async function claimRunnableRuns(
           AND id <> ALL(${exceptIds}::text[])
         ORDER BY "createdAt"
         LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED
+        FOR NO KEY UPDATE SKIP LOCKED
       )
       RETURNING id, attempts AS epoch`;
     if (rows.length) await closeAbandonedInvocations(tx, rows.map((r) => r.id));
@@ -117,16 +117,32 @@ export async function claimRunnableRuns(
 
 /**
  * Worker attempts an earlier executor of these runs left `running` (it died, or was
- * fenced off before it could close them) end as `lease_lost`, in the claim's
- * transaction: from here on only the new epoch's attempts run, and none is left
- * looking like work in progress.
+ * fenced off before it could close them) end as `lease_lost`: at a claim, in its
+ * transaction (from there on only the new epoch's attempts run), and again when the run
+ * finishes, so none is left looking like work in progress. A row another transaction
+ * still holds (a stopped process's, until the server ends it) is skipped, never waited
+ * for: a claim must not wait on the process it replaces. `sweepAbandonedInvocations`
+ * catches those later.
  */
-async function closeAbandonedInvocations(tx: Tx, runIds: string[]): Promise<void> {
+export async function closeAbandonedInvocations(tx: Tx, runIds: string[]): Promise<void> {
   const closed = await tx.$queryRaw<Array<{ id: string; runId: string }>>`
     UPDATE worker_invocations SET status = 'lease_lost', "finishedAt" = now(), error = coalesce(error, 'its executor lost the run''s lease')
-    WHERE "runId" = ANY(${runIds}::text[]) AND status = 'running'
+    WHERE id IN (
+      SELECT id FROM worker_invocations WHERE "runId" = ANY(${runIds}::text[]) AND status = 'running' FOR UPDATE SKIP LOCKED
+    )
     RETURNING id, "runId"`;
   for (const c of closed) await recordTransition(tx, { entity: "invocation", id: c.id, from: "running", to: "lease_lost", runId: c.runId });
+}
+
+/** Closes attempts still `running` in runs that finished in the last day (those a claim or a finish had to skip). */
+export async function sweepAbandonedInvocations(db: Db): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<Array<{ runId: string }>>`
+      SELECT DISTINCT wi."runId" FROM worker_invocations wi JOIN runs r ON r.id = wi."runId"
+      WHERE wi.status = 'running' AND r.status IN ('completed', 'awaiting_review', 'failed') AND r."finishedAt" > now() - interval '1 day'`;
+    if (rows.length) await closeAbandonedInvocations(tx, rows.map((r) => r.runId));
+    return rows.length;
+  });
 }
 
 /** The owners of unexpired leases on running runs recorded under one host and kernel view (`host:pid:nonce:view`). */

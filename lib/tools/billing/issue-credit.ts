@@ -69,7 +69,7 @@ export const issueCredit = defineTool({
     const key = sideEffectKey(ctx, "issue_credit", [invoiceId, amountCents], idempotencyKey);
     return withIdempotency<Decided>(
       ctx.db,
-      { key, tool: "issue_credit", customerId: ctx.customerId, runId: ctx.runId, lease: ctx.lease, args: { invoiceId, amountCents, reason }, signal: ctx.signal },
+      { key, tool: "issue_credit", customerId: ctx.customerId, runId: ctx.runId, taskId: ctx.taskId, lease: ctx.lease, args: { invoiceId, amountCents, reason }, signal: ctx.signal },
       async (tx) => {
         if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
         const account = await loadAccount(tx, ctx.customerId, today(ctx), ctx.policy);

@@ -55,7 +55,7 @@ export const changePlan = defineTool({
     const key = sideEffectKey(ctx, "change_plan", [toPlanId], idempotencyKey);
     return withIdempotency<ChangePlanResult>(
       ctx.db,
-      { key, tool: "change_plan", customerId: ctx.customerId, runId: ctx.runId, lease: ctx.lease, args: { toPlanId }, signal: ctx.signal },
+      { key, tool: "change_plan", customerId: ctx.customerId, runId: ctx.runId, taskId: ctx.taskId, lease: ctx.lease, args: { toPlanId }, signal: ctx.signal },
       async (tx) => {
         if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
         const q = quotePlanChange(await loadAccount(tx, ctx.customerId, today(ctx), ctx.policy), toPlanId);

@@ -61,7 +61,7 @@ export const dispatchTechnician = defineTool({
     const key = sideEffectKey(ctx, "dispatch_technician", [], idempotencyKey);
     return withIdempotency<DispatchResult>(
       ctx.db,
-      { key, tool: "dispatch_technician", customerId: ctx.customerId, runId: ctx.runId, lease: ctx.lease, args: { reason }, signal: ctx.signal },
+      { key, tool: "dispatch_technician", customerId: ctx.customerId, runId: ctx.runId, taskId: ctx.taskId, lease: ctx.lease, args: { reason }, signal: ctx.signal },
       async (tx) => {
         if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
         const l = await loadLine(tx, ctx.customerId);

@@ -24,7 +24,7 @@ export const remoteReset = defineTool({
     const key = sideEffectKey(ctx, "remote_reset", [], idempotencyKey);
     return withIdempotency<ResetResult>(
       ctx.db,
-      { key, tool: "remote_reset", customerId: ctx.customerId, runId: ctx.runId, lease: ctx.lease, args: {}, signal: ctx.signal },
+      { key, tool: "remote_reset", customerId: ctx.customerId, runId: ctx.runId, taskId: ctx.taskId, lease: ctx.lease, args: {}, signal: ctx.signal },
       async (tx) => {
         if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
         const l = await loadLine(tx, ctx.customerId);

@@ -31,8 +31,15 @@ export const synthesisBrain: Brain = (input) => {
   for (const f of payload.lowConfidence) {
     paras.push(`A specialist will double-check the ${f.title.toLowerCase()} part of this answer and follow up with you.`);
   }
-  // A failed part that acted before it failed says what it did, then what is left.
-  const [partly, none] = [payload.failures.filter((f) => f.done?.length), payload.failures.filter((f) => !f.done?.length)];
+  // A failed part that acted before it failed says what it did, then what is left; one
+  // whose action was still committing says it is not confirmed yet, never "not done".
+  const unconfirmed = payload.failures.filter((f) => f.unconfirmed);
+  const settled = payload.failures.filter((f) => !f.unconfirmed);
+  const [partly, none] = [settled.filter((f) => f.done?.length), settled.filter((f) => !f.done?.length)];
+  for (const f of unconfirmed) {
+    const done = f.done?.length ? ` This much is done: ${f.done.join(" ")}` : "";
+    paras.push(`I couldn't confirm yet whether the ${f.title.toLowerCase()} part of your request went through.${done} A member of our team is checking it and will follow up with you.`);
+  }
   for (const f of partly) {
     paras.push(`I couldn't finish the ${f.title.toLowerCase()} part of your request right now, but this much is done: ${f.done!.join(" ")} A member of our team has the details and will follow up with you on the rest.`);
   }
