@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "./errors";
+import { MAX_JSON_DEPTH } from "../contracts/text";
 import { ownOrigins, readGuardedJson, requireJsonContentType, requireTrustedOrigin } from "./request-guard";
 
 const URL_ = "http://127.0.0.1:3000/api/runs";
@@ -123,5 +124,25 @@ describe("readGuardedJson", () => {
     // A whole pair (an emoji, written as escapes) is a character like any other.
     expect(await readGuardedJson(post(json, '{"message":"\\ud83d\\udc4d"}'), opts)).toEqual({ message: "👍" });
   });
-});
 
+  it("answers 400 invalid_input to a body nested deeper than MAX_JSON_DEPTH, however deep (no stack overflow)", async () => {
+    const json = { "content-type": "application/json", authorization: "Bearer t" };
+    for (const depth of [MAX_JSON_DEPTH + 1, 10_000, 200_000]) {
+      for (const [open, inner, close] of [["[", "", "]"], ['{"a":', "1", "}"]]) {
+        const body = `{"message":"hi","x":${open.repeat(depth)}${inner}${close.repeat(depth)}}`;
+        const err = await refusal(readGuardedJson(post(json, body), opts));
+        expect(err.code, `${depth} ${open}`).toBe("invalid_input:message");
+        expect((err.details as { issues: Array<{ message: string }> }).issues[0].message).toBe(`body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+      }
+    }
+    // Exactly at the limit (the body itself is level 1) is fine.
+    const atLimit = `{"message":"hi","x":${"[".repeat(MAX_JSON_DEPTH - 1)}${"]".repeat(MAX_JSON_DEPTH - 1)}}`;
+    expect(await readGuardedJson(post(json, atLimit), opts)).toMatchObject({ message: "hi" });
+  });
+
+  it("reports problems in document order, as before: the first bad field wins", async () => {
+    const json = { "content-type": "application/json", authorization: "Bearer t" };
+    const err = await refusal(readGuardedJson(post(json, '{"a":["ok",{"b":"\\u0000"}],"c":"\\ud800"}'), opts));
+    expect((err.details as { issues: Array<{ path: string }> }).issues[0].path).toBe("a.1.b");
+  });
+});

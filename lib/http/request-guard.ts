@@ -1,4 +1,4 @@
-import { unstorableString } from "../contracts/text";
+import { jsonBodyProblem } from "../contracts/text";
 import { ApiError, invalidInput, type ErrorSurface } from "./errors";
 
 // The one guard in front of every state-changing route handler (POST and the like).
@@ -70,7 +70,7 @@ export function requireJsonContentType(req: { headers: HeaderSource }, surface: 
  * The guard for a state-changing route handler with a JSON body: origin (or Bearer),
  * then content type, then the body parsed. Returns the parsed JSON; throws an ApiError
  * (403, 415 or 400) before anything is read or changed. A string anywhere in the body
- * that PostgreSQL could not store is a 400 too.
+ * that PostgreSQL could not store, or nesting deeper than MAX_JSON_DEPTH, is a 400 too.
  */
 export async function readGuardedJson(req: Request, opts: GuardOptions & { expected: string }): Promise<unknown> {
   requireTrustedOrigin(req, opts);
@@ -82,8 +82,9 @@ export async function readGuardedJson(req: Request, opts: GuardOptions & { expec
     throw new ApiError(`bad_request:${opts.surface}`, `Body must be JSON: ${opts.expected}`);
   }
   // A string PostgreSQL cannot store (NUL, an unpaired surrogate), in any field, is the
-  // client's mistake: a 400 here, not a 500 from a write further in.
-  const unstorable = unstorableString(json);
-  if (unstorable) throw invalidInput(opts.surface, [unstorable]);
+  // client's mistake: a 400 here, not a 500 from a write further in. So is a body nested
+  // thousands of levels deep, which no field of ours needs.
+  const problem = jsonBodyProblem(json);
+  if (problem) throw invalidInput(opts.surface, [problem]);
   return json;
 }
