@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "./errors";
 import { MAX_JSON_DEPTH } from "../contracts/text";
-import { ownOrigins, readGuardedJson, requireJsonContentType, requireTrustedOrigin } from "./request-guard";
+import { ownOrigins, pagePostFromOtherOrigin, readGuardedJson, requireJsonContentType, requireTrustedOrigin } from "./request-guard";
 
 const URL_ = "http://127.0.0.1:3000/api/runs";
 
@@ -51,6 +51,30 @@ describe("requireTrustedOrigin", () => {
     expect(() => requireTrustedOrigin(scripted, { surface: "review" })).toThrow(ApiError);
     // "Bearer" with nothing after it is no token.
     expect(() => requireTrustedOrigin(post({ authorization: "Bearer " }), { surface: "run", bearer: true })).toThrow(ApiError);
+  });
+});
+
+describe("pagePostFromOtherOrigin (server actions, checked in the proxy)", () => {
+  const action = (origin: string | null, method = "POST") =>
+    new Request("http://127.0.0.1:3000/chat", { method, headers: { "next-action": "abc", ...(origin === null ? {} : { origin }) }, body: method === "POST" ? "[]" : undefined });
+
+  it.each([["http://127.0.0.1:3000.evil"], ["null"], ["http://[::1"], ["https://evil.example"], ["http://127.0.0.1:3001"], ["not a url at all"], ["http://127.0.0.1:3000/"]])(
+    "refuses a post from %j with 403 forbidden:origin, without parsing it as a URL",
+    (origin) => {
+      const err = pagePostFromOtherOrigin(action(origin));
+      expect(err?.status).toBe(403);
+      expect(err?.code).toBe("forbidden:origin");
+      expect(err?.details).toMatchObject({ reason: "cross_origin", origin });
+    },
+  );
+
+  it("lets the app's own origin (any case, or as a proxy forwarded it), a missing Origin and reads through", () => {
+    expect(pagePostFromOtherOrigin(action("http://127.0.0.1:3000"))).toBeNull();
+    expect(pagePostFromOtherOrigin(action("HTTP://127.0.0.1:3000"))).toBeNull();
+    const proxied = new Request("http://127.0.0.1:3000/chat", { method: "POST", headers: { origin: "https://switchboard.example", "x-forwarded-host": "switchboard.example", "x-forwarded-proto": "https" }, body: "[]" });
+    expect(pagePostFromOtherOrigin(proxied)).toBeNull();
+    expect(pagePostFromOtherOrigin(action(null))).toBeNull();
+    expect(pagePostFromOtherOrigin(action("https://evil.example", "GET"))).toBeNull();
   });
 });
 

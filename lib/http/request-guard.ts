@@ -57,6 +57,26 @@ export function requireTrustedOrigin(req: { url: string; headers: HeaderSource }
   );
 }
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A request that would run a server action (any POST to a page) from another origin,
+ * or null. Next.js refuses those itself, but badly: it reads the Origin with `new URL`
+ * before comparing it with the Host, so a look-alike that is no URL at all
+ * (`http://127.0.0.1:3000.evil`, `http://[::1`) throws "Invalid URL", and a well-formed
+ * foreign one (`https://evil.example`, `null`) gets "Invalid Server Actions request";
+ * both answer 500. The proxy calls this first and answers 403 forbidden:origin. A
+ * request without an Origin is left to Next.js (browsers always send one with a POST).
+ */
+export function pagePostFromOtherOrigin(req: { method: string; url: string; headers: HeaderSource }): ApiError | null {
+  if (SAFE_METHODS.has(req.method.toUpperCase())) return null;
+  const origin = req.headers.get("origin");
+  if (origin === null || ownOrigins(req).includes(origin.toLowerCase())) return null;
+  return new ApiError("forbidden:origin", "Server actions run only from Switchboard's own pages.", {
+    details: { reason: "cross_origin", surface: "action", origin: origin.slice(0, 200) },
+  });
+}
+
 /** Throws unsupported_media_type:<surface> unless the body is declared application/json. */
 export function requireJsonContentType(req: { headers: HeaderSource }, surface: ErrorSurface): void {
   const type = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
