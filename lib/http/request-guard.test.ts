@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "./errors";
 import { MAX_JSON_DEPTH } from "../contracts/text";
-import { ownOrigins, pagePostFromOtherOrigin, readGuardedJson, requireJsonContentType, requireTrustedOrigin } from "./request-guard";
+import { malformedForwarding, ownOrigins, pagePostFromOtherOrigin, readGuardedJson, requireJsonContentType, requireTrustedOrigin } from "./request-guard";
 
 const URL_ = "http://127.0.0.1:3000/api/runs";
 
@@ -75,6 +75,34 @@ describe("pagePostFromOtherOrigin (server actions, checked in the proxy)", () =>
     expect(pagePostFromOtherOrigin(proxied)).toBeNull();
     expect(pagePostFromOtherOrigin(action(null))).toBeNull();
     expect(pagePostFromOtherOrigin(action("https://evil.example", "GET"))).toBeNull();
+  });
+});
+
+describe("malformedForwarding (checked in the proxy)", () => {
+  const req = (headers: Record<string, string>) => new Request("http://127.0.0.1:3000/reviews", { headers });
+
+  it("lets one host[:port] and http or https through, and requests without them", () => {
+    for (const headers of [{}, { "x-forwarded-host": "127.0.0.1:3000", "x-forwarded-proto": "http" }, { "x-forwarded-host": "switchboard.example", "x-forwarded-proto": "HTTPS" }, { "x-forwarded-host": "[::1]:3000" }, { "x-forwarded-host": "my_host.internal" }]) {
+      expect(malformedForwarding(req(headers)), JSON.stringify(headers)).toBeNull();
+    }
+  });
+
+  it.each([
+    ["x-forwarded-host", "[::1"],
+    ["x-forwarded-host", "a b"],
+    ["x-forwarded-host", "evil.example/path"],
+    ["x-forwarded-host", "a.example, b.example"],
+    ["x-forwarded-host", "user@host"],
+    ["x-forwarded-host", "host:99999999"],
+    ["x-forwarded-proto", "'x% !%"],
+    ["x-forwarded-proto", "https, http"],
+    ["x-forwarded-proto", "gopher"],
+    ["x-forwarded-proto", "https:"],
+  ])("refuses %s: %j with 400 bad_request:origin", (header, value) => {
+    const err = malformedForwarding(req({ [header]: value }));
+    expect(err?.status).toBe(400);
+    expect(err?.code).toBe("bad_request:origin");
+    expect(err?.details).toEqual({ reason: "malformed_forwarding", header });
   });
 });
 

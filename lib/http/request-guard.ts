@@ -57,6 +57,26 @@ export function requireTrustedOrigin(req: { url: string; headers: HeaderSource }
   );
 }
 
+const HOST = /^(?:[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*\.?|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/**
+ * 400 for a request whose X-Forwarded-Host or X-Forwarded-Proto cannot name this app's
+ * origin, else null. Next.js passes a client's own values through when no proxy in
+ * front replaces them (and copies a bad Host into X-Forwarded-Host), and next-auth
+ * builds a URL from the two for every session it reads: `http://[::1`, `'x%://…` or a
+ * list (`https, http`) made it throw "Invalid URL", a 500 on every staff page and route.
+ * One host and one protocol, as a proxy that sets them sends.
+ */
+export function malformedForwarding(req: { headers: HeaderSource }): ApiError | null {
+  const host = req.headers.get("x-forwarded-host");
+  const proto = req.headers.get("x-forwarded-proto");
+  const bad = host !== null && !HOST.test(host.trim()) ? "x-forwarded-host" : proto !== null && !/^https?$/i.test(proto.trim()) ? "x-forwarded-proto" : null;
+  if (!bad) return null;
+  return new ApiError("bad_request:origin", `${bad === "x-forwarded-host" ? "X-Forwarded-Host must be one host[:port]" : "X-Forwarded-Proto must be http or https"}.`, {
+    details: { reason: "malformed_forwarding", header: bad },
+  });
+}
+
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
