@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
-import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { issueCustomerToken } from "@/lib/auth/customer-token";
@@ -11,6 +10,7 @@ import { localModels } from "@/lib/models/registry";
 import { createEngine, submitMessage } from "@/lib/orchestrator/engine";
 import { inject, resetTestWorld, useTestDb } from "@/test/db";
 import { inRequestScope } from "@/test/next-request-scope";
+import { staffSessionCookie } from "@/test/staff-session";
 
 // Every route handler under app/api, called with hostile input: malformed, overlong and
 // deeply nested JSON, wrong content types, malformed cookies (a customer cookie that is
@@ -298,7 +298,8 @@ function buildRequest(route: Route, method: string, input: Input, signal: AbortS
   const defaults: Record<string, string> = { host: "127.0.0.1:3000", "x-forwarded-host": "127.0.0.1:3000", "x-forwarded-proto": "http", "x-forwarded-port": "3000", "x-forwarded-for": "127.0.0.1" };
   for (const [k, v] of Object.entries(defaults)) if (!headers.has(k)) headers.set(k, v);
   const hasBody = method !== "GET" && method !== "HEAD";
-  return new NextRequest(urlFor(route, input.params, input.query), { method, headers, body: hasBody ? input.body : undefined, signal });
+  const body = typeof input.body === "string" ? input.body : new Uint8Array(input.body);
+  return new NextRequest(urlFor(route, input.params, input.query), { method, headers, body: hasBody ? body : undefined, signal });
 }
 
 /** Everything a refused request must leave as it was. (Abuse-limit counters are meant to count refusals too.) */
@@ -372,11 +373,7 @@ beforeAll(async () => {
   known.reviewId = (await db.reviewItem.findFirstOrThrow({ where: { runId: run.id } })).id;
   known.customerToken = await issueCustomerToken("C-1002");
   known.otherCustomerToken = await issueCustomerToken("C-1007");
-  const session = async (email: string) => {
-    const u = await db.staffUser.findUniqueOrThrow({ where: { email } });
-    const jwt = await encode({ token: { sub: u.id, name: u.name, email: u.email, role: u.role, signedInAt: Date.now() }, secret: AUTH_SECRET, salt: "authjs.session-token" });
-    return `authjs.session-token=${jwt}`;
-  };
+  const session = (email: string) => staffSessionCookie(db, email, AUTH_SECRET);
   known.adminCookie = await session("admin@switchboard.local");
   known.reviewerCookie = await session("reviewer@switchboard.local");
   known.auditorCookie = await session("auditor@switchboard.local");

@@ -82,7 +82,8 @@ describe("malformedForwarding (checked in the proxy)", () => {
   const req = (headers: Record<string, string>) => new Request("http://127.0.0.1:3000/reviews", { headers });
 
   it("lets one host[:port] and http or https through, and requests without them", () => {
-    for (const headers of [{}, { "x-forwarded-host": "127.0.0.1:3000", "x-forwarded-proto": "http" }, { "x-forwarded-host": "switchboard.example", "x-forwarded-proto": "HTTPS" }, { "x-forwarded-host": "[::1]:3000" }, { "x-forwarded-host": "my_host.internal" }]) {
+    const cases: Array<Record<string, string>> = [{}, { "x-forwarded-host": "127.0.0.1:3000", "x-forwarded-proto": "http" }, { "x-forwarded-host": "switchboard.example", "x-forwarded-proto": "HTTPS" }, { "x-forwarded-host": "[::1]:3000" }, { "x-forwarded-host": "my_host.internal" }];
+    for (const headers of cases) {
       expect(malformedForwarding(req(headers)), JSON.stringify(headers)).toBeNull();
     }
   });
