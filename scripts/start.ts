@@ -10,6 +10,7 @@ import { customerTokenConfig } from "../lib/auth/customer-token";
 import { demoModeForStart } from "../lib/auth/demo-mode";
 import { ensureAuthSecret } from "../lib/auth/secrets";
 import { widgetAllowedOrigins } from "../lib/http/origins";
+import { streamLimits } from "../lib/http/rate-limits";
 import { prepareDatabase } from "../lib/db/prepare";
 import { telemetryConfigFromEnv, traceUrlTemplateFromEnv } from "../lib/telemetry/config";
 
@@ -29,6 +30,8 @@ try {
   console.log(`[auth] customer tokens: signing key "${tokens.current.kid}"${tokens.verifyOnly.length ? `, also verifying ${tokens.verifyOnly.map((k) => `"${k.kid}"`).join(", ")}` : ""}`);
   const origins = widgetAllowedOrigins();
   console.log(`[widget] allowed host origins: ${origins.length ? origins.join(", ") : "none (set WIDGET_ALLOWED_ORIGINS to embed the widget)"}`);
+  const streams = streamLimits();
+  console.log(`[limits] open event streams: ${streams.perPrincipal || "no limit"} per customer or staff member, ${streams.perIp || "no limit"} per client address (per app process)`);
   const telemetry = telemetryConfigFromEnv();
   const traceLink = traceUrlTemplateFromEnv();
   console.log(`[telemetry] ${telemetry ? `exporting traces to ${telemetry.tracesUrl} as "${telemetry.serviceName}"` : "off (set OTEL_EXPORTER_OTLP_ENDPOINT to export traces)"}${traceLink ? `; run pages link to ${traceLink}` : ""}`);

@@ -1,6 +1,7 @@
 import { createUIMessageStreamResponse } from "ai";
 import { runMessageStream } from "@/lib/chat/run-stream";
 import { withApiErrors } from "@/lib/http/errors";
+import { withStreamCap } from "@/lib/server/stream-cap";
 import { getEngine, getRunWakeups } from "@/lib/server/engine";
 import { authorizeRunRead } from "../../access";
 
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
  * nothing of it waits for a person. Stored events are the source, so a reload, a
  * second tab or a dropped connection resumes exactly from its cursor.
  */
-export const GET = withApiErrors("run", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
+export const GET = withApiErrors("run", withStreamCap(async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
   const { id } = await ctx.params;
   const engine = getEngine();
   const viewer = await authorizeRunRead(req, { db: engine.db, runId: id });
@@ -26,4 +27,4 @@ export const GET = withApiErrors("run", async (req: Request, ctx: { params: Prom
     { runId: id, cursor, until, viewer, signal: req.signal },
   );
   return createUIMessageStreamResponse({ stream, keepAliveMs: 15_000, headers: { "cache-control": "no-store, no-transform" } });
-});
+}));
