@@ -97,6 +97,26 @@ export function pagePostFromOtherOrigin(req: { method: string; url: string; head
   });
 }
 
+/**
+ * For downloads that write to the audit log (the audit exports): throws 403
+ * forbidden:origin unless the browser says the request comes from Switchboard's own
+ * pages. A GET needs no Origin, and a top-level navigation from another site carries
+ * the staff session cookie (SameSite=Lax lets it through), so a link on any page could
+ * make an auditor download an export and record it in their name. Browsers say where a
+ * request comes from in Sec-Fetch-Site: `same-origin` (the audit page's own links) and
+ * `none` (typed into the address bar, a bookmark) pass; `same-site`, `cross-site` or
+ * anything else is refused. Without the header at all (curl, scripts, browsers from
+ * before 2023) it passes: such a client holds the session cookie itself, and no other
+ * site can make it send one.
+ */
+export function requireSameOriginNavigation(req: { headers: HeaderSource }, surface: ErrorSurface): void {
+  const site = req.headers.get("sec-fetch-site");
+  if (site === null || site === "same-origin" || site === "none") return;
+  throw new ApiError("forbidden:origin", "Exports start only from Switchboard's own pages: open the audit page and use its Export link.", {
+    details: { reason: "cross_site", surface, secFetchSite: site.slice(0, 40) },
+  });
+}
+
 /** Throws unsupported_media_type:<surface> unless the body is declared application/json. */
 export function requireJsonContentType(req: { headers: HeaderSource }, surface: ErrorSurface): void {
   const type = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
