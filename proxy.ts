@@ -4,7 +4,7 @@ import { signInUrlFor } from "@/lib/auth/callback-url";
 import { authConfig } from "@/lib/auth/config";
 import { ApiError } from "@/lib/http/errors";
 import { corsHeaders, widgetAllowedOrigins } from "@/lib/http/origins";
-import { ownOrigins } from "@/lib/http/request-guard";
+import { malformedForwarding, ownOrigins, pagePostFromOtherOrigin } from "@/lib/http/request-guard";
 import { API_CSP, HSTS, newNonce, pageCsp, servedOverHttps } from "@/lib/http/security-headers";
 
 // Runs at request time (Node runtime) for every page and API route, so the nonce is
@@ -19,6 +19,8 @@ import { API_CSP, HSTS, newNonce, pageCsp, servedOverHttps } from "@/lib/http/se
 // - Staff pages: a convenience redirect to sign-in. Every page, action and route handler
 //   still checks the session and role itself (a proxy can be bypassed, and it does not
 //   see server actions).
+// - X-Forwarded-Host / -Proto that name no origin: 400 (next-auth would throw on them).
+// - Server actions (a POST to any page) from another origin: 403 forbidden:origin.
 // - The customer-facing API: same-origin and server-to-server callers (no Origin) pass;
 //   a browser on an allowed host origin gets CORS; any other origin is refused with 403.
 
@@ -74,6 +76,9 @@ async function route(req: NextRequest, ev: NextFetchEvent): Promise<Response> {
     res.headers.set("content-security-policy", API_CSP);
     return res;
   }
+  // A server action posted from another origin: 403 here, where Next.js would answer 500.
+  const foreign = pagePostFromOtherOrigin(req);
+  if (foreign) return foreign.toResponse();
   if (STAFF_PAGES.test(pathname)) {
     // next-auth types its wrapper as a route handler (context with params); as a proxy
     // it is called with the fetch event, which it passes through untouched.
@@ -83,6 +88,8 @@ async function route(req: NextRequest, ev: NextFetchEvent): Promise<Response> {
 }
 
 export async function proxy(req: NextRequest, ev: NextFetchEvent) {
+  const malformed = malformedForwarding(req);
+  if (malformed) return malformed.toResponse();
   const res = await route(req, ev);
   if (servedOverHttps(req)) res.headers.set("strict-transport-security", HSTS);
   return res;

@@ -9,9 +9,9 @@ export default defineConfig({
     // Test files share one database and reset the world between tests.
     fileParallelism: false,
     testTimeout: 30_000,
-    // next-auth imports "next/server" without an extension, which Node's ESM resolver
-    // refuses (next has no exports map); processed by Vite, it resolves as in the app.
-    // Only route tests that drive Auth.js's own endpoints load it for real.
+    // next-auth's ESM imports "next/server" and "next/headers" without an extension,
+    // which Node's own loader refuses; through Vite's resolver it loads, and a test's
+    // vi.mock("next/headers") then reaches next-auth's auth() too (app/api/hostile-input.test.ts).
     server: { deps: { inline: ["next-auth"] } },
     hookTimeout: 60_000,
   },

@@ -11,6 +11,7 @@ import { demoModeForStart } from "../lib/auth/demo-mode";
 import { ensureAuthSecret } from "../lib/auth/secrets";
 import { trustProxyHops } from "../lib/http/client-address";
 import { widgetAllowedOrigins } from "../lib/http/origins";
+import { streamLimits } from "../lib/http/rate-limits";
 import { prepareDatabase } from "../lib/db/prepare";
 import { telemetryConfigFromEnv, traceUrlTemplateFromEnv } from "../lib/telemetry/config";
 
@@ -32,6 +33,8 @@ try {
   console.log(`[limits] client address for per-address limits: ${hops === 0 ? "the connection's own (TRUST_PROXY_HOPS=0: no proxy in front)" : `X-Forwarded-For entry ${hops} from the right (TRUST_PROXY_HOPS=${hops})`}`);
   const origins = widgetAllowedOrigins();
   console.log(`[widget] allowed host origins: ${origins.length ? origins.join(", ") : "none (set WIDGET_ALLOWED_ORIGINS to embed the widget)"}`);
+  const streams = streamLimits();
+  console.log(`[limits] open event streams: ${streams.perPrincipal || "no limit"} per customer or staff member, ${streams.perIp || "no limit"} per client address (per app process)`);
   const telemetry = telemetryConfigFromEnv();
   const traceLink = traceUrlTemplateFromEnv();
   console.log(`[telemetry] ${telemetry ? `exporting traces to ${telemetry.tracesUrl} as "${telemetry.serviceName}"` : "off (set OTEL_EXPORTER_OTLP_ENDPOINT to export traces)"}${traceLink ? `; run pages link to ${traceLink}` : ""}`);

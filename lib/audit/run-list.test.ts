@@ -91,7 +91,8 @@ describe("the audit run list", () => {
     expect(pages).toEqual([4, 4, 3]);
 
     const stream = await runsCsvStream({ db, filter: { escalated: "yes" }, staffEmail: "auditor@switchboard.local", batch: 2 });
-    const exportEntry = await db.auditEntry.findFirstOrThrow({ where: { kind: "export", subject: "runs:csv" } });
+    // The latest: the audit log is append-only and shared by the whole test run (other files export too).
+    const exportEntry = await db.auditEntry.findFirstOrThrow({ where: { kind: "export", subject: "runs:csv" }, orderBy: { id: "desc" } });
     expect(exportEntry).toMatchObject({ actor: "auditor@switchboard.local", payload: { format: "csv", filter: { escalated: "yes" } } });
     const text = await new Response(stream).text();
     const lines = text.trimEnd().split("\r\n");

@@ -40,4 +40,11 @@ describe("reading the customer from a request", () => {
     expect(await readCustomerFromRequest(req, { secret, now: later })).toEqual({ ok: false, error: "expired" });
     expect(await readCustomerFromRequest(req, { secret: "another-secret-that-is-long-enough-00000", now })).toEqual({ ok: false, error: "bad_signature" });
   });
+
+  it("reads a cookie that is not valid percent-encoding as malformed, never throwing", async () => {
+    for (const value of ["%E0%A4%A", "%", "%zz", "abc%"]) {
+      const req = new Request("http://x/api", { headers: { cookie: `${CUSTOMER_COOKIE}=${value}` } });
+      expect(await readCustomerFromRequest(req, { secret, now }), value).toEqual({ ok: false, error: "malformed" });
+    }
+  });
 });

@@ -11,12 +11,25 @@ type CookieSource = { get(name: string): { value: string } | undefined };
 /** A Request / NextRequest, or the stores from next/headers' headers() and cookies(). */
 export type CustomerRequestSource = { headers?: HeaderSource; cookies?: CookieSource };
 
+/**
+ * The cookie's value from a Cookie header. A value that is not valid percent-encoding
+ * (`%E0%A4%A`) is not a token: it reads as "" (malformed, a 401), where
+ * decodeURIComponent would throw a URIError and the request end in a 500.
+ */
 function cookieFromHeader(header: string | null, name: string): string | undefined {
   for (const part of header?.split(";") ?? []) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) return safeDecode(part.slice(eq + 1).trim());
   }
   return undefined;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return "";
+  }
 }
 
 /** The raw token from the request: the Authorization header first, then the cookie. */

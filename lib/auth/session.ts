@@ -2,6 +2,7 @@ import "server-only";
 import { cache } from "react";
 import { redirect } from "next/navigation";
 import { getDb } from "../db/client";
+import { log } from "../log";
 import { auth } from "./auth";
 import { signInUrlFor } from "./callback-url";
 import { isRevoked } from "./sign-out";
@@ -17,9 +18,14 @@ import { checkAccess, staffIdentitySchema, type AccessResult, type StaffIdentity
  * revokes every session issued before it; see lib/auth/sign-out.ts). Name and role are
  * the account's as stored now, not as they were at sign-in. Read once per request
  * (React's `cache`): the layout's nav and the page ask for it in the same render.
+ * A session that cannot be read at all is none (fail closed): next-auth builds a URL
+ * from X-Forwarded-Host / X-Forwarded-Proto, and a malformed one makes it throw.
  */
 export const getStaffSession = cache(async (): Promise<StaffIdentity | null> => {
-  const session = await auth();
+  const session = await auth().catch((err: unknown) => {
+    log.warn({ err }, "staff session could not be read from this request; treated as none");
+    return null;
+  });
   const parsed = staffIdentitySchema.safeParse(session?.user);
   if (!parsed.success) return null;
   const signedInAt = typeof session?.user?.signedInAt === "number" ? session.user.signedInAt : 0;

@@ -31,7 +31,7 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorType = keyof typeof ERROR_STATUS;
-export type ErrorSurface = "run" | "message" | "conversation" | "review" | "mcp" | "session" | "health" | "origin" | "audit" | "usage" | "auth";
+export type ErrorSurface = "run" | "message" | "conversation" | "review" | "mcp" | "session" | "health" | "origin" | "audit" | "usage" | "auth" | "stream";
 export type ErrorCode = `${ErrorType}:${ErrorSurface}`;
 
 /** One validation problem: where (a dotted path, "" for the whole body) and what. */

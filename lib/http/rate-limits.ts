@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Db } from "../db/client";
 import { customerTokensSince } from "../db/queries/customer-usage";
 import { hitRateLimit, type RateLimitState } from "../db/rate-limit";
@@ -96,4 +97,42 @@ export async function hitRunLimits(
   if (used < limits.tokensPerCustomerPerDay) return rate;
   const nextDay = dayStart.getTime() + 24 * 60 * 60 * 1000;
   return { ok: false, which: DAILY_TOKEN_BUDGET, retryAfterSeconds: Math.max(1, Math.ceil((nextDay - now.getTime()) / 1000)) };
+}
+
+// ---- Concurrent event streams ------------------------------------------------------------
+// An open stream (run events, the run's UI message stream, the review queue's events)
+// holds a connection, a follower and a database poll for minutes. Unlike the windows
+// above, the limit is on how many are open at once, per principal (customer or staff
+// member) and per client address; lib/http/stream-slots.ts counts them.
+
+const streamLimit = (name: string, fallback: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.coerce
+      .number({ error: `${name} must be a whole number of 0 or more (0 turns the limit off)` })
+      .int(`${name} must be a whole number of 0 or more (0 turns the limit off)`)
+      .min(0, `${name} must be a whole number of 0 or more (0 turns the limit off)`)
+      .default(fallback),
+  );
+
+const streamLimitsSchema = z.object({
+  STREAM_MAX_PER_PRINCIPAL: streamLimit("STREAM_MAX_PER_PRINCIPAL", 10),
+  STREAM_MAX_PER_IP: streamLimit("STREAM_MAX_PER_IP", 50),
+});
+
+export type StreamLimits = {
+  /** Streams one customer (token or cookie) or one staff member may hold open at once. */
+  perPrincipal: number;
+  /** Streams one client address may hold open at once, whoever it is. */
+  perIp: number;
+};
+
+/** The stream caps in force, from the environment (README, "Abuse limits"). Throws on a malformed value. */
+export function streamLimits(env: Record<string, string | undefined> = process.env): StreamLimits {
+  const parsed = streamLimitsSchema.safeParse({ STREAM_MAX_PER_PRINCIPAL: env.STREAM_MAX_PER_PRINCIPAL, STREAM_MAX_PER_IP: env.STREAM_MAX_PER_IP });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${issue.message}, got "${env[String(issue.path[0])]}"`);
+  }
+  return { perPrincipal: parsed.data.STREAM_MAX_PER_PRINCIPAL, perIp: parsed.data.STREAM_MAX_PER_IP };
 }

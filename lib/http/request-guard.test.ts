@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "./errors";
-import { ownOrigins, readGuardedJson, requireJsonContentType, requireTrustedOrigin } from "./request-guard";
+import { MAX_JSON_DEPTH } from "../contracts/text";
+import { malformedForwarding, ownOrigins, pagePostFromOtherOrigin, readGuardedJson, requireJsonContentType, requireTrustedOrigin } from "./request-guard";
 
 const URL_ = "http://127.0.0.1:3000/api/runs";
 
@@ -50,6 +51,59 @@ describe("requireTrustedOrigin", () => {
     expect(() => requireTrustedOrigin(scripted, { surface: "review" })).toThrow(ApiError);
     // "Bearer" with nothing after it is no token.
     expect(() => requireTrustedOrigin(post({ authorization: "Bearer " }), { surface: "run", bearer: true })).toThrow(ApiError);
+  });
+});
+
+describe("pagePostFromOtherOrigin (server actions, checked in the proxy)", () => {
+  const action = (origin: string | null, method = "POST") =>
+    new Request("http://127.0.0.1:3000/chat", { method, headers: { "next-action": "abc", ...(origin === null ? {} : { origin }) }, body: method === "POST" ? "[]" : undefined });
+
+  it.each([["http://127.0.0.1:3000.evil"], ["null"], ["http://[::1"], ["https://evil.example"], ["http://127.0.0.1:3001"], ["not a url at all"], ["http://127.0.0.1:3000/"]])(
+    "refuses a post from %j with 403 forbidden:origin, without parsing it as a URL",
+    (origin) => {
+      const err = pagePostFromOtherOrigin(action(origin));
+      expect(err?.status).toBe(403);
+      expect(err?.code).toBe("forbidden:origin");
+      expect(err?.details).toMatchObject({ reason: "cross_origin", origin });
+    },
+  );
+
+  it("lets the app's own origin (any case, or as a proxy forwarded it), a missing Origin and reads through", () => {
+    expect(pagePostFromOtherOrigin(action("http://127.0.0.1:3000"))).toBeNull();
+    expect(pagePostFromOtherOrigin(action("HTTP://127.0.0.1:3000"))).toBeNull();
+    const proxied = new Request("http://127.0.0.1:3000/chat", { method: "POST", headers: { origin: "https://switchboard.example", "x-forwarded-host": "switchboard.example", "x-forwarded-proto": "https" }, body: "[]" });
+    expect(pagePostFromOtherOrigin(proxied)).toBeNull();
+    expect(pagePostFromOtherOrigin(action(null))).toBeNull();
+    expect(pagePostFromOtherOrigin(action("https://evil.example", "GET"))).toBeNull();
+  });
+});
+
+describe("malformedForwarding (checked in the proxy)", () => {
+  const req = (headers: Record<string, string>) => new Request("http://127.0.0.1:3000/reviews", { headers });
+
+  it("lets one host[:port] and http or https through, and requests without them", () => {
+    const cases: Array<Record<string, string>> = [{}, { "x-forwarded-host": "127.0.0.1:3000", "x-forwarded-proto": "http" }, { "x-forwarded-host": "switchboard.example", "x-forwarded-proto": "HTTPS" }, { "x-forwarded-host": "[::1]:3000" }, { "x-forwarded-host": "my_host.internal" }];
+    for (const headers of cases) {
+      expect(malformedForwarding(req(headers)), JSON.stringify(headers)).toBeNull();
+    }
+  });
+
+  it.each([
+    ["x-forwarded-host", "[::1"],
+    ["x-forwarded-host", "a b"],
+    ["x-forwarded-host", "evil.example/path"],
+    ["x-forwarded-host", "a.example, b.example"],
+    ["x-forwarded-host", "user@host"],
+    ["x-forwarded-host", "host:99999999"],
+    ["x-forwarded-proto", "'x% !%"],
+    ["x-forwarded-proto", "https, http"],
+    ["x-forwarded-proto", "gopher"],
+    ["x-forwarded-proto", "https:"],
+  ])("refuses %s: %j with 400 bad_request:origin", (header, value) => {
+    const err = malformedForwarding(req({ [header]: value }));
+    expect(err?.status).toBe(400);
+    expect(err?.code).toBe("bad_request:origin");
+    expect(err?.details).toEqual({ reason: "malformed_forwarding", header });
   });
 });
 
@@ -123,5 +177,25 @@ describe("readGuardedJson", () => {
     // A whole pair (an emoji, written as escapes) is a character like any other.
     expect(await readGuardedJson(post(json, '{"message":"\\ud83d\\udc4d"}'), opts)).toEqual({ message: "👍" });
   });
-});
 
+  it("answers 400 invalid_input to a body nested deeper than MAX_JSON_DEPTH, however deep (no stack overflow)", async () => {
+    const json = { "content-type": "application/json", authorization: "Bearer t" };
+    for (const depth of [MAX_JSON_DEPTH + 1, 10_000, 200_000]) {
+      for (const [open, inner, close] of [["[", "", "]"], ['{"a":', "1", "}"]]) {
+        const body = `{"message":"hi","x":${open.repeat(depth)}${inner}${close.repeat(depth)}}`;
+        const err = await refusal(readGuardedJson(post(json, body), opts));
+        expect(err.code, `${depth} ${open}`).toBe("invalid_input:message");
+        expect((err.details as { issues: Array<{ message: string }> }).issues[0].message).toBe(`body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+      }
+    }
+    // Exactly at the limit (the body itself is level 1) is fine.
+    const atLimit = `{"message":"hi","x":${"[".repeat(MAX_JSON_DEPTH - 1)}${"]".repeat(MAX_JSON_DEPTH - 1)}}`;
+    expect(await readGuardedJson(post(json, atLimit), opts)).toMatchObject({ message: "hi" });
+  });
+
+  it("reports problems in document order, as before: the first bad field wins", async () => {
+    const json = { "content-type": "application/json", authorization: "Bearer t" };
+    const err = await refusal(readGuardedJson(post(json, '{"a":["ok",{"b":"\\u0000"}],"c":"\\ud800"}'), opts));
+    expect((err.details as { issues: Array<{ path: string }> }).issues[0].path).toBe("a.1.b");
+  });
+});

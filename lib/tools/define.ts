@@ -71,7 +71,9 @@ export function toolErrorResult(err: unknown, tool: string): CallToolResult {
 
 /**
  * Optional on every side-effecting tool: required when the call is not part of a run
- * (e.g. an outside MCP client), so that a retried request does not act twice.
+ * (in process: tests and scripts), so that a retried request does not act twice. Over
+ * HTTP a call outside a run never gets here: app/api/mcp serves such a caller the
+ * read-only tools only.
  */
 export const idempotencyKeyInput = z
   .string()
@@ -116,8 +118,16 @@ export function registerTools(server: McpServer, ctx: ToolContext, defs: AnyTool
  * text; unwrapToolOutput (./tool-output) reads them as the same JSON `{ error, message }`
  * as the tools' own, so the orchestrator and the models see one error format.
  */
-export function createToolServer(name: string, ctx: ToolContext, defs: AnyToolDefinition[]): McpServer {
+export function createToolServer(name: string, ctx: ToolContext, defs: AnyToolDefinition[], opts: ToolServerOptions = {}): McpServer {
   const server = new McpServer({ name, version: "1.0.0" });
-  registerTools(server, ctx, defs);
+  registerTools(server, ctx, opts.readOnly ? defs.filter((d) => !d.sideEffect) : defs);
   return server;
 }
+
+export type ToolServerOptions = {
+  /**
+   * Serve only the tools that change nothing: what a caller outside any run gets over
+   * HTTP (app/api/mcp), since a side effect must belong to a run, which audits it.
+   */
+  readOnly?: boolean;
+};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sideEffectToolNames, toolDefinitions, toolProgress } from "./registry";
+import { sideEffectCallsIn, sideEffectToolNames, toolDefinitions, toolProgress } from "./registry";
 
 describe("tool registry", () => {
   it("derives the side-effecting tools from the definitions", () => {
@@ -17,5 +17,14 @@ describe("tool registry", () => {
     expect(toolProgress("issue_credit", { error: "internal" }, true)).toBe("issue_credit failed");
     expect(toolProgress("crm_lookup", { ok: true }, false)).toBe("Used crm_lookup");
     expect(toolProgress("toString", {}, false)).toBe("Used toString");
+  });
+
+  it("finds the side-effecting tools a JSON-RPC message or batch calls, and nothing else", () => {
+    const call = (name: unknown) => ({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: {} } });
+    expect(sideEffectCallsIn(call("change_plan"))).toEqual(["change_plan"]);
+    expect(sideEffectCallsIn([call("list_plans"), call("issue_credit"), { method: "tools/list" }])).toEqual(["issue_credit"]);
+    for (const other of [call("list_plans"), call("toString"), call(["change_plan"]), { method: "tools/list", params: { name: "change_plan" } }, null, "change_plan", 42, [], { method: "tools/call" }]) {
+      expect(sideEffectCallsIn(other), JSON.stringify(other)).toEqual([]);
+    }
   });
 });

@@ -2,7 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { billingTools, createBillingServer } from "./billing/server";
 import type { ToolContext } from "./context";
 import { createCrmServer, crmTools } from "./crm/server";
-import type { AnyToolDefinition } from "./define";
+import type { AnyToolDefinition, ToolServerOptions } from "./define";
 import { createNetworkServer, networkTools } from "./network/server";
 
 /** Every business system's MCP server, created per authenticated customer. */
@@ -10,7 +10,7 @@ export const toolServers = {
   billing: createBillingServer,
   network: createNetworkServer,
   crm: createCrmServer,
-} satisfies Record<string, (ctx: ToolContext) => McpServer>;
+} satisfies Record<string, (ctx: ToolContext, opts?: ToolServerOptions) => McpServer>;
 
 export type ToolServerName = keyof typeof toolServers;
 
@@ -34,6 +34,20 @@ export const sideEffectToolNames = new Set(
     .filter((t) => t.sideEffect)
     .map((t) => t.name),
 );
+
+/**
+ * The side-effecting tools a JSON-RPC message (or a batch of them) calls by name, so an
+ * HTTP endpoint can refuse them before the MCP server runs (app/api/mcp refuses them
+ * outside a run). Anything that is not a tools/call of one of ours is not counted.
+ */
+export function sideEffectCallsIn(message: unknown): string[] {
+  const messages = Array.isArray(message) ? message : [message];
+  return messages.flatMap((m) => {
+    if (typeof m !== "object" || m === null || (m as { method?: unknown }).method !== "tools/call") return [];
+    const name = ((m as { params?: unknown }).params as { name?: unknown } | undefined)?.name;
+    return typeof name === "string" && sideEffectToolNames.has(name) ? [name] : [];
+  });
+}
 
 const definitionsByName = new Map(Object.values(toolDefinitions).flat().map((t) => [t.name, t]));
 

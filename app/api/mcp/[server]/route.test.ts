@@ -56,14 +56,16 @@ describe("MCP over Streamable HTTP", () => {
     delete process.env.MCP_SERVICE_TOKEN;
   });
 
-  it("initializes, lists and calls tools for the customer of the token", async () => {
+  it("initializes, lists and calls tools for the customer of the token (outside a run: the read-only ones)", async () => {
     const init = await POST(rpcRequest("billing", initialize, await auth()), route("billing"));
     expect(init.status).toBe(200);
     expect((await init.json()).result.serverInfo.name).toBe("switchboard-billing");
 
     const list = await POST(rpcRequest("billing", { jsonrpc: "2.0", id: 2, method: "tools/list" }, await auth()), route("billing"));
     const names = (await list.json()).result.tools.map((t: { name: string }) => t.name);
-    expect(names).toContain("issue_credit");
+    expect(names.sort()).toEqual(["find_discrepancies", "get_billing_overview", "get_invoice"]);
+    const inRun = await POST(rpcRequest("billing", { jsonrpc: "2.0", id: 2, method: "tools/list" }, await auth("C-1001", await activeTask("C-1001"))), route("billing"));
+    expect((await inRun.json()).result.tools.map((t: { name: string }) => t.name)).toContain("issue_credit");
 
     const call = await POST(
       rpcRequest("billing", { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "find_discrepancies", arguments: {} } }, await auth()),
@@ -73,20 +75,51 @@ describe("MCP over Streamable HTTP", () => {
     expect(result.structuredContent.discrepancies).toEqual([expect.objectContaining({ invoiceId: "INV-1001-2611", amountCents: 3000 })]);
   });
 
-  it("requires an idempotency key for side effects outside a run, and takes the run from the signed token", async () => {
-    const credit = { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "issue_credit", arguments: { invoiceId: "INV-1009-2611", amountCents: 1500, reason: "plan price" } } };
-    const noKey = await (await POST(rpcRequest("billing", credit, await auth("C-1009")), route("billing"))).json();
-    expect(noKey.result.isError).toBe(true);
-    expect(JSON.parse(noKey.result.content[0].text).error).toBe("idempotency_key_required");
+  it("refuses a side effect outside a run (403 run_required): no ledger row, no change to the world; inside the customer's run at work it applies, under that run", async () => {
+    // The probe: service token + a plain customer token, change_plan with an idempotency key.
+    const upgrade = { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "change_plan", arguments: { toPlanId: "fiber-500", idempotencyKey: "probe-upgrade-0001" } } };
+    const world = async () => ({
+      plan: (await db.customer.findUniqueOrThrow({ where: { id: "C-1009" }, select: { planId: true, dataVersion: true } })),
+      planChanges: await db.planChange.count({ where: { customerId: "C-1009" } }),
+      credits: await db.credit.count({ where: { customerId: "C-1009" } }),
+      ledger: await db.sideEffect.count(),
+      audit: await db.auditEntry.count(),
+    });
+    const before = await world();
+    expect(before.plan.planId).toBe("fiber-300");
+
+    const outside = await POST(rpcRequest("crm", upgrade, await auth("C-1009")), route("crm"));
+    expect(outside.status).toBe(403);
+    const refusal = (await outside.json()).error;
+    expect(refusal).toMatchObject({ code: "forbidden:mcp", details: { reason: "run_required", tools: ["change_plan"] } });
+    expect(refusal.message).toMatch(/change_plan changes the account: over HTTP that is accepted only inside a Switchboard run/);
+    // A batch hiding it behind a read is refused as a whole, and so is every acting tool of every server.
+    const batch = [{ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "list_plans", arguments: {} } }, upgrade];
+    expect((await POST(rpcRequest("crm", batch, await auth("C-1009")), route("crm"))).status).toBe(403);
+    const credit = { jsonrpc: "2.0", id: 6, method: "tools/call", params: { name: "issue_credit", arguments: { invoiceId: "INV-1009-2611", amountCents: 1500, reason: "plan price", idempotencyKey: "probe-credit-0001" } } };
+    expect((await POST(rpcRequest("billing", credit, await auth("C-1009")), route("billing"))).status).toBe(403);
+    for (const tool of ["remote_reset", "dispatch_technician"]) {
+      const call = { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: tool, arguments: { reason: "down", idempotencyKey: `probe-${tool}-01` } } };
+      expect((await POST(rpcRequest("network", call, await auth("C-1009")), route("network"))).status, tool).toBe(403);
+    }
+    expect(await world()).toEqual(before);
+
+    // Outside a run the acting tools are not even served: the list shows the read-only ones, which answer.
+    const list = await (await POST(rpcRequest("crm", { jsonrpc: "2.0", id: 8, method: "tools/list" }, await auth("C-1009")), route("crm"))).json();
+    expect(list.result.tools.map((t: { name: string }) => t.name).sort()).toEqual(["get_profile", "list_plans", "quote_plan_change"]);
+    const plans = await (await POST(rpcRequest("crm", { jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "list_plans", arguments: {} } }, await auth("C-1009")), route("crm"))).json();
+    expect(plans.result.structuredContent.currentPlanId).toBe("fiber-300");
+
+    // Inside the customer's own run at work (the token Switchboard's worker signs), it applies once, under that run.
     const scope = await activeTask("C-1009");
     const inRun = await auth("C-1009", scope);
-    const applied = await (await POST(rpcRequest("billing", credit, inRun), route("billing"))).json();
-    expect(applied.result.structuredContent).toMatchObject({ status: "applied", replayed: false });
-    const replayed = await (await POST(rpcRequest("billing", credit, inRun), route("billing"))).json();
+    const applied = await (await POST(rpcRequest("crm", upgrade, inRun), route("crm"))).json();
+    expect(applied.result.structuredContent).toMatchObject({ status: "applied", replayed: false, toPlanId: "fiber-500" });
+    const replayed = await (await POST(rpcRequest("crm", upgrade, inRun), route("crm"))).json();
     expect(replayed.result.structuredContent).toMatchObject({ status: "applied", replayed: true });
-    expect(await db.credit.count({ where: { customerId: "C-1009" } })).toBe(1);
-    // The ledger row belongs to the run the token named.
+    expect(await db.planChange.count({ where: { customerId: "C-1009" } })).toBe(1);
     expect(await db.sideEffect.findMany({ where: { customerId: "C-1009" }, select: { runId: true } })).toEqual([{ runId: scope.runId }]);
+    expect(await db.sideEffect.count({ where: { runId: null } })).toBe(0);
   });
 
   it("never attributes a side effect to another customer's run: run headers are refused, a token scoped to someone else's run is 403", async () => {

@@ -8,13 +8,17 @@ import { ApiError, withApiErrors } from "@/lib/http/errors";
 import { abuseLimits, hitLimits, rateLimited } from "@/lib/http/rate-limits";
 import { requireJsonContentType, requireTrustedOrigin } from "@/lib/http/request-guard";
 import type { ToolContext } from "@/lib/tools/context";
-import { isToolServerName, toolServers, type ToolServerName } from "@/lib/tools/registry";
+import { isToolServerName, sideEffectCallsIn, toolServers, type ToolServerName } from "@/lib/tools/registry";
 import { loadWorld } from "@/lib/world/fixture";
 
 // The business MCP servers over Streamable HTTP, for outside MCP clients and for workers
 // configured with MCP_<SERVER>_URL. Two credentials: the service token says the caller
 // may use the tools at all; the customer token says whose account they act on (the only
 // source of the customer's identity, exactly as in process).
+//
+// A side effect happens only inside a run (see authorize and refuseSideEffectsOutsideRun):
+// outside one, the tools that act are not served, so nothing changes the world without
+// the run that audits it.
 //
 // Two kinds of error: HTTP-level ones (credentials, unknown server, method, headers)
 // answer in the app's one error shape (lib/http/errors); everything inside the
@@ -76,6 +80,21 @@ async function authorize(req: Request, { params }: RouteContext): Promise<Author
   return { server, ctx: { customerId: identity.customerId, runId, taskId, ...(lease ? { lease: { runId, ...lease } } : {}) } };
 }
 
+/** 403 forbidden:mcp (run_required) when the JSON-RPC body calls a tool that changes the account. */
+async function refuseSideEffectsOutsideRun(req: Request): Promise<void> {
+  const body: unknown = await req
+    .clone()
+    .json()
+    .catch(() => null); // not JSON: the transport answers that in the protocol's own format
+  const acting = sideEffectCallsIn(body);
+  if (acting.length === 0) return;
+  throw new ApiError(
+    "forbidden:mcp",
+    `${acting.join(", ")} changes the account: over HTTP that is accepted only inside a Switchboard run (an x-customer-token that names the customer's run at work). Outside a run only the read-only tools answer.`,
+    { details: { reason: "run_required", tools: acting } },
+  );
+}
+
 async function handle(req: Request, route: RouteContext): Promise<Response> {
   const auth = await authorize(req, route);
   // Stateless: no sessions to resume or delete, and no server-initiated messages, so
@@ -91,8 +110,14 @@ async function handle(req: Request, route: RouteContext): Promise<Response> {
   const limited = await hitLimits(getDb(), [{ which: "mcp_per_customer", key: `mcp:customer:${auth.ctx.customerId}`, limit: abuseLimits().mcpPerCustomer }]);
   if (!limited.ok) throw rateLimited("mcp", limited, "Too many MCP requests for this customer.");
 
+  // Outside a run, nothing changes: a side effect belongs to a run, whose events put it
+  // on the audit log (who asked, the tool call, the result). A caller with the service
+  // token and a plain customer token gets the read-only tools only, and a call to one
+  // that acts is refused here with a reason, before the MCP server sees it.
+  const outsideRun = !auth.ctx.runId;
+  if (outsideRun) await refuseSideEffectsOutsideRun(req);
   const ctx: ToolContext = { db: getDb(), clock: clockFromEnv(loadWorld().asOf), ...auth.ctx };
-  const server = toolServers[auth.server](ctx);
+  const server = toolServers[auth.server](ctx, { readOnly: outsideRun });
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
   try {

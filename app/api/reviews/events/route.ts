@@ -5,6 +5,7 @@ import { REVIEW_QUEUE_TOPIC } from "@/lib/db/run-notifications";
 import { pendingQueueFingerprint } from "@/lib/db/queries/review-queue";
 import { staffAccessError } from "@/lib/http/auth-errors";
 import { withApiErrors } from "@/lib/http/errors";
+import { withStreamCap } from "@/lib/server/stream-cap";
 import { sseResponse } from "@/lib/http/sse";
 import { log } from "@/lib/log";
 import { getEngine, getRunWakeups } from "@/lib/server/engine";
@@ -23,7 +24,7 @@ const MAX_MS = 10 * 60_000;
  * whenever the pending set changes (an item requested, claimed, released or decided,
  * in any app process). Pages refresh from it; the table stays the source of truth.
  */
-export const GET = withApiErrors("review", async (req: Request) => {
+export const GET = withApiErrors("review", withStreamCap(async (req: Request) => {
   const access = checkAccess(await getStaffSession(), STAFF_ROLES);
   if (!access.ok) throw staffAccessError(access, "review");
   const { db } = getEngine();
@@ -68,4 +69,4 @@ export const GET = withApiErrors("review", async (req: Request) => {
     },
     (err) => log.error({ err }, "review queue stream failed"),
   );
-});
+}));

@@ -1,4 +1,5 @@
 import { withApiErrors } from "@/lib/http/errors";
+import { withStreamCap } from "@/lib/server/stream-cap";
 import { sseResponse } from "@/lib/http/sse";
 import { log } from "@/lib/log";
 import { customerView } from "@/lib/orchestrator/events";
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
  * source, so a reconnect, or a run executing in another process, loses nothing. This
  * is the public API for host sites and scripts; the chat page reads ./stream instead.
  */
-export const GET = withApiErrors("run", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
+export const GET = withApiErrors("run", withStreamCap(async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
   const { deps, runId, viewer, cursor } = await openRunFollow(req, ctx.params);
   return sseResponse(
     req,
@@ -31,4 +32,4 @@ export const GET = withApiErrors("run", async (req: Request, ctx: { params: Prom
     },
     (err) => log.error({ err, runId }, "run event stream failed"),
   );
-});
+}));

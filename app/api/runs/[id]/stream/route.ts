@@ -3,6 +3,7 @@ import { z } from "zod";
 import { runMessageStream } from "@/lib/chat/run-stream";
 import { invalidInput, withApiErrors } from "@/lib/http/errors";
 import { openRunFollow } from "@/lib/server/run-follow";
+import { withStreamCap } from "@/lib/server/stream-cap";
 
 export const dynamic = "force-dynamic";
 
@@ -15,10 +16,10 @@ const untilSchema = z.enum(["finished", "settled"]).default("finished");
  * nothing of it waits for a person. Stored events are the source, so a reload, a
  * second tab or a dropped connection resumes exactly from its cursor.
  */
-export const GET = withApiErrors("run", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
+export const GET = withApiErrors("run", withStreamCap(async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
   const { deps, runId, viewer, cursor, searchParams } = await openRunFollow(req, ctx.params);
   const until = untilSchema.safeParse(searchParams.get("until") ?? undefined);
   if (!until.success) throw invalidInput("run", [{ path: "until", message: 'must be "finished" or "settled"' }]);
   const stream = runMessageStream(deps, { runId, cursor, until: until.data, viewer, signal: req.signal });
   return createUIMessageStreamResponse({ stream, keepAliveMs: 15_000, headers: { "cache-control": "no-store, no-transform" } });
-});
+}));

@@ -6,11 +6,14 @@ import { getStaffSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { staffAccessError } from "@/lib/http/auth-errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
+import { requireSameOriginNavigation } from "@/lib/http/request-guard";
 
 const runIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, "not a run id");
 
 /** One run as a JSON download (auditors and admins); the export is recorded on the audit log. */
-export const GET = withApiErrors("audit", async (_req: Request, ctx: { params: Promise<{ id: string }> }) => {
+export const GET = withApiErrors("audit", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
+  // Before the session: another site's link must not download, nor write an export in the auditor's name.
+  requireSameOriginNavigation(req, "audit");
   const access = checkAccess(await getStaffSession(), RUN_READER_ROLES);
   if (!access.ok) throw staffAccessError(access, "audit");
   const id = runIdSchema.safeParse((await ctx.params).id);
