@@ -184,7 +184,7 @@ export async function decideReview(deps: ReviewDeps, input: ReviewDecisionInput 
             action.data,
             item.id,
           )) as { status?: string; reason?: string };
-          outcome = { applied: res.status === "applied", reason: res.reason };
+          outcome = { applied: res.status === "applied", reason: res.reason, ...(ALREADY_SO.has(res.status ?? "") ? { alreadySo: true } : {}) };
           await recordReviewOutcome(tx, item, outcome);
         }
       }
@@ -218,7 +218,15 @@ export async function claimAndDecide(
   return decideReview(deps, { ...decision, staff: row, allowedRoles });
 }
 
-export type ReviewOutcome = { applied: boolean; reason?: string } | null;
+/**
+ * What an approved action did. `alreadySo`: nothing was applied because it was already
+ * the case (the charge credited, the account on that plan, by another run or review
+ * meanwhile): the customer is told that, not that it failed.
+ */
+export type ReviewOutcome = { applied: boolean; reason?: string; alreadySo?: boolean } | null;
+
+/** The approved action's answers that mean "already so" rather than "could not be done". */
+const ALREADY_SO = new Set(["already_credited", "already_on_plan"]);
 
 /**
  * The customer's follow-up message and the review_decided event, exactly once per
@@ -249,12 +257,13 @@ export function reviewerReplyText(reply: string): string {
 }
 
 /** What the customer is told after a human decided. Internal notes are never shown. */
-export function followUpText(kind: ReviewKind, status: string, proposed: unknown, outcome: { applied: boolean; reason?: string } | null): string {
+export function followUpText(kind: ReviewKind, status: string, proposed: unknown, outcome: ReviewOutcome): string {
   const action = proposedActionSchema.safeParse(proposed);
   const approved = status === "approved";
   if (action.success && action.data.type === "credit") {
     const amt = formatCents(action.data.amountCents);
     if (!approved) return `Update on your request: a billing specialist reviewed the ${amt} credit on invoice ${action.data.invoiceId} and did not approve it. Reply here if you'd like to know more.`;
+    if (outcome?.alreadySo) return `Update on your request: a billing specialist approved the ${amt} credit on invoice ${action.data.invoiceId}, but that charge had already been credited to your account in the meantime, so nothing more needed to be done.`;
     return outcome?.applied === false
       ? `Update on your request: the ${amt} credit on invoice ${action.data.invoiceId} was approved but could not be applied (${outcome.reason ?? "it no longer applies"}). A specialist will contact you.`
       : `Update on your request: a billing specialist approved the ${amt} credit on invoice ${action.data.invoiceId}, and it has been applied to your account.`;
@@ -262,6 +271,7 @@ export function followUpText(kind: ReviewKind, status: string, proposed: unknown
   if (action.success && action.data.type === "plan_change") {
     const fee = action.data.feeCents ? ` The early-termination fee of ${formatCents(action.data.feeCents)} applies.` : "";
     if (!approved) return "Update on your request: the plan change you asked for was reviewed and not approved, so your plan stays as it is. Reply here if you'd like to talk about other options.";
+    if (outcome?.alreadySo) return "Update on your request: your plan change was approved, but your account was already on that plan by then, so nothing more needed to change.";
     return outcome?.applied === false
       ? `Update on your request: your plan change was approved but could not be carried out (${outcome.reason ?? "the account is not eligible"}). A specialist will contact you.`
       : `Update on your request: your plan change was approved and is now active.${fee}`;

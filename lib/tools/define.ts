@@ -70,6 +70,16 @@ export function toolErrorResult(err: unknown, tool: string): CallToolResult {
 }
 
 /**
+ * What `replayed` means on a side-effecting tool's answer (its schema's description, so a
+ * hosted model reads it). The ledger's key holds the run and the task (or, outside a
+ * run, the caller's own idempotency key), so a replayed answer is always this task's own
+ * earlier call, never another run's: its effect is this task's, done once, and is told as
+ * done. Another run's effect reaches a task only as a fresh answer such as already_booked.
+ */
+export const REPLAYED =
+  "True when this call repeats one this same task already made (a retried or resumed attempt): the answer is that earlier call's, so its effect is your own and happened once; nothing was done again now.";
+
+/**
  * Optional on every side-effecting tool: required when the call is not part of a run
  * (in process: tests and scripts), so that a retried request does not act twice. Over
  * HTTP a call outside a run never gets here: app/api/mcp serves such a caller the

@@ -18,6 +18,10 @@ describe("effect statements", () => {
   it("say nothing for results that changed nothing, unknown tools or malformed results", () => {
     expect(effectStatement({ tool: "issue_credit", result: { status: "needs_approval", amountCents: 3000 } }, plans)).toBeNull();
     expect(effectStatement({ tool: "remote_reset", result: { status: "no_fault" } }, plans)).toBeNull();
+    // Answers that something was already so are never stated as the run's effect.
+    expect(effectStatement({ tool: "dispatch_technician", result: { status: "already_booked", slot: { id: "SLOT-1", startsAt: "2026-11-17T09:00:00.000Z" } } }, plans)).toBeNull();
+    expect(effectStatement({ tool: "issue_credit", result: { status: "already_credited", amountCents: 3000, invoiceId: "INV-1001-2611" } }, plans)).toBeNull();
+    expect(effectStatement({ tool: "change_plan", result: { status: "already_on_plan", toPlanId: "fiber-1g", feeCents: 0 } }, plans)).toBeNull();
     expect(effectStatement({ tool: "get_invoice", result: { status: "applied" } }, plans)).toBeNull();
     expect(effectStatement({ tool: "issue_credit", result: null }, plans)).toBeNull();
   });

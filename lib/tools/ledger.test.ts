@@ -72,7 +72,7 @@ describe("side-effect ledger", () => {
     const results = await Promise.all(
       ["t1", "t2", "t3"].map((taskId) => issueCredit.run(testContext(db, "C-1001", { runId: "run-5", taskId }), args)),
     );
-    expect(results.map((r) => r.status).sort()).toEqual(["applied", "refused", "refused"]);
+    expect(results.map((r) => r.status).sort()).toEqual(["already_credited", "already_credited", "applied"]);
     expect(await db.credit.count({ where: { customerId: "C-1001" } })).toBe(1);
   });
 
@@ -106,7 +106,7 @@ describe("side-effect ledger", () => {
     expect(r1).toMatchObject({ status: "applied", replayed: false });
     expect(r2).toEqual({ ...r1, replayed: true });
     // A second review of the same charge cannot pay it twice.
-    expect((await applyApprovedCredit(c1002, { ...approved, reviewId: "rev-2" })).status).toBe("refused");
+    expect((await applyApprovedCredit(c1002, { ...approved, reviewId: "rev-2" })).status).toBe("already_credited");
     expect(await db.credit.findMany({ where: { customerId: "C-1002" } })).toEqual([
       expect.objectContaining({ amountCents: 8500, source: "approved", runId: "run-7" }),
     ]);

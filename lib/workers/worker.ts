@@ -22,8 +22,17 @@ export interface WorkerDefinition {
   retries: number;
 }
 
+/**
+ * Whose action a tool's answer reports. The customer may write from two devices at
+ * once, and each conversation runs on its own: a tool can answer that something is
+ * already so because the other run (or an earlier request) did it. Only the answers
+ * that report an effect of this call, or a replay of this task's own earlier call, are
+ * this worker's actions to claim.
+ */
+export const OWN_ACTIONS_ONLY = `Claim as your own action only what a tool answered as done by your call (applied, booked, fixed, not_fixed), or a result with replayed: true (your own earlier call in this task, done once). An answer that something is already so (already_booked, already_credited, already_on_plan, or no_fault from remote_reset) means nothing was done by you: state it as the fact it is ("a technician is already booked for <slot time>", "that charge has already been credited", "you're already on <plan>", "your line tests healthy now"), never as something you did, not as a refusal or a failure, and do not list it in actions.`;
+
 /** Shared closing of every worker prompt: the structured result contract. */
-export const RESULT_CONTRACT = `When you are done, answer with JSON only, matching the schema: status (done | needs_review | refused | nothing_found), summary (1-3 sentences to the customer, no internal ids except invoice, outage and slot ids), facts (short strings taken from tool results only), actions (each credit, plan change, dispatch or reset you applied, proposed for approval, or were refused), confidence (0..1). Never state anything a tool did not return. If the task is outside your scope, return status "refused".`;
+export const RESULT_CONTRACT = `When you are done, answer with JSON only, matching the schema: status (done | needs_review | refused | nothing_found), summary (1-3 sentences to the customer, no internal ids except invoice, outage and slot ids), facts (short strings taken from tool results only), actions (each credit, plan change, dispatch or reset you applied, proposed for approval, or were refused), confidence (0..1). Never state anything a tool did not return. ${OWN_ACTIONS_ONLY} If the task is outside your scope, return status "refused".`;
 
 /**
  * A worker from its parts: the system prompt states the scope (the same sentence the

@@ -111,11 +111,12 @@ describe("billing MCP server", () => {
     expect(credit).toMatchObject({ customerId: "C-1001", amountCents: 3000, source: "automatic", runId: "run-C-1001" });
     const c1009 = await (await billing("C-1009")).call("issue_credit", { invoiceId: "INV-1009-2611", amountCents: 1500, reason: "plan price" });
     expect(c1009.data.status).toBe("applied");
-    // Credited now: shown as such, and a second credit (another task) is refused.
+    // Credited now: shown as such, and a second credit (another task) is answered
+    // already_credited (a fact, not a refusal) and credits nothing.
     const after = await (await billing("C-1001", "run-C-1001", "t2")).call("find_discrepancies");
     expect(after.data.discrepancies[0].credited).toBe(true);
     const again = await (await billing("C-1001", "run-C-1001-b", "t1")).call("issue_credit", { invoiceId: "INV-1001-2611", amountCents: 3000, reason: "again" });
-    expect(again.data).toMatchObject({ status: "refused" });
+    expect(again.data).toMatchObject({ status: "already_credited", invoiceId: "INV-1001-2611", amountCents: 3000, replayed: false });
     expect(again.data.reason).toContain("already been credited");
     expect(await db.credit.count({ where: { customerId: "C-1001" } })).toBe(1);
   });

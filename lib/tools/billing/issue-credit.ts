@@ -4,7 +4,7 @@ import type { Tx } from "../../db/client";
 import { decideCredit } from "../../policy/credit-limit";
 import { dollars } from "../../policy/guardrails";
 import { today, type ToolContext } from "../context";
-import { defineTool, idempotencyKeyInput } from "../define";
+import { defineTool, idempotencyKeyInput, REPLAYED } from "../define";
 import { notFound } from "../errors";
 import { bumpCustomerVersion, lockCustomer, sideEffectKey, withIdempotency, type Replayable } from "../ledger";
 import { creditWindow, findInvoice, loadAccount, type AccountFacts } from "../account";
@@ -14,7 +14,7 @@ import { creditWindowSchema } from "./schemas";
 const proposedCredit = z.object({ type: z.literal("credit"), invoiceId: z.string(), amountCents: z.number().int(), reason: z.string() });
 
 const outputSchema = {
-  status: z.enum(["applied", "needs_approval", "refused"]),
+  status: z.enum(["applied", "needs_approval", "already_credited", "refused"]),
   reason: z.string(),
   invoiceId: z.string().optional(),
   amountCents: z.number().int().optional(),
@@ -22,19 +22,24 @@ const outputSchema = {
   reviewKind: z.literal("credit_over_limit").optional().describe("Set when needs_approval: the review item to create"),
   proposedAction: proposedCredit.optional().describe("Set when needs_approval: what a reviewer would approve"),
   creditWindow: creditWindowSchema.optional(),
-  replayed: z.boolean().describe("True when this answers a repeated call: nothing was done again"),
+  replayed: z.boolean().describe(REPLAYED),
 };
 type IssueCreditResult = z.infer<z.ZodObject<typeof outputSchema>>;
 type Decided = Omit<IssueCreditResult, "replayed">;
 
-/** The open (not yet credited) discrepancy on the invoice a credit of this amount would settle. */
-function matchDiscrepancy(account: AccountFacts, invoiceId: string, amountCents: number): { match?: Discrepancy; refusal?: string } {
+/**
+ * The open (not yet credited) discrepancy on the invoice a credit of this amount would
+ * settle; or, when that discrepancy is credited already (by an earlier request, or by a
+ * concurrent run of the same customer that got there first), that fact: not a refusal,
+ * the charge is settled, and nothing is credited twice.
+ */
+function matchDiscrepancy(account: AccountFacts, invoiceId: string, amountCents: number): { match?: Discrepancy; alreadyCredited?: string; refusal?: string } {
   findInvoice(account, invoiceId);
   const all = findDiscrepancies(account, [invoiceId]).discrepancies;
   const match = all.find((d) => !d.credited && d.amountCents === amountCents);
   if (match) return { match };
   if (all.some((d) => d.credited && d.amountCents === amountCents)) {
-    return { refusal: `The ${dollars(amountCents)} discrepancy on ${invoiceId} has already been credited` };
+    return { alreadyCredited: `The ${dollars(amountCents)} discrepancy on ${invoiceId} has already been credited` };
   }
   const open = all.filter((d) => !d.credited);
   return {
@@ -55,9 +60,10 @@ async function createCredit(tx: Tx, ctx: ToolContext, data: { invoiceId: string;
 export const issueCredit = defineTool({
   name: "issue_credit",
   description:
-    "Credits a billing discrepancy that find_discrepancies reported, for exactly its amount. Within the automatic credit limit it is applied; above it the result is needs_approval with the proposed action for a human reviewer (nothing is credited). Any other amount is refused.",
+    "Credits a billing discrepancy that find_discrepancies reported, for exactly its amount. applied: credited now by this call. needs_approval: above the automatic credit limit; the proposed action goes to a human reviewer (nothing is credited). already_credited: that discrepancy was credited before this call (by an earlier request, or another conversation of the customer's that got there first); nothing was credited now, the charge is already settled. refused: any other amount, nothing credited.",
   sideEffect: true,
-  progress: (r) => (r.status === "applied" ? "Applied a credit" : r.status === "needs_approval" ? "Sent a credit for approval" : "Credit not applied"),
+  progress: (r) =>
+    r.status === "applied" ? "Applied a credit" : r.status === "needs_approval" ? "Sent a credit for approval" : r.status === "already_credited" ? "That charge was already credited" : "Credit not applied",
   inputSchema: {
     invoiceId: z.string().min(1).max(64),
     amountCents: z.number().int().positive().max(10_000_000).describe("The discrepancy's amount in cents"),
@@ -73,7 +79,8 @@ export const issueCredit = defineTool({
       async (tx) => {
         if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
         const account = await loadAccount(tx, ctx.customerId, today(ctx), ctx.policy);
-        const { match, refusal } = matchDiscrepancy(account, invoiceId, amountCents);
+        const { match, alreadyCredited, refusal } = matchDiscrepancy(account, invoiceId, amountCents);
+        if (alreadyCredited) return { status: "already_credited", reason: alreadyCredited, invoiceId, amountCents };
         if (!match) return { status: "refused", reason: refusal!, invoiceId, amountCents };
         const { credits: _credits, ...window } = creditWindow(account);
         const decision = decideCredit({ priorCredits: account.credits, amountCents, today: account.today, policy: account.policy });
@@ -105,13 +112,13 @@ export const issueCredit = defineTool({
 
 /**
  * Applies a credit a reviewer approved (source "approved", no limit check), exactly once
- * per review. Refused if the discrepancy was credited meanwhile, so two approvals of the
- * same charge cannot pay it twice.
+ * per review. Answers already_credited if the discrepancy was credited meanwhile, so two
+ * approvals of the same charge cannot pay it twice.
  */
 export async function applyApprovedCredit(
   ctx: ToolContext,
   input: { invoiceId: string; amountCents: number; reason: string; reviewId: string },
-): Promise<Replayable<{ status: "applied" | "refused"; reason: string; creditId?: string; invoiceId: string; amountCents: number }>> {
+): Promise<Replayable<{ status: "applied" | "already_credited" | "refused"; reason: string; creditId?: string; invoiceId: string; amountCents: number }>> {
   const { invoiceId, amountCents, reason } = input;
   return withIdempotency(
     ctx.db,
@@ -119,7 +126,8 @@ export async function applyApprovedCredit(
     async (tx) => {
       if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
       const account = await loadAccount(tx, ctx.customerId, today(ctx), ctx.policy);
-      const { match, refusal } = matchDiscrepancy(account, invoiceId, amountCents);
+      const { match, alreadyCredited, refusal } = matchDiscrepancy(account, invoiceId, amountCents);
+      if (alreadyCredited) return { status: "already_credited" as const, reason: alreadyCredited, invoiceId, amountCents };
       if (!match) return { status: "refused" as const, reason: refusal!, invoiceId, amountCents };
       const credit = await createCredit(tx, ctx, { invoiceId, amountCents, reason, source: "approved" });
       return { status: "applied" as const, reason: "Approved by a reviewer", creditId: credit.id, invoiceId, amountCents };

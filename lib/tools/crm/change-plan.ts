@@ -3,13 +3,13 @@ import { dateOnly } from "../../clock";
 import type { Tx } from "../../db/client";
 import { loadAccount } from "../account";
 import { today, type ToolContext } from "../context";
-import { defineTool, idempotencyKeyInput } from "../define";
+import { defineTool, idempotencyKeyInput, REPLAYED } from "../define";
 import { notFound } from "../errors";
 import { lockCustomer, sideEffectKey, withIdempotency, type Replayable } from "../ledger";
 import { quotePlanChange } from "./quote";
 
 const outputSchema = {
-  status: z.enum(["applied", "needs_approval", "refused"]),
+  status: z.enum(["applied", "needs_approval", "already_on_plan", "refused"]),
   reason: z.string(),
   fromPlanId: z.string(),
   toPlanId: z.string(),
@@ -21,9 +21,13 @@ const outputSchema = {
     .object({ type: z.literal("plan_change"), toPlanId: z.string(), feeCents: z.number().int() })
     .optional()
     .describe("Set when needs_approval: what a reviewer would approve"),
-  replayed: z.boolean().describe("True when this answers a repeated call: nothing was done again"),
+  replayed: z.boolean().describe(REPLAYED),
 };
 type ChangePlanResult = Omit<z.infer<z.ZodObject<typeof outputSchema>>, "replayed">;
+
+// Being on the plan already is the truth whatever else holds (a suspended account too):
+// not a refusal, and nothing is left to change.
+const alreadyOn = (name: string) => `The account is already on ${name}: nothing was changed`;
 
 /**
  * Moves the customer to the plan: a PlanChange row and the customer's plan fields, one
@@ -46,9 +50,10 @@ async function applyPlanChange(tx: Tx, ctx: ToolContext, change: { fromPlanId: s
 export const changePlan = defineTool({
   name: "change_plan",
   description:
-    "Changes the customer's plan. Upgrades and fee-free downgrades apply at once; a downgrade with an early-termination fee returns needs_approval with the proposed action for a human (nothing changes); a suspended or overdue account, or the same plan, is refused.",
+    "Changes the customer's plan. applied: upgrades and fee-free downgrades apply at once, by this call. needs_approval: a downgrade with an early-termination fee; the proposed action goes to a human (nothing changes). already_on_plan: the account was already on that plan before this call (changed by an earlier request, or by another conversation of the customer's that got there first); nothing was changed now. refused: a suspended or overdue account, nothing changes.",
   sideEffect: true,
-  progress: (r) => (r.status === "applied" ? "Changed your plan" : r.status === "needs_approval" ? "Sent the plan change for approval" : "Plan change not possible"),
+  progress: (r) =>
+    r.status === "applied" ? "Changed your plan" : r.status === "needs_approval" ? "Sent the plan change for approval" : r.status === "already_on_plan" ? "You're already on that plan" : "Plan change not possible",
   inputSchema: { toPlanId: z.string().min(1).max(64).describe("A plan id from list_plans"), idempotencyKey: idempotencyKeyInput },
   outputSchema,
   async run(ctx, { toPlanId, idempotencyKey }) {
@@ -60,6 +65,7 @@ export const changePlan = defineTool({
         if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
         const q = quotePlanChange(await loadAccount(tx, ctx.customerId, today(ctx), ctx.policy), toPlanId);
         const base = { reason: q.reason, fromPlanId: q.fromPlan.id, toPlanId: q.toPlan.id, feeCents: q.feeCents };
+        if (q.direction === "same") return { status: "already_on_plan", ...base, reason: alreadyOn(q.toPlan.name) };
         if (q.decision === "refused") return { status: "refused", ...base };
         if (q.decision === "needs_approval") {
           return { status: "needs_approval", ...base, reviewKind: "downgrade_fee", proposedAction: { type: "plan_change", toPlanId: q.toPlan.id, feeCents: q.feeCents } };
@@ -74,7 +80,8 @@ export const changePlan = defineTool({
 
 /**
  * Applies a plan change a reviewer approved, with the approved fee, exactly once per
- * review. Still refused on a suspended or overdue account or if already on that plan.
+ * review. Still refused on a suspended or overdue account; already_on_plan if the account
+ * is on that plan by then.
  */
 export async function applyApprovedPlanChange(
   ctx: ToolContext,
@@ -87,6 +94,7 @@ export async function applyApprovedPlanChange(
       if (!(await lockCustomer(tx, ctx.customerId))) throw notFound("Customer", ctx.customerId);
       const q = quotePlanChange(await loadAccount(tx, ctx.customerId, today(ctx), ctx.policy), input.toPlanId);
       const base = { fromPlanId: q.fromPlan.id, toPlanId: q.toPlan.id, feeCents: input.feeCents };
+      if (q.direction === "same") return { status: "already_on_plan", reason: alreadyOn(q.toPlan.name), ...base };
       if (q.decision === "refused") return { status: "refused", reason: q.reason, ...base };
       const applied = await applyPlanChange(tx, ctx, { ...base, source: "approved" });
       return { status: "applied", reason: "Approved by a reviewer", ...base, ...applied };

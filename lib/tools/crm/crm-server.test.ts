@@ -83,12 +83,12 @@ describe("CRM MCP server", () => {
     expect(data).toMatchObject({ status: "applied", feeCents: 0 });
   });
 
-  it("refuses any change on C-1008's suspended, overdue account, and to the same plan", async () => {
+  it("refuses any change on C-1008's suspended, overdue account; answers already_on_plan for the same plan", async () => {
     const r = (await (await crm("C-1008")).call("change_plan", { toPlanId: "basic-100" })).data;
     expect(r).toMatchObject({ status: "refused" });
     expect(r.reason).toMatch(/suspended/);
     const same = (await (await crm("C-1006")).call("change_plan", { toPlanId: "fiber-300" })).data;
-    expect(same).toMatchObject({ status: "refused" });
+    expect(same).toMatchObject({ status: "already_on_plan", fromPlanId: "fiber-300", toPlanId: "fiber-300", replayed: false });
     expect(await db.planChange.count()).toBe(0);
   });
 

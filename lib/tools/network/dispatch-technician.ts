@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Tx } from "../../db/client";
 import { decideDispatch } from "../../policy/dispatch";
 import type { ToolContext } from "../context";
-import { defineTool, idempotencyKeyInput } from "../define";
+import { defineTool, idempotencyKeyInput, REPLAYED } from "../define";
 import { notFound } from "../errors";
 import { bumpCustomerVersion, bumpWorldVersion, lockCustomer, sideEffectKey, withIdempotency } from "../ledger";
 import { activeOutage, loadLine } from "./line";
@@ -14,7 +14,7 @@ const outputSchema = {
   dispatchId: z.string().optional(),
   slot: slotSchema.optional(),
   checks: z.array(z.object({ name: z.string(), verdict: z.enum(["pass", "fail"]), reason: z.string() })).optional(),
-  replayed: z.boolean(),
+  replayed: z.boolean().describe(REPLAYED),
 };
 type DispatchResult = Omit<z.infer<z.ZodObject<typeof outputSchema>>, "replayed">;
 
@@ -49,9 +49,9 @@ async function firstFreeSlot(tx: Tx, zone: string, after: Date) {
 export const dispatchTechnician = defineTool({
   name: "dispatch_technician",
   description:
-    "Books a technician visit in the first free slot of the customer's zone. Only when the line is down or degraded, no outage in the zone explains it, a remote reset did not fix it, and the account is not suspended; otherwise refused with the reason.",
+    "Books a technician visit in the first free slot of the customer's zone. Only when the line is down or degraded, no outage in the zone explains it, a remote reset did not fix it, and the account is not suspended; otherwise refused with the reason. booked: this call booked the visit (slot). already_booked: a visit was booked before this call (by an earlier request, or another conversation of the customer's that got there first) for the slot returned; nothing new was booked. no_slot: no free slot in the zone.",
   sideEffect: true,
-  progress: (r) => (r.status === "booked" ? "Booked a technician" : "Could not book a technician"),
+  progress: (r) => (r.status === "booked" ? "Booked a technician" : r.status === "already_booked" ? "A technician is already booked" : "Could not book a technician"),
   inputSchema: {
     reason: z.string().min(1).max(500).describe("The fault found, in a few words (for the technician)"),
     idempotencyKey: idempotencyKeyInput,

@@ -47,6 +47,11 @@ describe("network MCP server", () => {
     expect((await c.call("run_line_test")).data.lineStatus).toBe("ok");
     expect((await c.call("dispatch_technician", { reason: "slow" })).data).toMatchObject({ status: "refused" });
     expect(await db.dispatch.count()).toBe(0);
+    // Another conversation's reset, after this one fixed the line: no_fault, no reset run, nothing recorded.
+    const other = await (await network("C-1001", "run-other")).call("remote_reset");
+    expect(other.data).toMatchObject({ status: "no_fault", line: { lineStatus: "ok" }, replayed: false });
+    expect((await db.customer.findUniqueOrThrow({ where: { id: "C-1001" } })).dataVersion).toBe(v0 + 1);
+    expect(await db.sideEffect.count({ where: { runId: "run-other" } })).toBe(0);
   });
 
   it("requires a failed reset before dispatching for a degraded line", async () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool, idempotencyKeyInput } from "../define";
+import { defineTool, idempotencyKeyInput, REPLAYED } from "../define";
 import { notFound } from "../errors";
 import { bumpCustomerVersion, lockCustomer, sideEffectKey, withIdempotency } from "../ledger";
 import { lineSchema, lineView, loadLine } from "./line";
@@ -8,16 +8,16 @@ const outputSchema = {
   status: z.enum(["fixed", "not_fixed", "no_fault", "refused"]),
   reason: z.string(),
   line: lineSchema,
-  replayed: z.boolean(),
+  replayed: z.boolean().describe(REPLAYED),
 };
 type ResetResult = Omit<z.infer<z.ZodObject<typeof outputSchema>>, "replayed">;
 
 export const remoteReset = defineTool({
   name: "remote_reset",
   description:
-    "Resets the customer's line remotely (ONT/port re-provisioning) and re-tests it. fixed: the line is back to normal; not_fixed: the fault is beyond remote reach; no_fault: the line was healthy; refused: the account is suspended.",
+    "Resets the customer's line remotely (ONT/port re-provisioning) and re-tests it. fixed: this reset cleared the fault, the line is back to normal; not_fixed: this reset ran and the fault is beyond remote reach; no_fault: the line already tests healthy (it recovered, or another conversation of the customer's fixed it first), so no reset was run and nothing was changed; refused: the account is suspended.",
   sideEffect: true,
-  progress: (r) => (r.status === "fixed" ? "Remote reset fixed the line" : "Tried a remote reset"),
+  progress: (r) => (r.status === "fixed" ? "Remote reset fixed the line" : r.status === "no_fault" ? "Your line tests healthy now" : r.status === "refused" ? "Remote reset not possible" : "Tried a remote reset"),
   inputSchema: { idempotencyKey: idempotencyKeyInput },
   outputSchema,
   async run(ctx, { idempotencyKey }) {
@@ -31,7 +31,7 @@ export const remoteReset = defineTool({
         if (l.accountStatus === "suspended") {
           return { status: "refused", reason: "The account is suspended: the line stays disabled until service is restored", line: lineView(l) };
         }
-        if (l.line.status === "ok") return { status: "no_fault", reason: "The line is healthy: a reset is not needed", line: lineView(l) };
+        if (l.line.status === "ok") return { status: "no_fault", reason: "The line tests healthy now: no reset was run", line: lineView(l) };
         const now = ctx.clock.now();
         const fixed = l.line.fixableRemotely;
         const line = await tx.lineState.update({

@@ -75,6 +75,10 @@ export const accountBrain: Brain = (input) => {
         sentences.push(`Moving to ${target.name} before your contract ends on ${p.contractEndsOn} carries an early-termination fee of ${formatCents(fee)}, so the change needs a specialist's approval. I've sent it for review and your plan stays as it is until then.`);
         result.actions.push({ type: "plan_change", status: "proposed", description: `Change to ${target.id} with fee ${formatCents(fee)} awaiting approval` });
         result.status = "needs_review";
+      } else if (v.status === "already_on_plan") {
+        // On that plan before this call (an earlier request, or another conversation of
+        // this customer's that got there first): nothing to change, and not this run's change.
+        sentences.push(`You're already on ${target.name} at ${formatCents(target.monthlyCents)}/month, so there was nothing to change.`);
       } else if (change.isError || v.error) {
         // The tool failed: the account was not judged ineligible, and nothing changed.
         sentences.push(`I couldn't change your plan to ${target.name} just now because of a problem on our side, so your plan stays as it is. I've passed it to our team to follow up.`);

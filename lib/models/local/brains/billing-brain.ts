@@ -102,6 +102,11 @@ export const billingBrain: Brain = (input) => {
       sentences.push(`${what}. A credit of ${formatCents(amt)} needs a billing specialist's approval, so I've sent it for review; you'll hear back once it's decided.`);
       result.actions.push({ type: "credit", status: "proposed", description: `Credit ${formatCents(amt)} on ${v.proposedAction?.invoiceId ?? d?.invoiceId} awaiting approval` });
       result.status = "needs_review";
+    } else if (v.status === "already_credited") {
+      // Credited before this call (an earlier request, or another conversation of this
+      // customer's that got there first): settled, not refused, and not this run's credit.
+      sentences.push(`${what}, and that charge has already been credited to your account (${formatCents(v.amountCents)} on invoice ${v.invoiceId}), so there was nothing left to credit.`);
+      result.facts.push(`${v.invoiceId}: ${formatCents(v.amountCents)} already credited`);
     } else if (a.isError || v.error) {
       // The tool failed: nothing was refused, nothing was credited.
       sentences.push(`${what}, but I couldn't apply the credit just now because of a problem on our side. Nothing was credited yet; I've passed it to our team to follow up.`);

@@ -86,11 +86,21 @@ export const techSupportBrain: Brain = (input) => {
     result.confidence = combineConfidence(scopeScore, 0.3);
     return finish(result);
   }
-  if (reset.value?.status === "fixed" || reset.value?.status === "no_fault") {
+  if (reset.value?.status === "fixed") {
     const after = reset.value.line ?? {};
     result.summary = `I found a fault on your line (${line.status}, ${line.packetLossPct}% packet loss) and fixed it with a remote reset; it now tests at ${after.downMbps ?? "full"} Mbps.`;
     result.actions.push({ type: "remote_reset", status: "applied", description: "Remote reset fixed the line" });
     result.confidence = combineConfidence(scopeScore, 0.92);
+    return finish(result);
+  }
+  if (reset.value?.status === "no_fault") {
+    // The line was faulty when tested and is healthy by the time of the reset: it
+    // recovered, or another conversation of this customer's fixed it first. No reset
+    // ran here, so this run fixed nothing: say what is true now.
+    const after = reset.value.line ?? {};
+    result.summary = `Your line tests healthy now (${after.downMbps ?? "full"} Mbps down, ${after.packetLossPct ?? 0}% packet loss). It was ${line.status} when I first tested it, but it had recovered by the time I went to reset it, so no reset was needed and I haven't changed anything. If it's still slow or drops again, tell me and I'll look again.`;
+    result.facts.push(`Line tests healthy now, ${after.downMbps ?? "?"} Mbps down`);
+    result.confidence = combineConfidence(scopeScore, 0.88);
     return finish(result);
   }
   result.actions.push({ type: "remote_reset", status: "applied", description: "Remote reset did not fix the line" });
@@ -98,9 +108,15 @@ export const techSupportBrain: Brain = (input) => {
   const dispatch = latest(input.results, "dispatch_technician");
   if (!dispatch) return call("dispatch_technician", { reason: `Line ${line.status} after remote reset; no outage in zone` });
   const v = dispatch.value ?? {};
-  if (v.status === "booked" || v.status === "already_booked") {
+  if (v.status === "booked") {
     result.summary = `Your line is ${line.status} and a remote reset didn't fix it, and there's no outage in your area, so I've booked a technician visit for ${when(v.slot?.startsAt)} (${v.slot?.id}).`;
     result.actions.push({ type: "dispatch", status: "applied", description: `Technician booked ${v.slot?.id}` });
+    result.confidence = combineConfidence(scopeScore, 0.93);
+  } else if (v.status === "already_booked") {
+    // A visit booked before this call (an earlier request, or another conversation of
+    // this customer's that got there first): a fact about the line, not this run's booking.
+    result.summary = `Your line is ${line.status} and a remote reset didn't fix it, and there's no outage in your area. A technician is already booked for ${when(v.slot?.startsAt)} (${v.slot?.id}), so I haven't booked a second visit.`;
+    result.facts.push(`Technician visit already booked: ${v.slot?.id} at ${when(v.slot?.startsAt)}`);
     result.confidence = combineConfidence(scopeScore, 0.93);
   } else {
     result.status = "needs_review";
