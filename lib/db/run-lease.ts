@@ -1,5 +1,5 @@
 import { Prisma } from "../generated/prisma/client";
-import type { Db, Tx } from "./client";
+import type { Tx } from "./client";
 
 // Fencing. A run's lease carries an epoch: `runs.attempts`, raised by every claim in
 // the claim's own statement. The executor that made a claim writes on the run's behalf
