@@ -1,7 +1,7 @@
 import type { Run } from "../generated/prisma/client";
 import { DECLINE_REPLY } from "../contracts";
 import { withTransientRetry } from "../db/transient";
-import { isLeaseLost, type RunLease } from "../db/run-lease";
+import { fenceTransaction, isLeaseLost, type RunLease } from "../db/run-lease";
 import { runLogger } from "../log";
 import { inRunTrace, inSpan, markSpanFailed, spanIds, telemetryOn } from "../telemetry/tracing";
 import type { EngineDeps } from "./deps";
@@ -168,6 +168,10 @@ async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<D
       await deps.onBoundary?.("synthesized", runId);
     }
 
+    // A failed part's review item says what the ledger holds now: an effect that landed
+    // after the part was reported (its COMMIT outlived the wait) is added to it.
+    await reconcileFailureItems(deps, runId);
+
     // synthesized → finished: the reply message, the usage totals and the final status.
     const totals = await deps.db.modelCall.aggregate({ where: { runId }, _sum: { tokensIn: true, tokensOut: true } });
     const tokensIn = totals._sum.tokensIn ?? 0;
@@ -204,6 +208,32 @@ async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<D
     return await failOrRelease(deps, lease, err as Error, emit);
   } finally {
     clearInterval(heartbeat);
+  }
+}
+
+/**
+ * Brings each pending worker-failure item of the run in line with the ledger: when the
+ * task's effects now hold more than the item recorded (`applied`), the item's context and
+ * summary are updated, so no review item contradicts the ledger whatever a commit's delay.
+ */
+async function reconcileFailureItems(deps: EngineDeps, runId: string): Promise<void> {
+  const items = await deps.db.reviewItem.findMany({ where: { runId, kind: "worker_failure", status: "pending" }, select: { id: true, taskId: true, context: true, summary: true } });
+  for (const item of items) {
+    const ctx = (item.context ?? {}) as { applied?: Array<{ idempotencyKey?: string }> };
+    const applied = await appliedEffects(deps.db, { runId, taskId: item.taskId === "run" ? undefined : item.taskId });
+    const known = new Set((ctx.applied ?? []).map((a) => a.idempotencyKey));
+    const late = applied.filter((a) => !known.has(a.idempotencyKey));
+    if (!late.length) continue;
+    await deps.db.$transaction(async (tx) => {
+      await fenceTransaction(tx, deps.lease!);
+      await tx.reviewItem.updateMany({
+        where: { id: item.id, status: "pending" },
+        data: {
+          context: { ...(item.context as object), applied } as object,
+          summary: `${item.summary} (the ledger now also holds: ${late.map((a) => a.tool).join(", ")})`,
+        },
+      });
+    });
   }
 }
 

@@ -73,10 +73,27 @@ type Ctx = {
   errors?: string[];
   error?: string;
   threshold?: number;
-  applied?: { tool?: string; statement?: string | null }[];
+  applied?: { tool?: string; statement?: string | null; idempotencyKey?: string }[];
 };
 
 const TOOL_FOR: Record<ProposedAction["type"], string> = { credit: "issue_credit", plan_change: "change_plan" };
+
+/**
+ * What a failed part did: the ledger's effects now, then any the item recorded when it was
+ * raised that the ledger read does not list again (matched by idempotency key, else by
+ * tool and statement).
+ */
+function appliedNow(
+  ledger: Array<{ tool: string; idempotencyKey: string; statement: string | null }> | null,
+  recorded: NonNullable<Ctx["applied"]>,
+): ReviewDetail["applied"] {
+  const now = (ledger ?? []).map((a) => ({ tool: a.tool, statement: a.statement, key: a.idempotencyKey }));
+  for (const r of recorded) {
+    const known = now.some((a) => (r.idempotencyKey ? a.key === r.idempotencyKey : a.tool === r.tool && a.statement === (r.statement ?? null)));
+    if (!known) now.push({ tool: String(r.tool ?? ""), statement: r.statement ?? null, key: r.idempotencyKey ?? "" });
+  }
+  return now.map(({ tool, statement }) => ({ tool, statement }));
+}
 
 /** One review item with its run, worker, tool calls, account facts and policy rule; null when there is no such item. */
 export async function loadReviewDetail(opts: { db: Db; reviewId: string; settings: Settings; today: string; now: Date }): Promise<ReviewDetail | null> {
@@ -129,7 +146,7 @@ export async function loadReviewDetail(opts: { db: Db; reviewId: string; setting
     result: (last?.output as WorkerResult | null) ?? ctx.result ?? null,
     invocation: last ? { attempt: last.attempt, status: last.status, confidence: last.confidence, error: last.error } : null,
     toolCalls: invocations.flatMap((inv) => inv.toolCalls.map((t) => ({ tool: t.tool, args: t.args, result: t.result, isError: t.isError }))),
-    applied: ledger ? ledger.map((a) => ({ tool: a.tool, statement: a.statement })) : (ctx.applied ?? []).map((a) => ({ tool: String(a.tool ?? ""), statement: a.statement ?? null })),
+    applied: appliedNow(ledger, ctx.applied ?? []),
     proposed: { tool: ctx.tool ?? (stored ? TOOL_FOR[stored.type] : null), args: ctx.args ?? null, action: stored, raw: item.proposedAction },
     draft: draftOf(item),
     errors: ctx.errors ?? (ctx.error ? [ctx.error] : []),
