@@ -63,9 +63,11 @@ async function footprint(runId: string) {
 }
 
 // Where a process can be paused between two writes of a 3-worker run with three effects:
-// before the workers, right after a tool's effect committed (before its row), after a
-// worker's success, after the first reply part, and just before the finish.
-const STOPS = ["planned", "before_record:issue_credit", "after_tool:remote_reset", "worker_succeeded:billing", "reply_part:0", "synthesized"];
+// right after a tool's effect committed (before its row), after a tool's row, after a
+// worker's success, and after the first reply part. (Before the workers and before the
+// finish the heartbeat's failed renewal stops a continued process before its next write
+// even without fencing, so those add nothing here.)
+const STOPS = ["before_record:issue_credit", "after_tool:remote_reset", "worker_succeeded:billing", "reply_part:0"];
 
 let stopChild = () => {};
 
