@@ -8,12 +8,13 @@ import { PgRunNotifications, type RunWakeups } from "../db/run-notifications";
 import { createEngine, startRecoveryLoop } from "../orchestrator/engine";
 import type { EngineDeps } from "../orchestrator/deps";
 import { settingsSourceFor, type SettingsSource } from "../orchestrator/settings";
-import { resumeAbandonedTrial } from "../settings/trial";
+import { JobRunner } from "../jobs/runner";
+import { settingsTrialJob } from "../settings/trial-job";
 import { detectAnomalies } from "../usage/anomalies";
 import { deliverDueAlerts, webhookFromEnv } from "../usage/webhook";
 import { loadWorld } from "../world/fixture";
 
-const g = globalThis as unknown as { switchboardEngine?: EngineDeps; switchboardRecovery?: AbortController; switchboardWakeups?: RunWakeups };
+const g = globalThis as unknown as { switchboardEngine?: EngineDeps; switchboardRecovery?: AbortController; switchboardJobs?: JobRunner; switchboardWakeups?: RunWakeups };
 
 /** This app process's engine (one per process; runs are shared through the database). */
 export function getEngine(): EngineDeps {
@@ -38,27 +39,12 @@ export function startBackgroundEngine() {
 }
 
 /**
- * Every 2 s: takes over a settings trial ("Test this change") whose process died and
- * runs it again, so an admin's test finishes whatever happens to the server that
- * started it. One at a time per process: a trial is CPU-heavy.
+ * This process's job runner (lib/jobs): runs settings trials ("Test this change"),
+ * whichever process started them, and takes over those whose process died.
  */
-function startTrialRecovery(signal: AbortSignal) {
-  let busy = false;
-  const tick = async () => {
-    if (busy || signal.aborted) return;
-    busy = true;
-    try {
-      const taken = await resumeAbandonedTrial(getDb(), getSettingsSource());
-      await taken?.promise;
-    } catch (err) {
-      log.error({ err }, "settings trial takeover failed");
-    } finally {
-      busy = false;
-    }
-  };
-  const timer = setInterval(tick, 2_000);
-  timer.unref();
-  signal.addEventListener("abort", () => clearInterval(timer));
+function startTrialRecovery(_signal: AbortSignal) {
+  g.switchboardJobs = new JobRunner({ db: getDb(), jobs: [settingsTrialJob({ source: getSettingsSource() })] });
+  g.switchboardJobs.start();
 }
 
 /** Drops abuse-limit counters whose window ended a day ago (one row per client address would pile up), hourly. */
