@@ -152,6 +152,7 @@ export class JobRunner {
       room: (d.concurrency ?? DEFAULT_CONCURRENCY) - (counts.get(d.kind) ?? 0),
       leaseMs: d.leaseMs ?? DEFAULT_LEASE_MS,
     }));
+    if (kinds.every((k) => k.room <= 0)) return [];
     const claimed = await claimJobs(this.db, { owner: this.owner, kinds, exceptIds: [...this.inFlight.keys()], deadOwners: await this.deadOwners() });
     return claimed.map((row) => this.execute(row));
   }
