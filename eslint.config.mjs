@@ -34,7 +34,8 @@ const { default: nextTypescript } = await import("eslint-config-next/typescript"
 //   core      lib/orchestrator
 //             lib/workers, lib/tools, lib/policy
 //   provider  lib/models (reaches the core as a dependency; lib/models/local is private)
-//   bottom    lib/db, lib/world, lib/contracts, lib/generated, lib/clock.ts, lib/money.ts, lib/log.ts, lib/telemetry
+//   bottom    lib/db, lib/jobs (the background job runner), lib/world, lib/contracts, lib/generated, lib/clock.ts,
+//             lib/money.ts, lib/log.ts, lib/telemetry
 // An import points down, or sideways within its own folder; never up.
 //
 // The layer rule is import/no-restricted-paths (eslint-plugin-import, which
@@ -50,7 +51,7 @@ const FEATURES = ["lib/chat", "lib/widget", "lib/reviews", "lib/audit", "lib/usa
 const ORCHESTRATOR = ["lib/orchestrator"];
 const CORE = ["lib/workers", "lib/tools", "lib/policy"];
 const MODELS = ["lib/models"];
-const BOTTOM = ["lib/db", "lib/world", "lib/generated", "lib/clock.ts", "lib/money.ts", "lib/log.ts", "lib/telemetry"];
+const BOTTOM = ["lib/db", "lib/jobs", "lib/world", "lib/generated", "lib/clock.ts", "lib/money.ts", "lib/log.ts", "lib/telemetry"];
 const CONTRACTS = ["lib/contracts"];
 const ALL_LIB = [...FEATURES, ...ORCHESTRATOR, ...CORE, ...MODELS, ...BOTTOM];
 
@@ -99,7 +100,7 @@ function layerZones({ tests }) {
     {
       target: BOTTOM,
       from: [...FEATURES, ...ORCHESTRATOR, ...CORE],
-      message: "lib/db, lib/world, lib/clock, lib/money and lib/log are the bottom layer: they must not import anything above them.",
+      message: "lib/db, lib/jobs, lib/world, lib/clock, lib/money and lib/log are the bottom layer: they must not import anything above them.",
     },
     {
       target: CONTRACTS,

@@ -39,6 +39,7 @@ const upward: Array<Case & { rule: string }> = [
   { from: "lib/workers/probe.test.ts", imports: "../orchestrator/engine", target: "lib/orchestrator/engine", rule: "import/no-restricted-paths" },
   { from: "lib/tools/probe.ts", imports: "../auth/roles", target: "lib/auth/roles", rule: "import/no-restricted-paths" },
   { from: "lib/db/probe.ts", imports: "../orchestrator/engine", target: "lib/orchestrator/engine", rule: "import/no-restricted-paths" },
+  { from: "lib/jobs/probe.ts", imports: "../settings/trial", target: "lib/settings/trial", rule: "import/no-restricted-paths" },
   { from: "lib/db/queries/probe.ts", imports: "@/components/ui/styles", target: "components/ui/styles", rule: "import/no-restricted-paths" },
   { from: "lib/contracts/probe.ts", imports: "../db/client", target: "lib/db/client", rule: "import/no-restricted-paths" },
   { from: "lib/contracts/probe.ts", imports: "@/lib/money", target: "lib/money", rule: "import/no-restricted-paths" },

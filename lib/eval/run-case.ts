@@ -56,8 +56,8 @@ export async function runCase(
 }
 
 const SNAPSHOT_SCHEMA = "eval_world_snapshot";
-/** Tables `resetWorld` leaves alone: staff accounts, settings (versions, trials), the append-only audit log, and the migration ledger. */
-export const KEPT_TABLES: ReadonlySet<string> = new Set(["staff_users", "settings_versions", "settings_trials", "audit_log", "audit_chain_head", "_prisma_migrations"]);
+/** Tables `resetWorld` leaves alone: staff accounts, settings (versions, trials), background jobs, the append-only audit log, and the migration ledger. */
+export const KEPT_TABLES: ReadonlySet<string> = new Set(["staff_users", "settings_versions", "settings_trials", "jobs", "audit_log", "audit_chain_head", "_prisma_migrations"]);
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 

@@ -9,7 +9,7 @@ import { RunEventBus } from "./event-bus";
 import { driveRun, runsDrivenBy, startRun } from "./run-executor";
 import { deadLocalOwners, localOwnerPattern, processOwnerId } from "./process-identity";
 import { resumeAbandonedRetries } from "./review-retry";
-import { claimRunnableRuns, createRun, liveLeaseOwners, sweepAbandonedInvocations } from "./store";
+import { claimRunnableRuns, createRun, liveLeaseOwners } from "./store";
 
 /** Engine dependencies with production defaults; tests override what they need. */
 export function createEngine(opts: { db: Db; worldAsOf: string } & Partial<Omit<EngineDeps, "db">>): EngineDeps {
@@ -81,12 +81,11 @@ export function startRecoveryLoop(deps: EngineDeps, signal: AbortSignal, opts: {
   const everyMs = opts.everyMs ?? 500;
   const maxInFlight = opts.maxInFlight ?? 50;
   const inFlight = new Set<string>();
-  let ticks = 0;
+  // Attempts a claim or a finish had to skip (a stopped process held them) are swept by
+  // a periodic job (invocation_sweep, lib/server/background-jobs.ts), once for all processes.
   const tick = async () => {
     if (signal.aborted) return;
     try {
-      // Now and then: attempts a claim or a finish had to skip (a stopped process held them).
-      if (ticks++ % 40 === 0) await sweepAbandonedInvocations(deps.db);
       // Ten a poll spreads ordinary work over the processes; a dead owner's runs are all
       // taken at once (the process driving them starts its first runs' CPU-heavy work at
       // once, which would delay its next poll by more than the poll interval).

@@ -1,19 +1,21 @@
-import { createHmac } from "node:crypto";
 import { z } from "zod";
-import type { Db } from "../db/client";
+import type { Db, Tx } from "../db/client";
+import { enqueueWebhook, WEBHOOK_MAX_ATTEMPTS, webhookBackoffMs, type WebhookReceipt } from "../jobs/webhook";
 import { log } from "../log";
 
-// Posting usage alerts to a webhook (ALERT_WEBHOOK_URL). A background loop delivers
-// them, never a run. Each POST is signed: `Switchboard-Signature: t=<unix seconds>,
-// v1=<hex HMAC-SHA256 of "<t>.<body>" under ALERT_WEBHOOK_SECRET>`, so the receiver can
-// check the sender and refuse replays (compare t with its clock). An attempt is
-// claimed by compare-and-set on deliveryAttempts, so two app processes never post the
-// same attempt; a failure is retried with exponential backoff (5 s, 10 s, 20 s … up
-// to MAX_ATTEMPTS); the alert id travels as `Switchboard-Alert-Id` for deduplication.
+// Posting usage alerts to a webhook (ALERT_WEBHOOK_URL). Each alert to deliver is a
+// webhook job (lib/jobs/webhook.ts, key `webhook:usage_alert:<id>`), never work on a
+// run's path: signed (`Switchboard-Signature`, under ALERT_WEBHOOK_SECRET), its id as
+// `Switchboard-Alert-Id` for deduplication, retried through the job's backoff (5 s,
+// 10 s, 20 s … up to MAX_ATTEMPTS). Each attempt's end is written on the alert row in
+// the job's own settling transaction (`alertReceipt`): the console shows it.
 
-export const MAX_ATTEMPTS = 6;
-const BASE_BACKOFF_MS = 5_000;
-const TIMEOUT_MS = 5_000;
+export { signWebhook } from "../jobs/webhook";
+export const MAX_ATTEMPTS = WEBHOOK_MAX_ATTEMPTS;
+/** Backoff before attempt `n + 1` after `n` failed ones. */
+export const backoffMs = webhookBackoffMs;
+/** The destination name usage alerts are posted to (lib/jobs/webhook.ts maps it to the configured webhook). */
+export const ALERT_DESTINATION = "alerts";
 
 const configSchema = z.object({
   url: z.string().url().refine((u) => /^https?:\/\//.test(u), "must be http(s)"),
@@ -29,69 +31,68 @@ export function webhookFromEnv(env: Record<string, string | undefined> = process
   return parsed.data;
 }
 
-/** The signature header for `body` sent at `t` (seconds). */
-export function signWebhook(secret: string, t: number, body: string): string {
-  return `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`).digest("hex")}`;
-}
+type AlertRow = {
+  id: string; metric: string; worker: string; runId: string; invocationId: string; value: number;
+  baseline: number | null; score: number | null; threshold: number; message: string; createdAt: Date;
+};
 
-/** Backoff before attempt `n + 1` after `n` failed ones. */
-export function backoffMs(failedAttempts: number): number {
-  return BASE_BACKOFF_MS * 2 ** Math.max(0, failedAttempts - 1);
+/** The JSON an alert is posted as. */
+export function alertWebhookBody(alert: AlertRow): string {
+  return JSON.stringify({
+    type: "usage_alert",
+    id: alert.id,
+    metric: alert.metric,
+    worker: alert.worker,
+    runId: alert.runId,
+    subject: alert.invocationId,
+    value: alert.value,
+    baseline: alert.baseline,
+    score: alert.score,
+    threshold: alert.threshold,
+    message: alert.message,
+    createdAt: alert.createdAt.toISOString(),
+  });
 }
 
 /**
- * Delivers the alerts that are due; returns how many were delivered. `fetchImpl` and
- * `now` are injectable for tests.
+ * Enqueues a delivery job for every alert still to deliver that has none yet (the new
+ * ones, and any stored while no webhook was configured); returns how many. Idempotent:
+ * the job's key is the alert's, so two processes, or a retry of this, enqueue each once.
  */
-export async function deliverDueAlerts({ db, config, fetchImpl = fetch, now = () => new Date() }: { db: Db; config: WebhookConfig; fetchImpl?: typeof fetch; now?: () => Date }): Promise<number> {
-  const due = await db.usageAlert.findMany({
-    where: { deliveredAt: null, nextDeliveryAt: { lte: now() }, deliveryAttempts: { lt: MAX_ATTEMPTS } },
-    orderBy: { createdAt: "asc" },
-    take: 20,
-  });
-  let delivered = 0;
+export async function enqueueAlertDeliveries(db: Db | Tx, limit = 100): Promise<number> {
+  const due = await db.$queryRaw<AlertRow[]>`
+    SELECT a.id, a.metric, a.worker, a."runId", a."invocationId", a.value, a.baseline, a.score, a.threshold, a.message, a."createdAt"
+    FROM usage_alerts a
+    WHERE a."deliveredAt" IS NULL AND a."nextDeliveryAt" IS NOT NULL AND a."deliveryAttempts" < ${MAX_ATTEMPTS}
+      AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.key = 'webhook:usage_alert:' || a.id)
+    ORDER BY a."createdAt" LIMIT ${limit}`;
+  let enqueued = 0;
   for (const alert of due) {
-    // Claim this attempt: a process that loses the race skips the alert.
-    const claim = await db.usageAlert.updateMany({
-      where: { id: alert.id, deliveredAt: null, deliveryAttempts: alert.deliveryAttempts },
-      data: { deliveryAttempts: alert.deliveryAttempts + 1, nextDeliveryAt: new Date(now().getTime() + backoffMs(alert.deliveryAttempts + 1)) },
+    const { created } = await enqueueWebhook(db, {
+      key: `webhook:usage_alert:${alert.id}`,
+      destination: ALERT_DESTINATION,
+      body: alertWebhookBody(alert),
+      headers: { "switchboard-alert-id": alert.id },
+      about: { kind: "usage_alert", id: alert.id },
     });
-    if (claim.count === 0) continue;
-    const body = JSON.stringify({
-      type: "usage_alert",
-      id: alert.id,
-      metric: alert.metric,
-      worker: alert.worker,
-      runId: alert.runId,
-      subject: alert.invocationId,
-      value: alert.value,
-      baseline: alert.baseline,
-      score: alert.score,
-      threshold: alert.threshold,
-      message: alert.message,
-      createdAt: alert.createdAt.toISOString(),
-    });
-    const t = Math.floor(now().getTime() / 1000);
-    let error: string | null = null;
-    try {
-      const res = await fetchImpl(config.url, {
-        method: "POST",
-        headers: { "content-type": "application/json", "switchboard-signature": signWebhook(config.secret, t, body), "switchboard-alert-id": alert.id },
-        body,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      if (!res.ok) error = `HTTP ${res.status}`;
-    } catch (err) {
-      error = (err as Error).message.slice(0, 200);
-    }
-    if (error === null) {
-      await db.usageAlert.update({ where: { id: alert.id }, data: { deliveredAt: now(), nextDeliveryAt: null, deliveryError: null } });
-      delivered++;
-    } else {
-      const last = alert.deliveryAttempts + 1 >= MAX_ATTEMPTS;
-      await db.usageAlert.update({ where: { id: alert.id }, data: { deliveryError: error, ...(last ? { nextDeliveryAt: null } : {}) } });
-      log.warn({ alertId: alert.id, attempt: alert.deliveryAttempts + 1, error }, last ? "alert webhook: gave up" : "alert webhook: delivery failed, will retry");
-    }
+    if (created) enqueued++;
   }
-  return delivered;
+  return enqueued;
 }
+
+/**
+ * An attempt's end on the alert row: the attempts so far, then delivered, or the error
+ * and when the next attempt is due, or (the last one failed) the error alone.
+ */
+export const alertReceipt: WebhookReceipt = async (tx, alertId, outcome, attempts) => {
+  if (outcome.status === "done") {
+    await tx.usageAlert.updateMany({ where: { id: alertId }, data: { deliveryAttempts: attempts, deliveredAt: new Date(), nextDeliveryAt: null, deliveryError: null } });
+    return;
+  }
+  const last = outcome.status === "failed";
+  await tx.usageAlert.updateMany({
+    where: { id: alertId },
+    data: { deliveryAttempts: attempts, deliveryError: outcome.error, nextDeliveryAt: outcome.status === "retry" ? outcome.nextRunAt : null },
+  });
+  log.warn({ alertId, attempt: attempts, error: outcome.error }, last ? "alert webhook: gave up" : "alert webhook: delivery failed, will retry");
+};

@@ -4,7 +4,6 @@ import { revalidatePath } from "next/cache";
 import { AREA_ROLES } from "@/lib/auth/roles";
 import { requireRoleFromDatabase } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { log } from "@/lib/log";
 import { getSettingsSource } from "@/lib/server/engine";
 import { rollbackSettings, saveSettings, type SettingsChangeResult } from "@/lib/settings/admin";
 import { getTrial, startTrial, type TrialView } from "@/lib/settings/trial";
@@ -45,15 +44,11 @@ export type StartTrialActionResult =
   | { ok: false; error: "busy"; trialId: string }
   | Refused;
 
-/** Starts "test this change" in the background of this process and returns its id at once. */
+/** Starts "test this change" as a background job (any app process's runner runs it) and returns its id at once. */
 export async function startTrialAction(input: unknown): Promise<StartTrialActionResult> {
   const a = await admin();
   if ("refused" in a) return a.refused!;
-  const result = await startTrial(getDb(), getSettingsSource(), a.staff, input);
-  if (!result.ok) return result;
-  // Not awaited: the trial outlives this request and reports through its row.
-  result.promise.catch((err) => log.error({ err, trialId: result.trialId }, "settings trial crashed"));
-  return { ok: true, trialId: result.trialId };
+  return startTrial(getDb(), getSettingsSource(), a.staff, input);
 }
 
 /** A trial's progress and, once done, its metrics (the page polls this). */
