@@ -7,7 +7,7 @@ import os from "node:os";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
 import { createEngine, recoverRuns, startRecoveryLoop } from "./engine";
-import { deadLocalOwners, localOwnerPattern, processOwnerId } from "./process-identity";
+import { deadLocalOwners, localOwnerPattern, processOwnerId } from "../db/process-identity";
 import { createRun, listEvents, listReplyParts } from "./store";
 
 const db = useTestDb();
@@ -130,7 +130,7 @@ describe("crash recovery of review requests", () => {
 });
 
 // A process restarted on the same machine does not wait for a dead owner's lease: the
-// kernel says the owner's PID is gone (./process-identity). A minute-long lease here, so
+// kernel says the owner's PID is gone (../db/process-identity). A minute-long lease here, so
 // a takeover that waited for it could not pass.
 describe("fast takeover on the same machine", () => {
   beforeEach(() => resetTestWorld(db));

@@ -7,7 +7,7 @@ import { workers as defaultWorkers } from "../workers/registry";
 import type { EngineDeps } from "./deps";
 import { RunEventBus } from "./event-bus";
 import { driveRun, runsDrivenBy, startRun } from "./run-executor";
-import { deadLocalOwners, localOwnerPattern, processOwnerId } from "./process-identity";
+import { deadLocalOwners, localOwnerPattern, processOwnerId } from "../db/process-identity";
 import { resumeAbandonedRetries } from "./review-retry";
 import { claimRunnableRuns, createRun, liveLeaseOwners } from "./store";
 
@@ -30,7 +30,7 @@ export function createEngine(opts: { db: Db; worldAsOf: string } & Partial<Omit<
     // Short, often renewed (every quarter): a run whose process died is taken over
     // within about 3.5 s (the recovery loop polls every 0.5 s), never while its owner
     // still renews; at the next poll when its owner ran on this machine and is certainly
-    // gone (./process-identity).
+    // gone (../db/process-identity).
     leaseMs: opts.leaseMs ?? 3_000,
     retryBackoffMs: opts.retryBackoffMs ?? 300,
     fastPathConfidence: opts.fastPathConfidence ?? 0.85,

@@ -5,7 +5,7 @@ import { inRunTrace } from "../telemetry/tracing";
 import type { EngineDeps } from "./deps";
 import type { NewRunEvent, StoredRunEvent } from "./events";
 import { followUp, roleAllows, type ActingStaff, type ReviewDecisionResult } from "./review-decisions";
-import { deadLocalOwners, localOwnerPattern } from "./process-identity";
+import { deadLocalOwners, localOwnerPattern } from "../db/process-identity";
 import { depsUnderSettings } from "./settings";
 import { appendEvent, claimRefusal, decideReviewItem, getRun, notifyReviewQueue, type Reviewer } from "./store";
 import { runTask } from "./workers-step";

@@ -96,7 +96,7 @@ export async function claimRunnableRuns(
 ): Promise<Array<{ id: string; epoch: number }>> {
   return db.$transaction(async (tx) => {
     // Runnable: queued, leased by nobody, a lease that ran out, or one held by an owner
-    // known to be dead (./process-identity), whose lease has not run out yet.
+    // known to be dead (../../db/process-identity), whose lease has not run out yet.
     const rows = await tx.$queryRaw<Array<{ id: string; epoch: number }>>`
       UPDATE runs SET "leaseOwner" = ${owner}, "leaseExpiresAt" = ${new Date(now.getTime() + leaseMs)},
         status = 'running', attempts = attempts + 1, "updatedAt" = now()
