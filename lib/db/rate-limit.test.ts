@@ -52,4 +52,14 @@ describe("PostgreSQL fixed-window rate limits", () => {
     expect(await peekRateLimit(db, { key: "test:ip", limit: 100, windowSeconds: 60 })).toMatchObject({ hits: 29 });
     expect(await peekRateLimit(db, { key: "test:account", limit: 100, windowSeconds: 60 })).toMatchObject({ hits: 30 });
   });
+
+  it("never tells a client to wait longer than the window, even when a concurrent statement opened it a moment later", async () => {
+    // statement_timestamp() is per statement: an earlier-started hit can find a window
+    // that a later-started one opened. Simulated here by a window that begins 2 s ahead.
+    await hitRateLimit(db, limit);
+    await db.$executeRaw`UPDATE rate_limits SET "windowStart" = statement_timestamp() + interval '2 seconds' WHERE key = ${limit.key}`;
+    expect((await hitRateLimit(db, limit)).retryAfterSeconds).toBe(60);
+    expect((await hitRateLimits(db, { keys: [limit.key], windowSeconds: 60 })).get(limit.key)!.retryAfterSeconds).toBe(60);
+    expect((await peekRateLimit(db, limit)).retryAfterSeconds).toBe(60);
+  });
 });

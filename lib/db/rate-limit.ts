@@ -19,9 +19,14 @@ export type RateLimitState = {
 
 type Row = { hits: number; retry_after_ms: number };
 
-function state(row: Row | undefined, limit: number, extra: number): RateLimitState {
+// Whole seconds, at least 1 and at most the window: statement_timestamp() is per
+// statement, so a concurrent statement that started earlier but opened the window
+// later would otherwise read one second more than the window.
+const retryAfter = (ms: number, windowSeconds: number) => Math.min(windowSeconds, Math.max(1, Math.ceil(ms / 1000)));
+
+function state(row: Row | undefined, limit: number, windowSeconds: number, extra: number): RateLimitState {
   const hits = row?.hits ?? 0;
-  return { hits, limit, allowed: hits + extra <= limit, retryAfterSeconds: Math.max(1, Math.ceil((row?.retry_after_ms ?? 0) / 1000)) };
+  return { hits, limit, allowed: hits + extra <= limit, retryAfterSeconds: retryAfter(row?.retry_after_ms ?? 0, windowSeconds) };
 }
 
 /** Counts one hit against `key` in the current window of `windowSeconds`; allowed is false past `limit`. */
@@ -33,7 +38,7 @@ export async function hitRateLimit(db: Db | Tx, { key, limit, windowSeconds }: {
           "windowStart" = CASE WHEN rate_limits."windowStart" + make_interval(secs => ${windowSeconds}::int) > statement_timestamp() THEN rate_limits."windowStart" ELSE EXCLUDED."windowStart" END
     RETURNING hits,
       (extract(epoch FROM ("windowStart" + make_interval(secs => ${windowSeconds}::int) - statement_timestamp())) * 1000)::float8 AS retry_after_ms`;
-  return state(rows[0], limit, 0);
+  return state(rows[0], limit, windowSeconds, 0);
 }
 
 /**
@@ -51,7 +56,7 @@ export async function hitRateLimits(db: Db | Tx, { keys, windowSeconds }: { keys
           "windowStart" = CASE WHEN rate_limits."windowStart" + make_interval(secs => ${windowSeconds}::int) > statement_timestamp() THEN rate_limits."windowStart" ELSE EXCLUDED."windowStart" END
     RETURNING key, hits,
       (extract(epoch FROM ("windowStart" + make_interval(secs => ${windowSeconds}::int) - statement_timestamp())) * 1000)::float8 AS retry_after_ms`;
-  return new Map(rows.map((r) => [r.key, { hits: r.hits, retryAfterSeconds: Math.max(1, Math.ceil(r.retry_after_ms / 1000)) }]));
+  return new Map(rows.map((r) => [r.key, { hits: r.hits, retryAfterSeconds: retryAfter(r.retry_after_ms, windowSeconds) }]));
 }
 
 /** Takes one hit back from `key`'s current count (an attempt that turned out to be legitimate). */
@@ -65,7 +70,7 @@ export async function peekRateLimit(db: Db | Tx, { key, limit, windowSeconds }: 
     SELECT hits, (extract(epoch FROM ("windowStart" + make_interval(secs => ${windowSeconds}::int) - statement_timestamp())) * 1000)::float8 AS retry_after_ms
     FROM rate_limits
     WHERE key = ${key} AND "windowStart" + make_interval(secs => ${windowSeconds}::int) > statement_timestamp()`;
-  return state(rows[0], limit, 1);
+  return state(rows[0], limit, windowSeconds, 1);
 }
 
 /** Forgets `key`'s count (a staff member who signed in correctly starts again from zero). */
