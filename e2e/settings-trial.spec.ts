@@ -37,6 +37,17 @@ test("Test this change runs on a scratch world of its own: the live runs, review
   const [{ v: versionBefore }] = await dbQuery<{ v: number }>(`SELECT max(version) AS v FROM settings_versions`);
   await expect(settings.version).toContainText(String(versionBefore));
 
+  // The live usage check (a periodic job, every 10 s) may still raise an alert from this
+  // or an earlier live run: wait until its cursor has passed every finished live worker
+  // attempt, so an alert after this point could only come from the trial.
+  await expect.poll(async () => {
+    const [row] = await dbQuery<{ caughtUp: boolean }>(
+      `SELECT coalesce((SELECT (payload->>'since')::timestamptz FROM jobs WHERE key = 'every:usage_anomalies'), '-infinity')
+                >= coalesce((SELECT max("finishedAt") FROM worker_invocations WHERE status <> 'running' AND NOT "cacheHit"), '-infinity') AS "caughtUp"`,
+    );
+    return row.caughtUp;
+  }, { timeout: 60_000 }).toBe(true);
+
   // Everything the live database holds, but the trial's own row and the background jobs
   // (the trial's job, and the periodic chores every app process's runner takes turns at).
   const before = await databaseFingerprint(e2eDatabaseUrl(), { except: ["settings_trials", "jobs"] });
