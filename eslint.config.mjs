@@ -27,7 +27,7 @@ if (!Module[HOOKED]) {
 const { default: nextCoreWebVitals } = await import("eslint-config-next/core-web-vitals");
 const { default: nextTypescript } = await import("eslint-config-next/typescript");
 
-// --- Which way imports point (STYLE.md) ----------------------------------------------
+// --- Which way imports point (docs/ARCHITECTURE.md, "Which way imports point") ---------
 //   shells    app/, components/, scripts/, e2e/, test/, root files: may import anything below
 //   features  lib/chat, lib/widget, lib/reviews, lib/audit, lib/usage, lib/eval, lib/settings, lib/format, lib/http,
 //             and the web glue lib/auth, lib/server (the only lib/ folders that may use next)
@@ -54,6 +54,45 @@ const MODELS = ["lib/models"];
 const BOTTOM = ["lib/db", "lib/jobs", "lib/world", "lib/generated", "lib/clock.ts", "lib/money.ts", "lib/log.ts", "lib/telemetry"];
 const CONTRACTS = ["lib/contracts"];
 const ALL_LIB = [...FEATURES, ...ORCHESTRATOR, ...CORE, ...MODELS, ...BOTTOM];
+
+// Inside the features layer, an order too (top to bottom), so no cycle forms:
+//   lib/server                                  composition: wires the app, may use every feature
+//   lib/chat lib/widget lib/reviews lib/audit   use cases: independent of each other, but for
+//   lib/usage lib/settings lib/eval             the declared edges in USE_CASE_EDGES
+//   lib/auth                                    who is asking: sessions, tokens, roles, run access
+//   lib/http lib/format                         request hygiene, errors, limits; formatting
+const SERVER = "lib/server";
+const USE_CASES = ["lib/chat", "lib/widget", "lib/reviews", "lib/audit", "lib/usage", "lib/settings", "lib/eval"];
+const USE_CASE_EDGES = {
+  "lib/widget": ["lib/chat"], // the widget is the chat's view for a host page
+  "lib/settings": ["lib/eval"], // a settings trial runs the evaluation on the draft
+};
+const FEATURE_BASE = ["lib/http", "lib/format"];
+
+function featureZones() {
+  return [
+    { target: FEATURES.filter((f) => f !== SERVER), from: SERVER, message: "lib/server wires the app together: nothing in the features layer imports it." },
+    ...USE_CASES.map((f) => ({
+      target: f,
+      from: USE_CASES.filter((g) => g !== f && !(USE_CASE_EDGES[f] ?? []).includes(g)),
+      message: `${f} must not import another use-case folder (declared edges: USE_CASE_EDGES in eslint.config.mjs).`,
+    })),
+    { target: ["lib/auth", ...FEATURE_BASE], from: USE_CASES, message: "lib/auth, lib/http and lib/format sit below the use cases." },
+    { target: FEATURE_BASE, from: "lib/auth", message: "lib/http and lib/format sit below lib/auth (auth's errors live in lib/auth/errors.ts)." },
+    { target: "lib/http", from: "lib/format", message: "lib/http and lib/format are independent." },
+    { target: "lib/format", from: "lib/http", message: "lib/http and lib/format are independent." },
+  ];
+}
+
+// The shells: pages and routes (app/) use components and lib; components use lib and
+// may call server actions (app/**/actions.ts), never a page or a route; scripts use lib
+// only. test/ helpers are for tests, e2e/ is the browser suite: no shell imports them.
+const shellZones = () => [
+  { target: ["app", "components", "scripts"], from: ["e2e", "test"], message: "test/ and e2e/ are for the test suites: app/, components/ and scripts/ must not import them." },
+  { target: ["app", "components", "lib"], from: "scripts", message: "scripts/ are command-line entry points: nothing imports them." },
+  { target: "components", from: "app/**", except: [`${ROOT}/app/**/actions.ts`], message: "components/ may call server actions (app/**/actions.ts) but not import pages, layouts or routes." },
+  { target: "scripts", from: ["app", "components"], message: "scripts/ use lib/, not the web app's pages or components." },
+];
 
 /**
  * The zones for ordinary files, or for *.test.ts files, which may also import test/
@@ -108,6 +147,7 @@ function layerZones({ tests }) {
       except: ["./lib/contracts", "./node_modules"],
       message: "lib/contracts imports nothing of ours, so that every layer can depend on it.",
     },
+    ...featureZones(),
   ].filter(Boolean);
   return ["error", { basePath: ROOT, zones }];
 }
@@ -146,6 +186,7 @@ const config = [
 
   { name: "switchboard/layers", files: ["lib/**"], ignores: TESTS, rules: { "import/no-restricted-paths": layerZones({ tests: false }) } },
   { name: "switchboard/layers (tests)", files: TESTS.map((t) => `lib/${t}`), rules: { "import/no-restricted-paths": layerZones({ tests: true }) } },
+  { name: "switchboard/shells", files: ["app/**", "components/**", "scripts/**"], ignores: TESTS, rules: { "import/no-restricted-paths": ["error", { basePath: ROOT, zones: shellZones() }] } },
   {
     name: "switchboard/plain-typescript-core",
     files: ["lib/**"],

@@ -47,6 +47,19 @@ const upward: Array<Case & { rule: string }> = [
   { from: "lib/orchestrator/probe.ts", imports: "next/headers", rule: "no-restricted-imports" },
   { from: "lib/chat/probe.ts", imports: "react", rule: "no-restricted-imports" },
   { from: "lib/contracts/probe.ts", imports: "pino", rule: "no-restricted-imports" },
+  // Inside the features layer: use cases apart, auth above http, nothing imports the composition.
+  { from: "lib/http/probe.ts", imports: "../auth/roles", target: "lib/auth/roles", rule: "import/no-restricted-paths" },
+  { from: "lib/auth/probe.ts", imports: "@/lib/chat/history", target: "lib/chat/history", rule: "import/no-restricted-paths" },
+  { from: "lib/chat/probe.ts", imports: "../reviews/review-detail", target: "lib/reviews/review-detail", rule: "import/no-restricted-paths" },
+  { from: "lib/eval/probe.ts", imports: "../settings/admin", target: "lib/settings/admin", rule: "import/no-restricted-paths" },
+  { from: "lib/chat/probe.ts", imports: "../widget/turn", target: "lib/widget/turn", rule: "import/no-restricted-paths" },
+  { from: "lib/usage/probe.ts", imports: "../server/engine", target: "lib/server/engine", rule: "import/no-restricted-paths" },
+  { from: "lib/format/probe.ts", imports: "../http/errors", target: "lib/http/errors", rule: "import/no-restricted-paths" },
+  // The shells: scripts use lib only, components call actions but not pages or routes.
+  { from: "scripts/probe.ts", imports: "../test/db", target: "test/db", rule: "import/no-restricted-paths" },
+  { from: "scripts/probe.ts", imports: "@/components/ui/styles", target: "components/ui/styles", rule: "import/no-restricted-paths" },
+  { from: "components/probe.tsx", imports: "@/app/(console)/reviews/page", target: "app/(console)/reviews/page.tsx", rule: "import/no-restricted-paths" },
+  { from: "app/probe.ts", imports: "../e2e/support/db", target: "e2e/support/db", rule: "import/no-restricted-paths" },
 ];
 
 const allowed: Case[] = [
@@ -63,6 +76,12 @@ const allowed: Case[] = [
   { from: "lib/auth/probe.ts", imports: "next/navigation" },
   { from: "lib/server/probe.ts", imports: "next-auth" },
   { from: "app/probe.ts", imports: "@/lib/models/local", target: "lib/models/local" },
+  { from: "lib/settings/probe.ts", imports: "../eval/evaluate", target: "lib/eval/evaluate" },
+  { from: "lib/widget/probe.ts", imports: "../chat/ui-stream", target: "lib/chat/ui-stream" },
+  { from: "lib/auth/probe.ts", imports: "../http/errors", target: "lib/http/errors" },
+  { from: "lib/server/probe.ts", imports: "../settings/trial-job", target: "lib/settings/trial-job" },
+  { from: "components/probe.tsx", imports: "@/app/(console)/reviews/actions", target: "app/(console)/reviews/actions" },
+  { from: "scripts/probe.ts", imports: "../lib/db/scratch", target: "lib/db/scratch" },
 ];
 
 describe("import boundaries (eslint.config.mjs)", () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { getRunOwner } from "../db/queries/runs";
-import { customerTokenError } from "../http/auth-errors";
+import { customerTokenError } from "./errors";
 import { ApiError } from "../http/errors";
 import { readCustomerFromRequest } from "./customer-session";
 import type { VerifyResult } from "./customer-token";

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { resetTestWorld, useTestDb } from "../../test/db";
-import { scriptedModel, textResult } from "../../test/mock-models";
+import { scriptedModel, textResult } from "../models/scripted";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
 import { createEngine, submitMessage } from "./engine";

@@ -3,7 +3,7 @@ import { inject, resetTestWorld, useTestDb } from "../../test/db";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
 import { workers } from "../workers/registry";
-import { resetThenFailModel, scriptedModel } from "../../test/mock-models";
+import { resetThenFailModel, scriptedModel } from "../models/scripted";
 import { createEngine, recoverRuns, submitMessage } from "./engine";
 import { listEvents } from "./store";
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { claimForTest, resetTestWorld, useTestDb } from "../../test/db";
-import { offeredTools, scriptedModel, textResult, toolCallResult } from "../../test/mock-models";
+import { offeredTools, scriptedModel, textResult, toolCallResult } from "../models/scripted";
 import { fixedClock } from "../clock";
 import type { WorkerResult } from "../contracts";
 import { localModels } from "../models/registry";

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { resetTestWorld, useTestDb } from "../../test/db";
-import { resetThenFailModel } from "../../test/mock-models";
+import { resetThenFailModel } from "../models/scripted";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
 import { createEngine, submitMessage } from "../orchestrator/engine";

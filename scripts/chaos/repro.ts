@@ -16,7 +16,7 @@ import { startRun } from "../../lib/orchestrator/run-executor";
 import { claimAndDecide } from "../../lib/orchestrator/review-decisions";
 import { createRun } from "../../lib/orchestrator/store";
 import { loadWorld } from "../../lib/world/fixture";
-import { resetThenFailModel } from "../../test/mock-models";
+import { resetThenFailModel } from "../../lib/models/scripted";
 import { exitAfterFlush } from "../exit-after-flush";
 
 const world = loadWorld();

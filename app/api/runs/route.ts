@@ -2,7 +2,7 @@ import { z } from "zod";
 import { readCustomerFromRequest } from "@/lib/auth/customer-session";
 import { chatMessageSchema, idempotencyKeySchema, scopedIdempotencyKey } from "@/lib/chat/message-input";
 import { customerExists } from "@/lib/db/queries/runs";
-import { customerTokenError } from "@/lib/http/auth-errors";
+import { customerTokenError } from "@/lib/auth/errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
 import { clientIp } from "@/lib/http/client-address";
 import { DAILY_TOKEN_BUDGET, hitRunLimits, rateLimited } from "@/lib/http/rate-limits";

@@ -1,5 +1,5 @@
 import { readCustomerFromRequest } from "@/lib/auth/customer-session";
-import { customerTokenError } from "@/lib/http/auth-errors";
+import { customerTokenError } from "@/lib/auth/errors";
 import { withApiErrors } from "@/lib/http/errors";
 
 // Which customer a token (Bearer header or sb_customer cookie) stands for, so a host

@@ -3,7 +3,7 @@ import { checkAccess } from "@/lib/auth/roles";
 import { getStaffSession } from "@/lib/auth/session";
 import { REVIEW_QUEUE_TOPIC } from "@/lib/db/run-notifications";
 import { pendingQueueFingerprint } from "@/lib/db/queries/review-queue";
-import { staffAccessError } from "@/lib/http/auth-errors";
+import { staffAccessError } from "@/lib/auth/errors";
 import { withApiErrors } from "@/lib/http/errors";
 import { withStreamCap } from "@/lib/server/stream-cap";
 import { sseResponse } from "@/lib/http/sse";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { CUSTOMER_COOKIE, customerCookieMaxAge } from "@/lib/auth/customer-session";
 import { MAX_TOKEN_LENGTH, verifyCustomerToken } from "@/lib/auth/customer-token";
 import { customerExists } from "@/lib/db/queries/runs";
-import { customerTokenError } from "@/lib/http/auth-errors";
+import { customerTokenError } from "@/lib/auth/errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
 import { isAllowedOrigin, widgetAllowedOrigins } from "@/lib/http/origins";
 import { readGuardedJson } from "@/lib/http/request-guard";

@@ -3,7 +3,7 @@ import { runsCsvStream } from "@/lib/audit/runs-csv";
 import { AREA_ROLES, checkAccess } from "@/lib/auth/roles";
 import { getStaffSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { staffAccessError } from "@/lib/http/auth-errors";
+import { staffAccessError } from "@/lib/auth/errors";
 import { invalidInput, withApiErrors } from "@/lib/http/errors";
 import { requireSameOriginNavigation } from "@/lib/http/request-guard";
 

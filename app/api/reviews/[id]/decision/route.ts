@@ -1,7 +1,7 @@
 import { revalidatePath } from "next/cache";
 import { AREA_ROLES } from "@/lib/auth/roles";
 import { requireRoleFromDatabase } from "@/lib/auth/session";
-import { staffAccessError } from "@/lib/http/auth-errors";
+import { staffAccessError } from "@/lib/auth/errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
 import { readGuardedJson } from "@/lib/http/request-guard";
 import { decideReview } from "@/lib/orchestrator/review-decisions";

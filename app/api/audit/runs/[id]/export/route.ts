@@ -4,7 +4,7 @@ import { checkAccess } from "@/lib/auth/roles";
 import { RUN_READER_ROLES } from "@/lib/auth/run-access";
 import { getStaffSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { staffAccessError } from "@/lib/http/auth-errors";
+import { staffAccessError } from "@/lib/auth/errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
 import { requireSameOriginNavigation } from "@/lib/http/request-guard";
 

@@ -1,4 +1,5 @@
-// Small named helpers for AI SDK mock models in tests.
+// Scripted models: AI SDK mock models that answer from a function, for tests and the
+// chaos reproductions (scripts/chaos/repro.ts). Not part of any deployment.
 import type { LanguageModelV4CallOptions, LanguageModelV4GenerateResult } from "@ai-sdk/provider";
 import { convertArrayToReadableStream, MockLanguageModelV4 } from "ai/test";
 

@@ -1,6 +1,6 @@
-import type { CustomerTokenFailure } from "../auth/customer-token";
-import type { AccessResult } from "../auth/roles";
-import { ApiError, type ErrorSurface } from "./errors";
+import type { CustomerTokenFailure } from "./customer-token";
+import type { AccessResult } from "./roles";
+import { ApiError, type ErrorSurface } from "../http/errors";
 
 // The two ways a caller is turned away, in the one error shape. `details.reason`
 // keeps the machine-readable cause a client can act on (e.g. fetch a new token when
