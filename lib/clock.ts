@@ -5,7 +5,7 @@ export interface Clock {
   now(): Date;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+const systemClock: Clock = { now: () => new Date() };
 
 /** A clock frozen at `iso` (a date like 2026-11-15 means noon UTC that day). */
 export function fixedClock(iso: string): Clock {

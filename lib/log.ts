@@ -22,7 +22,7 @@ function level(env: Record<string, string | undefined>): string {
 }
 
 /** Builds a root logger from the environment (exported for tests; code uses `log`). */
-export function createLogger(env: Record<string, string | undefined> = process.env, destination?: pino.DestinationStream): Logger {
+function createLogger(env: Record<string, string | undefined> = process.env, destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level: level(env),
     base: { app: "switchboard" },
@@ -41,12 +41,4 @@ export const log: Logger = createLogger();
 /** A child logger for one run: every line it writes carries the run id. */
 export function runLogger(runId: string, parent: Logger = log): Logger {
   return parent.child({ runId });
-}
-
-/**
- * A customer's words (or a tool payload) for a log line: kept whole at debug level,
- * reduced to its length above it, so info-level logs never carry message bodies.
- */
-export function body(text: string, logger: Logger = log): string | { length: number } {
-  return logger.isLevelEnabled("debug") ? text : { length: text.length };
 }

@@ -2,7 +2,7 @@
 // config (to start the server) and the specs (to put rows in place).
 
 // E2E_PORT lets two checkouts on one machine run their browser tests side by side.
-export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
+const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 /** The Origin a request from the app's own pages carries: state-changing route handlers require it (or a Bearer token). */
 export const SAME_ORIGIN = { origin: E2E_BASE_URL };

@@ -5,7 +5,7 @@ import { iterateAuditRuns, type RunListFilter, type RunListRow } from "./run-lis
 // The filtered run list as CSV, streamed: rows are read in keyset pages of 500 and
 // written as they come, so a list of any length never sits in memory whole.
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   "run_id", "created_at", "customer_id", "customer_name", "status", "outcome", "workers", "reviews",
   "tokens_in", "tokens_out", "latency_ms", "attempts", "input",
 ] as const;

@@ -10,12 +10,12 @@ import { revokeSessionsOnSignOut } from "./sign-out";
 import { attemptStaffSignIn } from "./staff-sign-in";
 
 /** A sign-in refused because the account or the address is locked after too many wrong passwords. */
-export class SignInLocked extends CredentialsSignin {
+class SignInLocked extends CredentialsSignin {
   code = "locked";
 }
 
 /** A correct demo password outside demo mode: refused, since everyone knows it. */
-export class DemoPasswordRefused extends CredentialsSignin {
+class DemoPasswordRefused extends CredentialsSignin {
   code = "demo_password";
 }
 

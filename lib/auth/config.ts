@@ -15,7 +15,7 @@ declare module "next-auth" {
 const isStaffRole = (v: unknown): v is StaffRole => (STAFF_ROLES as readonly unknown[]).includes(v);
 
 /** Staff sessions last one working day (the role is read from the account on every request: lib/auth/session.ts). */
-export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
 export const authConfig = {
   // The app runs behind whatever host name the operator gives it (127.0.0.1 in tests,

@@ -7,7 +7,6 @@ export const signInSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(200),
 });
-export type SignInInput = z.infer<typeof signInSchema>;
 
 export type CredentialsResult =
   | { ok: true; staff: StaffIdentity }
@@ -19,7 +18,7 @@ const DUMMY_HASH = bcrypt.hashSync("switchboard-no-such-user", 10);
 
 /** Compares a password with a stored bcrypt hash (injectable so tests can count the checks). */
 export type PasswordChecker = (password: string, hash: string) => Promise<boolean>;
-export const bcryptChecker: PasswordChecker = (password, hash) => bcrypt.compare(password, hash);
+const bcryptChecker: PasswordChecker = (password, hash) => bcrypt.compare(password, hash);
 
 /** Checks an email and password against the StaffUser table. Never throws on bad input. */
 export async function verifyStaffCredentials(deps: { db: Db; checkPassword?: PasswordChecker }, input: unknown): Promise<CredentialsResult> {

@@ -33,7 +33,7 @@ function safeDecode(value: string): string {
 }
 
 /** The raw token from the request: the Authorization header first, then the cookie. */
-export function customerTokenFrom(source: CustomerRequestSource): string | null {
+function customerTokenFrom(source: CustomerRequestSource): string | null {
   const authorization = source.headers?.get("authorization");
   if (authorization) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);

@@ -40,13 +40,13 @@ export type CustomerTokenConfig = {
   audience: string;
 };
 
-export const DEFAULT_KID = "default";
-export const DEFAULT_ISSUER = "switchboard-host";
-export const DEFAULT_AUDIENCE = "switchboard";
+const DEFAULT_KID = "default";
+const DEFAULT_ISSUER = "switchboard-host";
+const DEFAULT_AUDIENCE = "switchboard";
 /** Clock skew allowed between the host's backend and Switchboard. */
-export const CLOCK_TOLERANCE_SECONDS = 30;
+const CLOCK_TOLERANCE_SECONDS = 30;
 /** No token is honoured longer than this after its iat, whatever its exp says. */
-export const MAX_TOKEN_AGE_SECONDS = 24 * 60 * 60;
+const MAX_TOKEN_AGE_SECONDS = 24 * 60 * 60;
 /**
  * The longest token looked at (characters). A real one is a few hundred; anything far
  * longer is refused as malformed before it is parsed, with the usual JSON 401. (Node

@@ -24,7 +24,7 @@ export function demoModeForStart(env: Record<string, string | undefined>, dbKind
 }
 
 /** The demo staff passwords the seed uses when no SEED_*_PASSWORD is set (README, "Demo accounts"). */
-export const DEMO_STAFF_PASSWORDS: readonly string[] = ["reviewer-demo", "auditor-demo", "admin-demo"];
+const DEMO_STAFF_PASSWORDS: readonly string[] = ["reviewer-demo", "auditor-demo", "admin-demo"];
 
 /**
  * Whether a correct password must still be refused: outside demo mode a demo password

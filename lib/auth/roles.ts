@@ -26,7 +26,7 @@ export const AREA_ROLES = {
 } as const satisfies Record<string, readonly StaffRole[]>;
 export type StaffArea = keyof typeof AREA_ROLES;
 
-export const STAFF_AREAS: readonly { area: StaffArea; href: string; label: string }[] = [
+const STAFF_AREAS: readonly { area: StaffArea; href: string; label: string }[] = [
   { area: "reviews", href: "/reviews", label: "Review queue" },
   { area: "audit", href: "/audit", label: "Audit trail" },
   { area: "usage", href: "/usage", label: "Usage" },

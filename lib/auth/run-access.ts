@@ -30,7 +30,7 @@ export type RunReadDecision =
   | { ok: false; refusal: "unauthenticated"; token: Extract<VerifyResult, { ok: false }> };
 
 /** Whether a staff member may read runs at all. */
-export function staffReadsRuns(staff: StaffIdentity | null): boolean {
+function staffReadsRuns(staff: StaffIdentity | null): boolean {
   return staff !== null && RUN_READER_ROLES.includes(staff.role);
 }
 

@@ -13,7 +13,7 @@ export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$trans
  * once it continues (./run-lease). No transaction of ours waits on the application that
  * long between two statements. The embedded server ignores startup options (one session).
  */
-export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
 
 /** A Prisma client over the pg driver adapter (the same path for real and embedded PostgreSQL). */
 export function createDb(connectionString: string, max = 10): Db {

@@ -36,7 +36,7 @@ export interface RunLease {
 }
 
 /** The SQLSTATE the commit-time check raises (a class of our own). */
-export const LEASE_LOST_SQLSTATE = "SB409";
+const LEASE_LOST_SQLSTATE = "SB409";
 
 /** A write on a run's behalf found the run claimed by a newer executor (or finished): it wrote nothing. */
 export class LeaseLostError extends Error {

@@ -27,10 +27,10 @@ function loadEngineModule() {
   return ready;
 }
 
-export const noFilters = { externalTables: [], externalEnums: [] };
+const noFilters = { externalTables: [], externalEnums: [] };
 
 /** A schema engine bound to `connectionString` (used only by commands that touch a database). */
-export async function openSchemaEngine(connectionString: string, schema: string): Promise<SchemaEngine> {
+async function openSchemaEngine(connectionString: string, schema: string): Promise<SchemaEngine> {
   const mod = await loadEngineModule();
   const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString }));
   return mod.SchemaEngine.new({ datamodels: [["schema.prisma", schema]] }, () => {}, adapter);

@@ -7,7 +7,7 @@ export const STAFF_ROLES = ["reviewer", "auditor", "admin"] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Demo staff accounts; passwords come from the environment or these defaults (see README). */
-export function staffAccounts(env: NodeJS.ProcessEnv = process.env) {
+function staffAccounts(env: NodeJS.ProcessEnv = process.env) {
   return [
     { email: "reviewer@switchboard.local", name: "Riley Reviewer", role: "reviewer" as const, password: env.SEED_REVIEWER_PASSWORD ?? "reviewer-demo" },
     { email: "auditor@switchboard.local", name: "Avery Auditor", role: "auditor" as const, password: env.SEED_AUDITOR_PASSWORD ?? "auditor-demo" },

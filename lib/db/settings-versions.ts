@@ -76,17 +76,7 @@ export async function insertSettingsVersion(
 }
 
 /**
- * The policy numbers in force: the current settings version's, or the world's own
- * policy row before any version exists.
- */
-export async function policyInForce(db: Db | Tx): Promise<PolicyNumbers> {
-  const latest = await db.settingsVersion.findFirst({ orderBy: { version: "desc" }, select: { settings: true } });
-  const stored = (latest?.settings as { policy?: unknown } | null)?.policy;
-  return policyFrom(stored, policySettingsSchema.safeParse(stored).success ? null : await db.policySetting.findUnique({ where: { id: "default" } }));
-}
-
-/**
- * policyInForce from what it reads, for a caller that reads both in a query of its own:
+ * The policy numbers in force, from what a caller read in a query of its own:
  * the latest version's `policy` (or undefined), and the world's policy row.
  */
 export function policyFrom(storedPolicy: unknown, worldRow: PolicyNumbers | null): PolicyNumbers {

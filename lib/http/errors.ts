@@ -75,7 +75,7 @@ export class ApiError extends Error {
 }
 
 /** Zod issues (or already flat ones) as `{ path, message }` with dotted paths. */
-export function inputIssues(issues: readonly { path: readonly PropertyKey[] | string; message: string }[]): InputIssue[] {
+function inputIssues(issues: readonly { path: readonly PropertyKey[] | string; message: string }[]): InputIssue[] {
   return issues.map((i) => ({ path: typeof i.path === "string" ? i.path : i.path.map(String).join("."), message: i.message }));
 }
 

@@ -72,7 +72,7 @@ export class PermanentJobError extends Error {
 }
 
 /** The default backoff: 5 s, 10 s, 20 s … at most an hour. */
-export function defaultBackoffMs(failed: number): number {
+function defaultBackoffMs(failed: number): number {
   return Math.min(3_600_000, 5_000 * 2 ** Math.max(0, failed - 1));
 }
 

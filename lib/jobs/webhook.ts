@@ -13,7 +13,7 @@ import { PermanentJobError, type JobDefinition, type JobOutcome } from "./runner
 // at least once: a process that dies between the POST and storing it posts again, so
 // each job carries an id header for the receiver to deduplicate by.
 
-export const WEBHOOK_JOB = "webhook";
+const WEBHOOK_JOB = "webhook";
 /** Attempts before a delivery is given up. */
 export const WEBHOOK_MAX_ATTEMPTS = 6;
 const TIMEOUT_MS = 5_000;
@@ -40,7 +40,7 @@ export function signWebhook(secret: string, t: number, body: string): string {
 }
 
 /** Backoff before attempt `n + 1` after `n` failed ones: 5, 10, 20, 40, 80 s. */
-export function webhookBackoffMs(failedAttempts: number): number {
+function webhookBackoffMs(failedAttempts: number): number {
   return 5_000 * 2 ** Math.max(0, failedAttempts - 1);
 }
 

@@ -20,7 +20,7 @@ const envSchema = z.object({
 });
 
 /** The local model's roles: its decision logic knows these three workers. */
-export const LOCAL_WORKER_ROLES = ["billing", "tech_support", "account"] as const;
+const LOCAL_WORKER_ROLES = ["billing", "tech_support", "account"] as const;
 
 /** Per-role model id: OPENAI_MODEL_SUPERVISOR, OPENAI_MODEL_BILLING, ... fall back to OPENAI_MODEL. */
 function roleModelId(role: string, env: Record<string, string | undefined>, fallback: string) {

@@ -3,7 +3,7 @@
 import type { LanguageModelV4CallOptions, LanguageModelV4GenerateResult } from "@ai-sdk/provider";
 import { convertArrayToReadableStream, MockLanguageModelV4 } from "ai/test";
 
-export const usage = {
+const usage = {
   inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 },
   outputTokens: { total: 5, text: 5, reasoning: 0 },
 };
@@ -54,7 +54,7 @@ export function offeredTools(opts: LanguageModelV4CallOptions): string[] {
 }
 
 /** The tool names whose results a call's prompt already holds. */
-export function toolsAnswered(opts: LanguageModelV4CallOptions): string[] {
+function toolsAnswered(opts: LanguageModelV4CallOptions): string[] {
   return opts.prompt.flatMap((m) => (m.role === "tool" ? m.content.flatMap((p) => (p.type === "tool-result" ? [p.toolName] : [])) : []));
 }
 

@@ -139,7 +139,7 @@ export async function runWorkerAttempt(deps: EngineDeps, ctx: AttemptContext): P
 }
 
 /** Told to a worker whose tools were made read-only because the message concerns another account. */
-export const OTHER_ACCOUNT_NOTE =
+const OTHER_ACCOUNT_NOTE =
   "This request concerns an account other than the signed-in customer's. Change nothing: you can only act on the signed-in customer's own account. Say so plainly, and that the account holder must ask for changes to their own account themselves.";
 
 /** The worker's prompt: its sub-task, then the tool calls earlier attempts already made, as its own turns. */
@@ -286,9 +286,4 @@ async function recordCall(deps: EngineDeps, ctx: AttemptContext, tool: string, a
     },
     });
   });
-}
-
-/** A short progress line for the chat UI while a worker is still going (worded by the tool's definition). */
-export function describeToolResult(r: ObservedToolResult): string {
-  return toolProgress(r.tool, r.result, r.isError);
 }

@@ -199,7 +199,7 @@ export async function decideReview(deps: ReviewDeps, input: ReviewDecisionInput 
 }
 
 /** Roles that decide reviews by default (the console passes its own table, lib/auth/roles AREA_ROLES.reviews). */
-export const DECIDER_ROLES = ["reviewer", "admin"] as const;
+const DECIDER_ROLES = ["reviewer", "admin"] as const;
 
 /**
  * Claims, then decides, as the staff member with this email: for scripts and tests
@@ -252,12 +252,12 @@ export async function followUp(tx: Tx, item: ReviewItem, outcome: ReviewOutcome)
 }
 
 /** A reviewer's own answer (sent, edited or written), as the customer's follow-up. */
-export function reviewerReplyText(reply: string): string {
+function reviewerReplyText(reply: string): string {
   return `Update from our team: ${reply}`;
 }
 
 /** What the customer is told after a human decided. Internal notes are never shown. */
-export function followUpText(kind: ReviewKind, status: string, proposed: unknown, outcome: ReviewOutcome): string {
+function followUpText(kind: ReviewKind, status: string, proposed: unknown, outcome: ReviewOutcome): string {
   const action = proposedActionSchema.safeParse(proposed);
   const approved = status === "approved";
   if (action.success && action.data.type === "credit") {

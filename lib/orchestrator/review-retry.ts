@@ -27,7 +27,7 @@ import { runTask } from "./workers-step";
 export type RetryResult = ReviewDecisionResult | { ok: false; error: "retry_failed"; message: string };
 
 /** A retry's lease: shorter than a worker's timeout would be pointless, so it is renewed every quarter. */
-export const RETRY_LEASE_MS = 5_000;
+const RETRY_LEASE_MS = 5_000;
 
 /** Runs a failed sub-task again for the reviewer holding its item; on success the item is decided with the worker's answer. */
 export async function retryReview(deps: EngineDeps, input: ActingStaff & { reviewId: string; expectedVersion?: number }): Promise<RetryResult> {

@@ -6,7 +6,7 @@ import { contextPrompt, type ConversationContext } from "./conversation-context"
 import type { EngineDeps } from "./deps";
 
 /** The supervisor's system prompt, built from each registered worker's scope. */
-export function supervisorSystem(workers: WorkerRegistry): string {
+function supervisorSystem(workers: WorkerRegistry): string {
   const lines = Object.values(workers).map((w) => `- ${w.name}: ${w.scope}`);
   return `You are the supervisor of a fiber internet provider's customer-service team. You never answer business questions yourself and have no tools.
 Split the customer's message into sub-tasks, at most one per worker:

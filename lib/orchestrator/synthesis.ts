@@ -5,7 +5,7 @@ import { findWorker, workerTitle } from "../workers/registry";
 import type { EngineDeps } from "./deps";
 import type { TaskOutcome } from "./workers-step";
 
-export const SYNTHESIS_SYSTEM = `You write the single reply a customer receives from a fiber internet provider's support team.
+const SYNTHESIS_SYSTEM = `You write the single reply a customer receives from a fiber internet provider's support team.
 Combine the worker summaries below into one clear, friendly answer in a single voice, in the order the customer raised the topics. Never name departments, teams, workers or agents, and never use labels or headings: the customer should not be able to tell that several specialists were involved.
 Use only what the summaries say: never add facts, amounts, dates or promises they do not contain.
 Keep who did what exactly as the summaries say: something a summary states was already so (a technician already booked, a charge already credited, already on a plan, a line that tests healthy now) was not done in this conversation, so never turn it into "I've booked", "I've credited", "I've changed" or "I fixed"; and never present an action a summary says was done as something that was already so.
@@ -13,12 +13,12 @@ For every failed part, say plainly that it could not be completed now and that a
 
 // A later part of a progressive reply (synthesis-lane.ts): the customer is already
 // reading the text before it, so this part continues it rather than starting over.
-export const SYNTHESIS_PART_SYSTEM = `${SYNTHESIS_SYSTEM}
+const SYNTHESIS_PART_SYSTEM = `${SYNTHESIS_SYSTEM}
 The reply is written in parts, as the answers arrive, and the customer is already reading the first parts ("said" in the progress field). Write only the next part, covering only the summaries below: do not greet again, do not repeat or restate anything already said, and open with a natural transition from the text before. Unless "final" is true, more parts will follow: do not close the reply (no sign-off, no offer of further help), and do not mention topics that are not in these summaries.`;
 
 export type SynthesisProgress = NonNullable<SynthesisPayload["progress"]>;
 
-export function synthesisPayload(deps: EngineDeps, outcomes: TaskOutcome[], progress?: SynthesisProgress): SynthesisPayload {
+function synthesisPayload(deps: EngineDeps, outcomes: TaskOutcome[], progress?: SynthesisProgress): SynthesisPayload {
   const title = (w: string) => workerTitle(w, deps.workers);
   return {
     ...(progress ? { progress } : {}),

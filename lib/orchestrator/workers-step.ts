@@ -39,7 +39,7 @@ function sleep(ms: number) {
 type ReviewRequest = Omit<NewReviewItem, "runId" | "taskId" | "customerId">;
 
 /** How long a failed task waits for an effect still committing before its part is reported (then said to be unconfirmed). */
-export const TASK_EFFECTS_WAIT_MS = 30_000;
+const TASK_EFFECTS_WAIT_MS = 30_000;
 
 /** Creates a review item once per (run, task, kind) and announces it when it is new. */
 async function requestReview(deps: EngineDeps, run: Run, task: SubTask, request: ReviewRequest, emit: Emit) {

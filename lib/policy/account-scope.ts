@@ -8,7 +8,7 @@ import { fail, pass, type Guardrail } from "./guardrails";
 // (lib/orchestrator/invoke-worker.ts): whatever a model makes of the words, nothing
 // changes and no review proposes a change.
 
-export const ACCOUNT_SCOPE_GUARDRAIL = "own_account_only";
+const ACCOUNT_SCOPE_GUARDRAIL = "own_account_only";
 
 const CUSTOMER_IDS = [/\bC-?(\d{4,})\b/gi, /\b(?:customer|account|acct)\s*(?:id|number|no\.?|#)?\s*[:#]?\s*(\d{4,})\b/gi];
 

@@ -16,7 +16,7 @@ export interface DispatchFacts {
  * during an outage in the zone, not before a remote reset has failed (unless the line is
  * down for a fault a reset cannot reach).
  */
-export function dispatchGuardrails(f: DispatchFacts): Guardrail[] {
+function dispatchGuardrails(f: DispatchFacts): Guardrail[] {
   const checks: Guardrail[] = [];
   checks.push(
     f.accountStatus === "suspended"

@@ -10,7 +10,7 @@ import { workers as registry } from "../workers/registry";
 // Both create a new immutable version, based on the version the admin was looking at
 // (optimistic concurrency), with a required reason, in one transaction.
 
-export const reasonSchema = z
+const reasonSchema = z
   .string({ error: "Say why you are making this change" })
   .trim()
   .min(5, "Say why you are making this change (at least 5 characters): it goes on the audit trail")

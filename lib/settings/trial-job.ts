@@ -73,7 +73,7 @@ export interface TrialRunInput {
  * trial stops and writes nothing more (another process runs it again). A failure is
  * stored on the trial; only a lost claim throws (JobLeaseLost).
  */
-export async function runTrial(input: TrialRunInput): Promise<void> {
+async function runTrial(input: TrialRunInput): Promise<void> {
   const { db, trialId, lease, cases, signal } = input;
   const env = input.env ?? process.env;
   let scratch: ScratchDatabase | null = null;

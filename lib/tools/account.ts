@@ -201,7 +201,7 @@ export async function loadAccount(db: Tx, customerId: string, today: string, pol
 }
 
 /** The day cumulative payments first covered the total, or null. */
-export function settledOn(totalCents: number, payments: Array<{ paidOn: string; amountCents: number }>): string | null {
+function settledOn(totalCents: number, payments: Array<{ paidOn: string; amountCents: number }>): string | null {
   let sum = 0;
   for (const p of [...payments].sort((a, b) => a.paidOn.localeCompare(b.paidOn))) {
     sum += p.amountCents;

@@ -3,7 +3,7 @@ import { applyApprovedCredit } from "./billing/issue-credit";
 import type { ToolContext } from "./context";
 import { applyApprovedPlanChange } from "./crm/change-plan";
 
-export { applyApprovedCredit, applyApprovedPlanChange };
+;
 
 /** The `proposedAction` that issue_credit and change_plan return with needs_approval (stored on the review item). */
 export const proposedActionSchema = z.discriminatedUnion("type", [

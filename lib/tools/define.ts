@@ -93,7 +93,7 @@ export const idempotencyKeyInput = z
   .describe("Required outside a Switchboard run: a unique key per intended action; retrying with the same key never acts twice");
 
 /** Registers each tool on the server, bound to this context (the authenticated customer). */
-export function registerTools(server: McpServer, ctx: ToolContext, defs: AnyToolDefinition[]): void {
+function registerTools(server: McpServer, ctx: ToolContext, defs: AnyToolDefinition[]): void {
   for (const def of defs) {
     server.registerTool(
       def.name,

@@ -149,7 +149,7 @@ function toJson(v: unknown): Prisma.InputJsonValue {
   return JSON.parse(JSON.stringify(v ?? null)) as Prisma.InputJsonValue;
 }
 
-export function isUniqueViolation(err: unknown): boolean {
+function isUniqueViolation(err: unknown): boolean {
   return typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
 }
 

@@ -27,7 +27,7 @@ export function externalMcpFromEnv(server: ToolServerName, env: Record<string, s
  * (for idempotency keys). Signed claims, never plain headers: a caller could set a
  * header to another customer's run.
  */
-export async function identityHeaders(ctx: ToolContext): Promise<Record<string, string>> {
+async function identityHeaders(ctx: ToolContext): Promise<Record<string, string>> {
   const lease = ctx.lease ? { owner: ctx.lease.owner, epoch: ctx.lease.epoch, ...(ctx.lease.reviewId ? { reviewId: ctx.lease.reviewId } : {}) } : undefined;
   const scope = ctx.runId ? { runId: ctx.runId, taskId: ctx.taskId ?? "-", ...(lease ? { lease } : {}) } : undefined;
   return { "x-customer-token": await issueCustomerToken(ctx.customerId, { ttlSeconds: 600, now: new Date(), scope }) };

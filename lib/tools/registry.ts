@@ -14,8 +14,6 @@ export const toolServers = {
 
 export type ToolServerName = keyof typeof toolServers;
 
-export const toolServerNames = Object.keys(toolServers) as ToolServerName[];
-
 export function isToolServerName(name: string): name is ToolServerName {
   return Object.prototype.hasOwnProperty.call(toolServers, name);
 }

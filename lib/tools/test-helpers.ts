@@ -7,7 +7,7 @@ import { toolServers, type ToolServerName } from "./registry";
 
 // Test-only: a real MCP client over an in-memory transport to a server for one customer.
 
-export const AS_OF = "2026-11-15";
+const AS_OF = "2026-11-15";
 
 export function testContext(db: Db, customerId: string, extra: Partial<ToolContext> = {}): ToolContext {
   return { db, clock: fixedClock(AS_OF), customerId, ...extra };

@@ -16,7 +16,6 @@ export async function listAlerts({ db, limit = 50 }: { db: Db; limit?: number })
   ]);
   return { open, acknowledged };
 }
-export type UsageAlertRow = Awaited<ReturnType<typeof listAlerts>>["open"][number];
 
 /** How many alerts nobody has acknowledged yet (the count in the navigation). */
 export function countOpenAlerts({ db }: { db: Db }): Promise<number> {

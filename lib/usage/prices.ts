@@ -13,7 +13,7 @@ const priceSchema = z.strictObject({
 export type ModelPrice = z.infer<typeof priceSchema>;
 const tableSchema = z.record(z.string().min(1).max(100), priceSchema);
 
-export const DEFAULT_PRICES: Readonly<Record<string, ModelPrice>> = {
+const DEFAULT_PRICES: Readonly<Record<string, ModelPrice>> = {
   "gpt-4.1": { inputPerMTok: 2, outputPerMTok: 8 },
   "gpt-4.1-mini": { inputPerMTok: 0.4, outputPerMTok: 1.6 },
   "gpt-4.1-nano": { inputPerMTok: 0.1, outputPerMTok: 0.4 },

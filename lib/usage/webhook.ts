@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db, Tx } from "../db/client";
-import { enqueueWebhook, WEBHOOK_MAX_ATTEMPTS, webhookBackoffMs, type WebhookReceipt } from "../jobs/webhook";
+import { enqueueWebhook, WEBHOOK_MAX_ATTEMPTS, type WebhookReceipt } from "../jobs/webhook";
 import { log } from "../log";
 
 // Posting usage alerts to a webhook (ALERT_WEBHOOK_URL). Each alert to deliver is a
@@ -12,8 +12,6 @@ import { log } from "../log";
 
 export { signWebhook } from "../jobs/webhook";
 export const MAX_ATTEMPTS = WEBHOOK_MAX_ATTEMPTS;
-/** Backoff before attempt `n + 1` after `n` failed ones. */
-export const backoffMs = webhookBackoffMs;
 /** The destination name usage alerts are posted to (lib/jobs/webhook.ts maps it to the configured webhook). */
 export const ALERT_DESTINATION = "alerts";
 
@@ -37,7 +35,7 @@ type AlertRow = {
 };
 
 /** The JSON an alert is posted as. */
-export function alertWebhookBody(alert: AlertRow): string {
+function alertWebhookBody(alert: AlertRow): string {
   return JSON.stringify({
     type: "usage_alert",
     id: alert.id,

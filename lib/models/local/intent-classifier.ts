@@ -11,7 +11,7 @@ export interface DomainGate {
 }
 
 /** See docs/ARCHITECTURE.md, "Out-of-domain requests", for the numbers behind 0.1. */
-export const DEFAULT_DOMAIN_GATE: DomainGate = { maxOutOfScope: 0.1 };
+const DEFAULT_DOMAIN_GATE: DomainGate = { maxOutOfScope: 0.1 };
 
 export type AbstainReason = "not_in_domain" | "not_clearly_in_domain" | "several_parts" | "instructions_in_message";
 

@@ -5,4 +5,4 @@ export * from "./events";
 export * from "./invocations";
 export * from "./reviews";
 export * from "./reply-parts";
-export { recordTransition, type Transition } from "./transition";
+;

@@ -166,10 +166,6 @@ export async function claimFollowUp(tx: Tx, reviewId: string): Promise<boolean> 
   return r.count === 1;
 }
 
-export function reviewExists(db: Db | Tx, reviewId: string): Promise<boolean> {
-  return db.reviewItem.count({ where: { id: reviewId } }).then((n) => n > 0);
-}
-
 export function countPendingReviews(db: Db | Tx, runId: string): Promise<number> {
   return db.reviewItem.count({ where: { runId, status: "pending" } });
 }

@@ -26,7 +26,7 @@ export interface Explanation {
 }
 
 /** "2026-11" → "2026-10" */
-export function previousPeriod(period: string): string {
+function previousPeriod(period: string): string {
   const [y, m] = period.split("-").map(Number);
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
 }

@@ -19,7 +19,7 @@ export const quoteSchema = {
 export type PlanQuote = z.infer<z.ZodObject<typeof quoteSchema>>;
 
 /** The plan, or a not_found error that lists the catalogue (public) so the caller can retry. */
-export function findPlan(account: AccountFacts, planId: string) {
+function findPlan(account: AccountFacts, planId: string) {
   const plan = account.plans.find((p) => p.id === planId);
   if (!plan) throw new ToolError("not_found", `Plan ${planId} not found; plans: ${account.plans.map((p) => p.id).join(", ")}`);
   return plan;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineTool } from "../define";
 import { activeOutage, loadLine } from "./line";
 
-export const outageSchema = z.object({ id: z.string(), zone: z.string(), summary: z.string(), startedAt: z.string(), etaAt: z.string().nullable() });
+const outageSchema = z.object({ id: z.string(), zone: z.string(), summary: z.string(), startedAt: z.string(), etaAt: z.string().nullable() });
 
 export const checkOutage = defineTool({
   name: "check_outage",

@@ -24,10 +24,6 @@ export function allOf(results: SeenToolResult[], tool: string): SeenToolResult[]
   return results.filter((r) => r.toolName === tool);
 }
 
-export function has(input: BrainInput, tool: string): boolean {
-  return input.toolNames.includes(tool);
-}
-
 /**
  * Whether `tool` was held back from this worker: tools were offered, and this one is
  * not among them (the engine offers only read-only tools for a message about another

@@ -456,7 +456,7 @@ function rng(seed: number): () => number {
 }
 
 /** Stratified (by label set) deterministic fold assignment. */
-export function assignFolds(examples: CorpusExample[], k: number, seed: number): number[] {
+function assignFolds(examples: CorpusExample[], k: number, seed: number): number[] {
   const rand = rng(seed);
   const keyed = examples.map((e, i) => ({ i, key: [...e.labels].sort().join("+"), r: rand() }));
   keyed.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : x.r - y.r));
@@ -497,7 +497,7 @@ export function trainIntentModel(examples: CorpusExample[], options: TrainOption
 
 // ---------------------------------------------------------------- inference
 
-export function scoreWithModel(model: IntentModel, text: string): Record<IntentLabel, number> {
+function scoreWithModel(model: IntentModel, text: string): Record<IntentLabel, number> {
   const z = messageLogits(model.linear, text, model.pooling);
   const scores = {} as Record<IntentLabel, number>;
   INTENT_LABELS.forEach((label, l) => {
@@ -530,7 +530,7 @@ export function decideLabels(scores: Record<IntentLabel, number>): Omit<IntentCl
  * What in a message's wording backs each business label, beyond the classifier's
  * words: the request analysis's flags (requests.ts).
  */
-export const EVIDENCE: Record<WorkerLabel, Array<keyof RequestAnalysis>> = {
+const EVIDENCE: Record<WorkerLabel, Array<keyof RequestAnalysis>> = {
   billing: ["wantsCredit", "disputesCharge"],
   tech_support: ["reportsServiceDown", "reportsSlowOrUnstable", "asksOutage", "wantsTechnician", "mentionsWifi", "mentionsEquipmentLights", "mentionsOutage"],
   account: ["wantsPlanChange", "asksOptions", "asksQuote", "asksContractEnd", "wantsCancel", "considersCancel"],
@@ -549,7 +549,7 @@ export function backedBy(req: RequestAnalysis, label: WorkerLabel, text?: string
 }
 
 /** A second or third business label needs this score, or a flag of EVIDENCE. */
-export const SECONDARY_LABEL_SCORE = 0.8;
+const SECONDARY_LABEL_SCORE = 0.8;
 
 /**
  * Keeps a message's strongest business label, and each further one only when it

@@ -88,7 +88,7 @@ const SPELLING: Record<string, string> = Object.assign(Object.create(null), {
 });
 
 /** Replace entities with placeholder tokens; returns lowercase text. */
-export function normalise(text: string): string {
+function normalise(text: string): string {
   let t = ` ${text.toLowerCase()} `;
   t = t.replace(/[\u2018\u2019\u02bc`]/g, "'").replace(/[\u201c\u201d]/g, '"');
   // money: $12.99, $ 1,000, 85 dollars, 25 bucks, 40 usd, usd 40
@@ -141,7 +141,7 @@ export function stem(w: string): string {
 }
 
 /** Normalised word tokens (before stemming). */
-export function words(text: string): string[] {
+function words(text: string): string[] {
   const out: string[] = [];
   for (const raw of normalise(text).split(/[^a-z0-9<>]+/)) {
     if (!raw) continue;
@@ -152,11 +152,6 @@ export function words(text: string): string[] {
     }
   }
   return out;
-}
-
-/** Stemmed tokens. */
-export function tokens(text: string): string[] {
-  return words(text).map(stem);
 }
 
 /**
