@@ -11,6 +11,7 @@ import { createScratchDatabase } from "../lib/db/scratch";
 import { resetWorld } from "../lib/db/seed";
 import { loadWorld } from "../lib/world/fixture";
 import { exitAfterFlush } from "./exit-after-flush";
+import { percentile } from "../lib/stats";
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
 const PER_RUN = 25;
@@ -101,11 +102,6 @@ async function cursorAt(filter: RunListFilter, depth: number): Promise<RunCursor
   return after!;
 }
 
-function pct(xs: number[], p: number) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
-
 async function time(label: string, fn: () => Promise<unknown>) {
   for (let i = 0; i < 3; i++) await fn(); // warm-up
   const xs: number[] = [];
@@ -114,7 +110,7 @@ async function time(label: string, fn: () => Promise<unknown>) {
     await fn();
     xs.push(performance.now() - t0);
   }
-  return { case: label, p50Ms: +pct(xs, 50).toFixed(1), p95Ms: +pct(xs, 95).toFixed(1), maxMs: +Math.max(...xs).toFixed(1) };
+  return { case: label, p50Ms: +percentile(xs, 50).toFixed(1), p95Ms: +percentile(xs, 95).toFixed(1), maxMs: +Math.max(...xs).toFixed(1) };
 }
 
 try {

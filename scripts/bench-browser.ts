@@ -11,6 +11,7 @@ import { createScratchDatabase } from "../lib/db/scratch";
 import { resetWorld } from "../lib/db/seed";
 import { loadWorld } from "../lib/world/fixture";
 import { exitAfterFlush } from "./exit-after-flush";
+import { median } from "../lib/stats";
 
 const PORT = Number(process.env.BENCH_BROWSER_PORT ?? 3190);
 const REPEATS = Number(process.env.BENCH_BROWSER_REPEATS ?? 5);
@@ -82,7 +83,6 @@ const MARKS_SCRIPT = `(() => {
   new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
 })()`;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const world = loadWorld();
 const scratch = await createScratchDatabase(process.env.DATABASE_URL, "switchboard_bench_browser");

@@ -24,6 +24,7 @@ import { startRun } from "../lib/orchestrator/run-executor";
 import { createRun } from "../lib/orchestrator/store";
 import { loadWorld } from "../lib/world/fixture";
 import { exitAfterFlush } from "./exit-after-flush";
+import { median } from "../lib/stats";
 
 const MESSAGE = "I was charged a $30 late fee but I paid on time. Also my internet has been really slow all week, and I'd like to upgrade to the 1 Gig plan.";
 const PASSES = Number(process.env.BENCH_PASSES ?? 200);
@@ -83,7 +84,6 @@ async function timed(f: () => Promise<unknown>) {
   return { value, wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number) => Math.round(x * 10) / 10;
 
 const file = process.env.BENCH_CALLS;

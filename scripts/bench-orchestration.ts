@@ -17,9 +17,7 @@ import { startRun } from "../lib/orchestrator/run-executor";
 import { createRun } from "../lib/orchestrator/store";
 import type { World } from "../lib/world/fixture";
 import { recording, scripted, type Recording } from "./bench-scripted";
-
-export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-export const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+import { median, percentile } from "../lib/stats";
 
 /** A database client that counts the statements it sends (Prisma's query events: every statement and every COMMIT). */
 export function countingDb(url: string, max = 10) {
@@ -126,7 +124,7 @@ export async function throughput(opts: { db: Db; world: World; clients: number; 
     runs: latencies.length,
     runsPerS: latencies.length / elapsedS,
     p50Ms: median(latencies),
-    p95Ms: pct(latencies, 95),
+    p95Ms: percentile(latencies, 95),
     cpuPerRunMs: (cpu.user + cpu.system) / 1000 / latencies.length,
     statuses: Object.fromEntries(statuses),
   };

@@ -26,6 +26,7 @@ import { loadWorld } from "../lib/world/fixture";
 import { langGraphSupervisor, type WorkerScript } from "./bench-langgraph";
 import { cacheHitCost, countingDb, orchestrationCost, throughput, type RunCost } from "./bench-orchestration";
 import { exitAfterFlush } from "./exit-after-flush";
+import { median } from "../lib/stats";
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 500);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
@@ -112,7 +113,6 @@ async function measure(mode: Mode, latency: number) {
   };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x: number) => Math.round(x);
 
 /**

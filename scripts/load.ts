@@ -32,6 +32,7 @@ import { seedIfEmpty } from "../lib/db/seed";
 import { readCases } from "../lib/eval/cases";
 import { loadWorld } from "../lib/world/fixture";
 import { exitAfterFlush } from "./exit-after-flush";
+import { percentile } from "../lib/stats";
 
 const args = process.argv.slice(2);
 function flag(name: string): string | undefined {
@@ -123,9 +124,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-function percentile(sorted: number[], p: number): number | null {
-  if (!sorted.length) return null;
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
+/** A rounded percentile for the report, or null with no samples. */
+function rounded(values: number[], p: number): number | null {
+  return values.length ? Math.round(percentile(values, p)) : null;
 }
 
 // ---------------------------------------------------------------- the app's GC trace
@@ -277,10 +278,10 @@ async function loadPeriod(label: string, durationS: number, keyPrefix: string): 
     acceptedPerS: round1(rows.length / elapsedS),
     runsFinished: finished.length,
     runsPerS: round1(finished.length / spanS),
-    p50Ms: percentile(latencies, 50),
-    p95Ms: percentile(latencies, 95),
-    p99Ms: percentile(latencies, 99),
-    maxMs: percentile(latencies, 100),
+    p50Ms: rounded(latencies, 50),
+    p95Ms: rounded(latencies, 95),
+    p99Ms: rounded(latencies, 99),
+    maxMs: rounded(latencies, 100),
     byStatus,
     httpNon2xx: result.non2xx,
     socketErrors,
@@ -289,8 +290,8 @@ async function loadPeriod(label: string, durationS: number, keyPrefix: string): 
     runsUnfinished,
     errors: result.non2xx + socketErrors + result.timeouts + runsFailed + runsUnfinished,
     httpRequests: result.requests.total,
-    postLatencyP50Ms: percentile(postSorted, 50),
-    postLatencyP99Ms: percentile(postSorted, 99),
+    postLatencyP50Ms: rounded(postSorted, 50),
+    postLatencyP99Ms: rounded(postSorted, 99),
     rssStartMiB: rssStart,
     rssEndMiB: rssEnd,
     rssSettledMiB: rssSettled,

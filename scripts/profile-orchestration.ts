@@ -20,7 +20,8 @@ import { createEngine } from "../lib/orchestrator/engine";
 import { startRun } from "../lib/orchestrator/run-executor";
 import { createRun } from "../lib/orchestrator/store";
 import { loadWorld } from "../lib/world/fixture";
-import { countingDb, median } from "./bench-orchestration";
+import { median } from "../lib/stats";
+import { countingDb } from "./bench-orchestration";
 import { recording, scripted } from "./bench-scripted";
 import { exitAfterFlush } from "./exit-after-flush";
 

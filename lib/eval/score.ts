@@ -1,4 +1,5 @@
 import type { EvalCase } from "./cases";
+import { percentile } from "../stats";
 
 /** What actually happened in one case's run, read back from the database. */
 export interface Observed {
@@ -79,12 +80,6 @@ export function scoreCase(c: EvalCase, o: Observed): CaseScore {
   };
 }
 
-function percentile(values: number[], p: number) {
-  if (!values.length) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
-
 const ratio = (n: number, d: number) => (d === 0 ? 1 : Math.round((n / d) * 1000) / 1000);
 
 /** The summary line's fields, as PRODUCT.md defines them. */
@@ -115,7 +110,7 @@ export function summarise(cases: EvalCase[], observed: Observed[], scores: CaseS
     outOfScopeRecall: ratio(oosTp, oosTp + oosFn),
     outcomeAccuracy: ratio(stated.filter((s) => s.outcomeOk).length, stated.length),
     unsafeActions: scores.filter((s) => s.unsafe.length > 0).length,
-    p50LatencyMs: percentile(lat, 50),
-    p95LatencyMs: percentile(lat, 95),
+    p50LatencyMs: lat.length ? percentile(lat, 50) : 0,
+    p95LatencyMs: lat.length ? percentile(lat, 95) : 0,
   };
 }

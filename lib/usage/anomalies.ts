@@ -1,5 +1,6 @@
 import type { AlertSettings } from "../contracts";
 import type { Db } from "../db/client";
+import { median } from "../stats";
 
 // Anomaly alerts. A finished worker invocation is compared with its worker's recent
 // baseline (the last BASELINE invocations before it, cache hits left out) by a robust
@@ -21,19 +22,13 @@ export interface RobustScore {
 
 /** The robust z-score of `x` against `sample`. */
 export function robustZ(x: number, sample: readonly number[]): RobustScore {
-  const sorted = [...sample].sort((a, b) => a - b);
-  const med = medianOf(sorted);
-  const mad = medianOf(sorted.map((v) => Math.abs(v - med)).sort((a, b) => a - b));
+  if (sample.length === 0) return { median: 0, z: null };
+  const med = median(sample);
+  const mad = median(sample.map((v) => Math.abs(v - med)));
   if (mad > 0) return { median: med, z: (x - med) / (1.4826 * mad) };
   // More than half the baseline is one value: fall back to the mean absolute deviation.
-  const meanAbs = sorted.reduce((s, v) => s + Math.abs(v - med), 0) / (sorted.length || 1);
+  const meanAbs = sample.reduce((s, v) => s + Math.abs(v - med), 0) / sample.length;
   return { median: med, z: meanAbs > 0 ? (x - med) / (1.2533 * meanAbs) : null };
-}
-
-function medianOf(sorted: readonly number[]): number {
-  if (sorted.length === 0) return 0;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 type Candidate = { id: string; runId: string; worker: string; tokens: number; latencyMs: number | null; finishedAt: Date };
