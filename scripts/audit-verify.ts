@@ -3,14 +3,14 @@
 import { verifyAuditChain } from "../lib/audit/verify";
 import { createDb } from "../lib/db/client";
 import { exitAfterFlush } from "./exit-after-flush";
+import { parseArgs } from "node:util";
 
 const url = process.env.DATABASE_URL;
 if (!url) {
   console.error("DATABASE_URL is not set (the embedded database is reachable while `npm start` runs: see README)");
   await exitAfterFlush(2);
 }
-const runIdx = process.argv.indexOf("--run");
-const runId = runIdx >= 0 ? process.argv[runIdx + 1] : undefined;
+const { run: runId } = parseArgs({ options: { run: { type: "string" } } }).values;
 const db = createDb(url!, 2);
 try {
   const report = await verifyAuditChain({ db, runId });

@@ -7,18 +7,18 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { diffDatamodels } from "../lib/db/schema-engine";
+import { parseArgs } from "node:util";
 
-const args = process.argv.slice(2);
-const name = args.find((a) => !a.startsWith("--"));
+const { values: opts, positionals } = parseArgs({ options: { from: { type: "string" } }, allowPositionals: true });
+const name = positionals[0];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
   console.error("usage: npm run db:diff -- <snake_case_name> [--from FILE]");
   process.exit(2);
 }
-const fromIdx = args.indexOf("--from");
 const migrationsDir = path.resolve("prisma/migrations");
 const hasMigrations = fs.existsSync(migrationsDir) && fs.readdirSync(migrationsDir).some((d) => /^\d{14}_/.test(d));
 let from: string | null = null;
-if (fromIdx >= 0) from = fs.readFileSync(args[fromIdx + 1], "utf8");
+if (opts.from) from = fs.readFileSync(opts.from, "utf8");
 else if (hasMigrations) from = execFileSync("git", ["show", "HEAD:prisma/schema.prisma"], { encoding: "utf8" });
 
 const to = fs.readFileSync("prisma/schema.prisma", "utf8");

@@ -33,21 +33,28 @@ import { readCases } from "../lib/eval/cases";
 import { loadWorld } from "../lib/world/fixture";
 import { exitAfterFlush } from "./exit-after-flush";
 import { percentile } from "../lib/stats";
+import { parseArgs } from "node:util";
 
 const args = process.argv.slice(2);
-function flag(name: string): string | undefined {
-  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return undefined;
-  const a = args[i];
-  return a.includes("=") ? a.slice(a.indexOf("=") + 1) : args[i + 1] && !args[i + 1].startsWith("--") ? args[i + 1] : "";
-}
-function num(name: string, envName: string, fallback: number): number {
+const NUMBERS = ["duration", "connections", "rate", "periods", "warmup", "settle", "drain", "model-latency", "port"] as const;
+const { values: opts } = parseArgs({
+  args,
+  options: {
+    ...Object.fromEntries(NUMBERS.map((n) => [n, { type: "string" as const }])),
+    cases: { type: "string" },
+    "heap-snapshots": { type: "string" },
+    record: { type: "boolean" },
+    help: { type: "boolean" },
+  },
+});
+const flag = (name: (typeof NUMBERS)[number] | "cases" | "heap-snapshots") => (opts as Record<string, string | boolean | undefined>)[name] as string | undefined;
+function num(name: (typeof NUMBERS)[number], envName: string, fallback: number): number {
   const raw = flag(name) ?? process.env[envName];
   const n = raw === undefined || raw === "" ? fallback : Number(raw);
   if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} / ${envName} must be a non-negative number`);
   return n;
 }
-if (args.includes("--help")) {
+if (opts.help) {
   console.log(`usage: npm run load -- [--duration S] [--connections N] [--rate R] [--periods P] [--warmup S] [--settle S]
                       [--drain S] [--model-latency MS] [--cases FILE] [--port PORT] [--heap-snapshots DIR] [--record]
 Uses DATABASE_URL's server for the scratch database (an embedded PostgreSQL without it).
@@ -67,7 +74,7 @@ const cfg = {
   modelLatencyMs: num("model-latency", "LOCAL_MODEL_LATENCY_MS", 100),
   sampleEveryS: 5,
   casesFile: flag("cases") || "eval/dev.jsonl",
-  record: args.includes("--record"),
+  record: opts.record === true,
   heapSnapshotDir: flag("heap-snapshots") || undefined,
 };
 const mode = cfg.rate > 0 ? "open" : "closed";

@@ -14,8 +14,9 @@ import { widgetAllowedOrigins } from "../lib/http/origins";
 import { streamLimits } from "../lib/http/rate-limits";
 import { prepareDatabase } from "../lib/db/prepare";
 import { telemetryConfigFromEnv, traceUrlTemplateFromEnv } from "../lib/telemetry/config";
+import { parseArgs } from "node:util";
 
-const dev = process.argv.includes("--dev");
+const dev = parseArgs({ options: { dev: { type: "boolean" } } }).values.dev === true;
 const port = process.env.PORT ?? "3000";
 const nextBin = path.resolve("node_modules/next/dist/bin/next");
 

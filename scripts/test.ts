@@ -7,9 +7,16 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { createScratchDatabase, type ScratchDatabase } from "../lib/db/scratch";
+import { parseArgs } from "node:util";
 
 const bin = (name: string) => path.resolve("node_modules/.bin", name);
-const only = process.argv[2]; // "unit" | "e2e" | undefined (both)
+// `npm test -- unit` or `-- e2e` runs one suite; no argument runs both.
+const { positionals } = parseArgs({ allowPositionals: true });
+const only = positionals[0] as "unit" | "e2e" | undefined;
+if (positionals.length > 1 || (only !== undefined && only !== "unit" && only !== "e2e")) {
+  console.error("usage: npm test [-- unit | e2e]");
+  process.exit(2);
+}
 fs.mkdirSync("test-results", { recursive: true });
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
