@@ -29,6 +29,7 @@
  *
  * The model is trained lazily from corpus/intents.jsonl at first use and memoised.
  */
+import { LRUCache } from "lru-cache";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -366,16 +367,13 @@ function trainLinear(examples: CorpusExample[], opts: Required<TrainOptions>): L
 // times). A small LRU: customers' messages pass through here too, and a cache that
 // only fills would hold on to every one of them for the life of the process.
 const FEATURE_CACHE_MAX = 4_000;
-const featureCache = new Map<string, string[]>();
+const featureCache = new LRUCache<string, string[]>({ max: FEATURE_CACHE_MAX });
 function cachedFeatures(text: string): string[] {
   let f = featureCache.get(text);
-  if (f) {
-    featureCache.delete(text);
-  } else {
+  if (!f) {
     f = featuresOf(text);
-    if (featureCache.size >= FEATURE_CACHE_MAX) featureCache.delete(featureCache.keys().next().value as string);
+    featureCache.set(text, f);
   }
-  featureCache.set(text, f);
   return f;
 }
 

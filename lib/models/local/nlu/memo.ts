@@ -1,3 +1,5 @@
+import { LRUCache } from "lru-cache";
+
 /**
  * A pure function of one text, remembered for the `max` most recently used texts.
  * One message is analysed many times per run (the fast path and the planning call
@@ -9,16 +11,13 @@
 export const ANALYSES_KEPT = 500;
 
 export function memoByText<T extends object>(max: number, fn: (text: string) => T): (text: string) => T {
-  const cache = new Map<string, T>();
+  const cache = new LRUCache<string, T>({ max });
   return (text) => {
     let value = cache.get(text);
-    if (value !== undefined) {
-      cache.delete(text);
-    } else {
+    if (value === undefined) {
       value = deepFreeze(fn(text));
-      if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      cache.set(text, value);
     }
-    cache.set(text, value);
     return value;
   };
 }

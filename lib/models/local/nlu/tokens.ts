@@ -5,6 +5,7 @@
  * fast; gpt-tokenizer is in next.config's serverExternalPackages, so the Next
  * server loads it from node_modules like tsx / vitest do.
  */
+import { LRUCache } from "lru-cache";
 import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
 import { countTokens as o200kCount } from "gpt-tokenizer/encoding/o200k_base";
 
@@ -22,28 +23,20 @@ export const TOKENS_PER_MESSAGE = 4;
  * through here too, so it must not keep every text of the process's life).
  */
 export const TOKEN_COUNT_CACHE_MAX_CHARS = 2_000_000;
-const countCache = new Map<string, number>();
-let cachedChars = 0;
+// Sized by the texts' lengths; a text longer than a tenth of the budget is not kept.
+const countCache = new LRUCache<string, number>({
+  maxSize: TOKEN_COUNT_CACHE_MAX_CHARS,
+  maxEntrySize: TOKEN_COUNT_CACHE_MAX_CHARS / 10,
+  sizeCalculation: (_n, text) => Math.max(1, text.length),
+});
 
 /** Number of o200k_base tokens of a text. */
 export function countTokens(text: string): number {
   if (!text) return 0;
   const hit = countCache.get(text);
-  if (hit !== undefined) {
-    countCache.delete(text);
-    countCache.set(text, hit);
-    return hit;
-  }
+  if (hit !== undefined) return hit;
   const n = o200kCount(text, PLAIN_TEXT);
-  if (text.length <= TOKEN_COUNT_CACHE_MAX_CHARS / 10) {
-    countCache.set(text, n);
-    cachedChars += text.length;
-    while (cachedChars > TOKEN_COUNT_CACHE_MAX_CHARS) {
-      const oldest = countCache.keys().next().value as string;
-      countCache.delete(oldest);
-      cachedChars -= oldest.length;
-    }
-  }
+  countCache.set(text, n);
   return n;
 }
 
