@@ -35,7 +35,7 @@ const { default: nextTypescript } = await import("eslint-config-next/typescript"
 //             lib/workers, lib/tools, lib/policy
 //   provider  lib/models (reaches the core as a dependency; lib/models/local is private)
 //   bottom    lib/db, lib/jobs (the background job runner), lib/world, lib/contracts, lib/generated, lib/clock.ts,
-//             lib/money.ts, lib/stats.ts, lib/log.ts, lib/telemetry
+//             lib/money.ts, lib/stats.ts, lib/backoff.ts, lib/log.ts, lib/telemetry
 // An import points down, or sideways within its own folder; never up.
 //
 // The layer rule is import/no-restricted-paths (eslint-plugin-import, which
@@ -51,7 +51,7 @@ const FEATURES = ["lib/chat", "lib/widget", "lib/reviews", "lib/audit", "lib/usa
 const ORCHESTRATOR = ["lib/orchestrator"];
 const CORE = ["lib/workers", "lib/tools", "lib/policy"];
 const MODELS = ["lib/models"];
-const BOTTOM = ["lib/db", "lib/jobs", "lib/world", "lib/generated", "lib/clock.ts", "lib/money.ts", "lib/stats.ts", "lib/log.ts", "lib/telemetry"];
+const BOTTOM = ["lib/db", "lib/jobs", "lib/world", "lib/generated", "lib/clock.ts", "lib/money.ts", "lib/stats.ts", "lib/backoff.ts", "lib/log.ts", "lib/telemetry"];
 const CONTRACTS = ["lib/contracts"];
 const ALL_LIB = [...FEATURES, ...ORCHESTRATOR, ...CORE, ...MODELS, ...BOTTOM];
 

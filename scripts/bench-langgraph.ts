@@ -15,11 +15,11 @@ import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { createSupervisor } from "@langchain/langgraph-supervisor";
 import { z } from "zod";
+import { sleep } from "../lib/backoff";
 
 /** One worker's model calls, as Switchboard's worker made them: the tools each step calls, then its answer. */
 export type WorkerScript = { name: string; steps: string[][]; answer: string };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A chat model that answers from a script after a fixed latency, counting its calls. */
 class ScriptedChat extends BaseChatModel {

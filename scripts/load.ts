@@ -34,6 +34,7 @@ import { loadWorld } from "../lib/world/fixture";
 import { exitAfterFlush } from "./exit-after-flush";
 import { percentile } from "../lib/stats";
 import { parseArgs } from "node:util";
+import { sleep } from "../lib/backoff";
 
 const args = process.argv.slice(2);
 const NUMBERS = ["duration", "connections", "rate", "periods", "warmup", "settle", "drain", "model-latency", "port"] as const;
@@ -82,7 +83,6 @@ const SECRET = "switchboard-load-customer-token-secret";
 const nextBin = path.resolve("node_modules/next/dist/bin/next");
 
 const log = (m: string) => console.error(`[load] ${m}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 // ---------------------------------------------------------------- process helpers

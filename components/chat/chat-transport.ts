@@ -2,6 +2,7 @@ import { parseJsonEventStream, type ChatTransport } from "ai";
 import { z } from "zod";
 import { sendMessage, type SendMessageError } from "@/app/(chat)/actions";
 import { dataParts, rebuildChunks, type ChatChunk, type ChatMessage, type StreamUntil } from "@/lib/chat/ui-stream";
+import { backoffMs, sleep } from "@/lib/backoff";
 
 // The chat's side of the UI message stream. Sending calls the `sendMessage` server
 // action, which starts the run and returns its id; the run's message then streams
@@ -88,7 +89,7 @@ export function followRun(opts: {
             return controller.error(new ChatError("network", "Lost the connection to Switchboard. Your request is still being handled: retry to catch up."));
           }
           controller.enqueue(connection("reconnecting"));
-          await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** (failures - 1), 8_000)));
+          await sleep(backoffMs(failures, { baseMs: 500, maxMs: 8_000 }));
         }
       }
       try {

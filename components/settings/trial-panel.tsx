@@ -5,6 +5,7 @@ import { startTrialAction, trialStatusAction } from "@/app/(console)/settings/ac
 import { buttonStyles } from "@/components/ui/styles";
 import type { Settings } from "@/lib/contracts";
 import type { TrialMetrics, TrialView } from "@/lib/settings/trial";
+import { backoffMs } from "@/lib/backoff";
 
 type Metric = { key: keyof TrialMetrics; label: string; kind: "ratio" | "count"; better: "up" | "down" | null };
 
@@ -57,7 +58,7 @@ export function TrialPanel({ version, draft, evalFiles, defaultFiles }: { versio
           setPollFailures((n) => n + 1);
         }
       },
-      pollFailures ? Math.min(5_000, 1_000 * 2 ** pollFailures) : 1_000,
+      pollFailures ? backoffMs(pollFailures + 1, { baseMs: 1_000, maxMs: 5_000 }) : 1_000,
     );
     return () => {
       if (polling.current) clearTimeout(polling.current);

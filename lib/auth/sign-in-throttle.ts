@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Db } from "../db/client";
 import { clearRateLimit, hitRateLimits, peekRateLimit, releaseRateLimitHit } from "../db/rate-limit";
 import { abuseLimits, type AbuseLimits } from "../http/rate-limits";
+import { backoffMs } from "../backoff";
 
 // Password attempts are counted per account and per client address, in PostgreSQL so
 // every app process shares the count. The count is taken BEFORE the password is checked,
@@ -65,7 +66,7 @@ export async function beginSignInAttempt(db: Db, who: Who, limits: AbuseLimits =
 
 /** The pause before answering the n-th wrong password in a window: none for the first, then 0.2 s doubling up to 2 s. */
 export function failureDelayMs(failures: number): number {
-  return failures <= 1 ? 0 : Math.min(2000, 200 * 2 ** (failures - 2));
+  return failures <= 1 ? 0 : backoffMs(failures - 1, { baseMs: 200, maxMs: 2_000 });
 }
 
 /** A wrong password (already counted by `beginSignInAttempt`): waits the progressive delay. */

@@ -3,6 +3,7 @@
 // hand out a connection in time. The same work can succeed if tried again (under
 // the same idempotency key), and none of them says anything about the customer's
 // account, so they must never reach a model as a business answer.
+import { backoffMs, sleep, withJitter } from "../backoff";
 
 const SQLSTATES = new Set([
   "57P01", "57P02", "57P03", // admin shutdown, crash shutdown, cannot connect now
@@ -76,8 +77,7 @@ export async function withTransientRetry<T>(
         throw new InfrastructureError(`${opts.what ?? "database operation"} failed ${attempts} times: ${(err as Error).message?.split("\n").filter(Boolean).at(-1) ?? err}`, err);
       }
       opts.onRetry?.(err, attempt);
-      const delay = Math.min(opts.maxMs ?? 1_000, base * 2 ** (attempt - 1));
-      await new Promise((r) => setTimeout(r, delay / 2 + Math.random() * (delay / 2)));
+      await sleep(withJitter(backoffMs(attempt, { baseMs: base, maxMs: opts.maxMs ?? 1_000 })));
     }
   }
 }

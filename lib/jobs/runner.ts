@@ -4,6 +4,7 @@ import { log as rootLog, type Logger } from "../log";
 import { JobLeaseLost, type JobLease } from "./lease";
 import { ensureSchedule, localRunners } from "./queue";
 import { claimJobs, liveLocalJobOwners, renewJobLease, settleJob, type ClaimedRow, type Settlement } from "./store";
+import { backoffMs } from "../backoff";
 
 // One runner per app process (started by lib/server/engine.ts) polls the jobs table and
 // runs what is due with the handlers it was given. A claim leases the job to this
@@ -73,7 +74,7 @@ export class PermanentJobError extends Error {
 
 /** The default backoff: 5 s, 10 s, 20 s … at most an hour. */
 function defaultBackoffMs(failed: number): number {
-  return Math.min(3_600_000, 5_000 * 2 ** Math.max(0, failed - 1));
+  return backoffMs(failed, { baseMs: 5_000, maxMs: 3_600_000 });
 }
 
 const DEFAULT_LEASE_MS = 15_000;

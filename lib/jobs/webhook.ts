@@ -3,6 +3,7 @@ import { deadlineSignal } from "../contracts/abort";
 import type { Db, Tx } from "../db/client";
 import { enqueueJob } from "./queue";
 import { PermanentJobError, type JobDefinition, type JobOutcome } from "./runner";
+import { backoffMs } from "../backoff";
 
 // A signed POST of a JSON body to a configured URL, as a job: each delivery is one job
 // (a key per thing delivered, so it is enqueued once), retried through the job's
@@ -41,7 +42,7 @@ export function signWebhook(secret: string, t: number, body: string): string {
 
 /** Backoff before attempt `n + 1` after `n` failed ones: 5, 10, 20, 40, 80 s. */
 function webhookBackoffMs(failedAttempts: number): number {
-  return 5_000 * 2 ** Math.max(0, failedAttempts - 1);
+  return backoffMs(failedAttempts, { baseMs: 5_000, maxMs: Infinity });
 }
 
 /** Puts a delivery on the jobs table (in the caller's transaction when given one); once per key. */

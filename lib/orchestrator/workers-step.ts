@@ -14,6 +14,7 @@ import { findWorker } from "../workers/registry";
 import { reviewKindEnabled } from "./settings";
 import { inSpan, markSpanFailed } from "../telemetry/tracing";
 import { appliedEffects, finishInvocation, recordCachedInvocation, recordModelCall, requestReviewItem, startInvocation, taskStartState, type NewReviewItem } from "./store";
+import { sleep } from "../backoff";
 
 export type TaskOutcome =
   | { task: SubTask; ok: true; result: WorkerResult; cacheHit: boolean }
@@ -30,10 +31,6 @@ type Emit = ((e: NewRunEvent) => Promise<void>) & Pick<AttemptContext, "recordTo
 function isAbort(err: unknown) {
   const e = err as { name?: string };
   return e?.name === "AbortError" || e?.name === "TimeoutError";
-}
-
-function sleep(ms: number) {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 type ReviewRequest = Omit<NewReviewItem, "runId" | "taskId" | "customerId">;
