@@ -2,7 +2,8 @@ import { dataParts, type ChatMessage } from "@/lib/chat/ui-stream";
 import type { Plan, RunStatus, SubTask } from "@/lib/contracts";
 import { RUN_STATUS_STYLES } from "@/components/status/run-status";
 import { cardStyles } from "@/components/ui/styles";
-import { formatCount, formatMs, REVIEW_LABELS } from "./labels";
+import { formatCount, formatMs } from "./labels";
+import { reviewKindInSentence } from "@/components/review/review-kind";
 import { WorkerCard } from "./worker-card";
 
 const REVIEW_TONE = {
@@ -127,7 +128,7 @@ export function AgentPanel(props: { message: ChatMessage | null; starting: boole
                     data-decision={r.status}
                   >
                     <p className="font-medium">
-                      {r.status === "pending" ? `Waiting for a specialist: ${REVIEW_LABELS[r.kind]}` : `A specialist ${r.status} this: ${REVIEW_LABELS[r.kind]}`}
+                      {r.status === "pending" ? `Waiting for a specialist: ${reviewKindInSentence(r.kind)}` : `A specialist ${r.status} this: ${reviewKindInSentence(r.kind)}`}
                     </p>
                     {r.summary ? <p className="mt-0.5 text-xs leading-5 opacity-90">{r.summary}</p> : null}
                     {r.note ? <p className="mt-1 text-xs opacity-90">Note: {r.note}</p> : null}
