@@ -1,3 +1,4 @@
+import type { RunStatus } from "../contracts";
 import { customerExists } from "../db/queries/runs";
 import { abuseLimits, DAILY_TOKEN_BUDGET, hitRunLimits, type AbuseLimits } from "../http/rate-limits";
 import type { EngineDeps } from "../orchestrator/deps";
@@ -23,7 +24,7 @@ export type StartRunRefusal =
   | { code: "conversation_busy"; message: string };
 
 export type StartRunResult =
-  | { ok: true; runId: string; conversationId: string; status: string; created: boolean }
+  | { ok: true; runId: string; conversationId: string; status: RunStatus; created: boolean }
   | { ok: false; refusal: StartRunRefusal };
 
 export interface StartRunInput {
