@@ -2,7 +2,7 @@ import Link from "next/link";
 import { RUN_OUTCOMES, type RunListFilter } from "@/lib/audit/run-list";
 import { RUN_STATUSES } from "@/lib/contracts";
 import { RUN_STATUS_STYLES } from "@/components/status/run-status";
-import { workerLabel } from "@/components/chat/labels";
+import { workerLabel } from "@/lib/format/worker-label";
 import { buttonStyles, inputStyles } from "@/components/ui/styles";
 import { OUTCOME_LABELS } from "./run-status-badge";
 

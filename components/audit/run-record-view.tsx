@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
 import type { RunRecord } from "@/lib/audit/run-record";
 import type { ChainReport } from "@/lib/audit/verify";
-import { formatCount, formatMs, workerLabel } from "@/components/chat/labels";
+import { formatCount, formatMs } from "@/lib/format/numbers";
+import { workerLabel } from "@/lib/format/worker-label";
 import { REVIEW_KIND_LABELS } from "@/components/review/review-kind";
 import type { ReviewKind } from "@/lib/contracts";
 

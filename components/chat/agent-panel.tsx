@@ -2,7 +2,7 @@ import { dataParts, type ChatMessage } from "@/lib/chat/ui-stream";
 import type { Plan, RunStatus, SubTask } from "@/lib/contracts";
 import { RUN_STATUS_STYLES } from "@/components/status/run-status";
 import { cardStyles } from "@/components/ui/styles";
-import { formatCount, formatMs } from "./labels";
+import { formatCount, formatMs } from "@/lib/format/numbers";
 import { reviewKindInSentence } from "@/components/review/review-kind";
 import { WorkerCard } from "./worker-card";
 

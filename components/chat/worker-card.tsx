@@ -1,6 +1,7 @@
 import type { ToolData, WorkerData } from "@/lib/chat/ui-stream";
 import type { SubTask } from "@/lib/contracts";
-import { formatCount, formatMs, workerLabel } from "./labels";
+import { formatCount, formatMs } from "@/lib/format/numbers";
+import { workerLabel } from "@/lib/format/worker-label";
 import { WORKER_STATUS_STYLES, WORKING_DOT } from "@/components/status/run-status";
 
 type Status = WorkerData["status"] | "queued";

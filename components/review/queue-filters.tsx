@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { REVIEW_KINDS } from "@/lib/contracts";
 import { queueHref, type QueueParams } from "@/lib/reviews/queue-params";
-import { workerLabel } from "@/components/chat/labels";
+import { workerLabel } from "@/lib/format/worker-label";
 import { buttonStyles } from "@/components/ui/styles";
 import { REVIEW_KIND_LABELS } from "./review-kind";
 

@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
 import type { RunTimelineRow } from "@/lib/db/queries/run-timeline";
 import { runEventSchema, type RunEvent } from "@/lib/orchestrator/events";
-import { formatCount, formatMs, workerLabel } from "@/components/chat/labels";
+import { formatCount, formatMs } from "@/lib/format/numbers";
+import { workerLabel } from "@/lib/format/worker-label";
 import { reviewKindInSentence } from "@/components/review/review-kind";
 
 // The run timeline of the staff pages (review detail, audit browser): every stored

@@ -1,5 +1,6 @@
 import { REVIEW_KINDS, REQUIRED_REVIEW_KINDS, type Settings } from "@/lib/contracts";
 import { REVIEW_KIND_LABELS } from "@/components/review/review-kind";
+import { workerLabel } from "@/lib/format/worker-label";
 
 // The settings form's fields, by the dotted path of the leaf they edit. Money is shown
 // and typed in dollars and stored in cents; everything else as stored.
@@ -21,8 +22,6 @@ export interface FieldSpec {
 
 export type FormValues = Record<string, string | boolean>;
 
-const titleCase = (name: string) => name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, " ");
-export const workerLabel = titleCase;
 
 export const POLICY_FIELDS: FieldSpec[] = [
   { path: "policy.autoCreditLimitCents", label: "Auto-credit limit", kind: "money", help: "Credits up to this, counted over the window with earlier credits, apply at once; above it they wait for a reviewer." },
