@@ -1,15 +1,13 @@
 import Link from "next/link";
-import { RUN_OUTCOMES, RUN_STATUSES, type RunListFilter } from "@/lib/audit/run-list";
-import { workerLabel } from "@/components/chat/labels";
+import { RUN_OUTCOMES, type RunListFilter } from "@/lib/audit/run-list";
+import { RUN_STATUSES } from "@/lib/contracts";
+import { RUN_STATUS_STYLES } from "@/components/status/run-status";
+import { workerLabel } from "@/lib/format/worker-label";
 import { buttonStyles, inputStyles } from "@/components/ui/styles";
 import { OUTCOME_LABELS } from "./run-status-badge";
 
 const field = "flex min-w-0 flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400";
 const control = `${inputStyles} h-9 !py-1.5`;
-
-const STATUS_LABELS: Record<string, string> = {
-  queued: "Queued", running: "Running", awaiting_review: "Awaiting review", completed: "Completed", failed: "Failed",
-};
 
 /**
  * The run list's search and filters: a plain GET form, so a filtered list is a URL
@@ -27,7 +25,7 @@ export function RunFilters({ filter, workers }: { filter: RunListFilter; workers
         Status
         <select name="status" defaultValue={filter.status ?? ""} className={control} data-testid="audit-filter-status">
           <option value="">Any</option>
-          {RUN_STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABELS[s]}</option>)}
+          {RUN_STATUSES.map((s) => <option key={s} value={s}>{RUN_STATUS_STYLES[s].label}</option>)}
         </select>
       </label>
       <label className={field}>

@@ -1,7 +1,9 @@
 import type { ReactNode } from "react";
 import type { RunRecord } from "@/lib/audit/run-record";
 import type { ChainReport } from "@/lib/audit/verify";
-import { REVIEW_LABELS, formatCount, formatMs, workerLabel } from "@/components/chat/labels";
+import { formatCount, formatMs } from "@/lib/format/numbers";
+import { workerLabel } from "@/lib/format/worker-label";
+import { REVIEW_KIND_LABELS } from "@/components/review/review-kind";
 import type { ReviewKind } from "@/lib/contracts";
 
 // The sections of a run's audit page around the shared timeline: the chain's
@@ -137,7 +139,7 @@ export function Reviews({ run }: { run: RunRecord }) {
       {run.reviews.map((r) => (
         <li key={r.id} className="py-2 first:pt-0 last:pb-0" data-testid="run-review">
           <div className="flex flex-wrap items-baseline gap-x-3">
-            <span className="font-medium text-zinc-900 dark:text-zinc-100">{REVIEW_LABELS[r.kind as ReviewKind] ?? r.kind}</span>
+            <span className="font-medium text-zinc-900 dark:text-zinc-100">{REVIEW_KIND_LABELS[r.kind as ReviewKind] ?? r.kind}</span>
             <span className="text-xs text-zinc-500 dark:text-zinc-400">{r.status}{r.decidedBy ? ` by ${r.decidedBy}` : ""}{r.decidedAt ? ` at ${r.decidedAt.toISOString().replace("T", " ").slice(0, 16)}` : ""}</span>
           </div>
           <p className="mt-0.5 text-xs text-zinc-700 dark:text-zinc-300">{r.summary}</p>

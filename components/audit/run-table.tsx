@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { RunListRow } from "@/lib/audit/run-list";
-import { formatCount, formatMs, workerLabel } from "@/components/chat/labels";
+import { formatCount, formatMs } from "@/lib/format/numbers";
+import { workerLabel } from "@/lib/format/worker-label";
 import { cardStyles } from "@/components/ui/styles";
 import { OUTCOME_LABELS, RunStatusBadge } from "./run-status-badge";
 

@@ -1,16 +1,10 @@
-import { dataParts, type ChatMessage, type RunStatus } from "@/lib/chat/ui-stream";
-import type { Plan, SubTask } from "@/lib/contracts";
+import { dataParts, type ChatMessage } from "@/lib/chat/ui-stream";
+import type { Plan, RunStatus, SubTask } from "@/lib/contracts";
+import { RUN_STATUS_STYLES } from "@/components/status/run-status";
 import { cardStyles } from "@/components/ui/styles";
-import { formatCount, formatMs, REVIEW_LABELS } from "./labels";
+import { formatCount, formatMs } from "@/lib/format/numbers";
+import { reviewKindInSentence } from "@/components/review/review-kind";
 import { WorkerCard } from "./worker-card";
-
-const PHASE: Record<RunStatus, { label: string; tone: string }> = {
-  queued: { label: "Queued", tone: "bg-zinc-100 text-zinc-700 ring-zinc-200 dark:bg-zinc-800 dark:text-zinc-300 dark:ring-zinc-700" },
-  running: { label: "Running", tone: "bg-indigo-50 text-indigo-700 ring-indigo-200 dark:bg-indigo-950 dark:text-indigo-300 dark:ring-indigo-800" },
-  completed: { label: "Completed", tone: "bg-emerald-50 text-emerald-800 ring-emerald-200 dark:bg-emerald-950 dark:text-emerald-300 dark:ring-emerald-800" },
-  awaiting_review: { label: "Awaiting review", tone: "bg-amber-50 text-amber-800 ring-amber-200 dark:bg-amber-950 dark:text-amber-300 dark:ring-amber-800" },
-  failed: { label: "Failed", tone: "bg-red-50 text-red-800 ring-red-200 dark:bg-red-950 dark:text-red-300 dark:ring-red-800" },
-};
 
 const REVIEW_TONE = {
   pending: "bg-amber-50 text-amber-900 ring-amber-200 dark:bg-amber-950/60 dark:text-amber-200 dark:ring-amber-800",
@@ -23,8 +17,8 @@ const muted = "text-sm text-zinc-500 dark:text-zinc-400";
 
 function Badge({ status, testId }: { status: RunStatus; testId?: string }) {
   return (
-    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${PHASE[status].tone}`} data-testid={testId}>
-      {PHASE[status].label}
+    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${RUN_STATUS_STYLES[status].tone}`} data-testid={testId}>
+      {RUN_STATUS_STYLES[status].label}
     </span>
   );
 }
@@ -77,14 +71,14 @@ export function AgentPanel(props: { message: ChatMessage | null; starting: boole
           Agent activity
         </h2>
         {starting ? (
-          <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${PHASE.running.tone}`}>Starting</span>
+          <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${RUN_STATUS_STYLES.running.tone}`}>Starting</span>
         ) : run ? (
           <Badge status={run.status} testId="agent-run-phase" />
         ) : null}
       </header>
       {/* Announced to screen readers as the run moves on; the worker details are there to browse. */}
       <p className="sr-only" aria-live="polite">
-        {starting ? "Handing your message to the supervisor." : run ? `Agents: ${PHASE[run.status].label}.` : ""}
+        {starting ? "Handing your message to the supervisor." : run ? `Agents: ${RUN_STATUS_STYLES[run.status].label}.` : ""}
       </p>
       {starting ? (
         <p className={`px-4 py-6 ${muted}`}>Handing your message to the supervisor…</p>
@@ -134,7 +128,7 @@ export function AgentPanel(props: { message: ChatMessage | null; starting: boole
                     data-decision={r.status}
                   >
                     <p className="font-medium">
-                      {r.status === "pending" ? `Waiting for a specialist: ${REVIEW_LABELS[r.kind]}` : `A specialist ${r.status} this: ${REVIEW_LABELS[r.kind]}`}
+                      {r.status === "pending" ? `Waiting for a specialist: ${reviewKindInSentence(r.kind)}` : `A specialist ${r.status} this: ${reviewKindInSentence(r.kind)}`}
                     </p>
                     {r.summary ? <p className="mt-0.5 text-xs leading-5 opacity-90">{r.summary}</p> : null}
                     {r.note ? <p className="mt-1 text-xs opacity-90">Note: {r.note}</p> : null}

@@ -1,16 +1,10 @@
 import type { ToolData, WorkerData } from "@/lib/chat/ui-stream";
 import type { SubTask } from "@/lib/contracts";
-import { formatCount, formatMs, workerLabel } from "./labels";
+import { formatCount, formatMs } from "@/lib/format/numbers";
+import { workerLabel } from "@/lib/format/worker-label";
+import { WORKER_STATUS_STYLES, WORKING_DOT } from "@/components/status/run-status";
 
 type Status = WorkerData["status"] | "queued";
-
-const STATUS: Record<Status, { label: string; tone: string }> = {
-  queued: { label: "Queued", tone: "bg-zinc-100 text-zinc-700 ring-zinc-200 dark:bg-zinc-800 dark:text-zinc-300 dark:ring-zinc-700" },
-  running: { label: "Running", tone: "bg-indigo-50 text-indigo-700 ring-indigo-200 dark:bg-indigo-950 dark:text-indigo-300 dark:ring-indigo-800" },
-  succeeded: { label: "Succeeded", tone: "bg-emerald-50 text-emerald-800 ring-emerald-200 dark:bg-emerald-950 dark:text-emerald-300 dark:ring-emerald-800" },
-  failed: { label: "Failed", tone: "bg-red-50 text-red-800 ring-red-200 dark:bg-red-950 dark:text-red-300 dark:ring-red-800" },
-  timed_out: { label: "Timed out", tone: "bg-amber-50 text-amber-800 ring-amber-200 dark:bg-amber-950 dark:text-amber-300 dark:ring-amber-800" },
-};
 
 const TOOL_MARK: Record<ToolData["state"], { mark: string; label: string; tone: string }> = {
   called: { mark: "…", label: "running", tone: "text-indigo-600 dark:text-indigo-400" },
@@ -19,10 +13,10 @@ const TOOL_MARK: Record<ToolData["state"], { mark: string; label: string; tone: 
 };
 
 function StatusBadge({ status }: { status: Status }) {
-  const s = STATUS[status];
+  const s = WORKER_STATUS_STYLES[status];
   return (
     <span className={`inline-flex shrink-0 items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${s.tone}`} data-testid="agent-worker-status">
-      {status === "running" ? <span aria-hidden className="size-1.5 animate-pulse rounded-full bg-indigo-500" /> : null}
+      {status === "running" ? <span aria-hidden className={`size-1.5 animate-pulse rounded-full ${WORKING_DOT}`} /> : null}
       {s.label}
     </span>
   );

@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { REVIEW_KINDS } from "@/lib/contracts";
 import { queueHref, type QueueParams } from "@/lib/reviews/queue-params";
-import { workerLabel } from "@/components/chat/labels";
+import { workerLabel } from "@/lib/format/worker-label";
 import { buttonStyles } from "@/components/ui/styles";
-import { KIND_LABELS } from "./review-kind";
+import { REVIEW_KIND_LABELS } from "./review-kind";
 
 const SORT_LABELS = { due: "Due first (overdue on top)", oldest: "Oldest first", newest: "Newest first", amount: "Largest amount" } as const;
 
@@ -42,7 +42,7 @@ export function QueueFilters({ params, workers }: { params: QueueParams; workers
             <option value="">All kinds</option>
             {REVIEW_KINDS.map((k) => (
               <option key={k} value={k}>
-                {KIND_LABELS[k].label}
+                {REVIEW_KIND_LABELS[k]}
               </option>
             ))}
           </select>

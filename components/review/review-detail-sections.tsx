@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import type { ReviewDetail } from "@/lib/reviews/review-detail";
 import { formatCents } from "@/lib/money";
-import { workerLabel } from "@/components/chat/labels";
+import { workerLabel } from "@/lib/format/worker-label";
 import { cardStyles } from "@/components/ui/styles";
 
 // The read-only parts of a review item's page: each a card with a heading, dense and

@@ -1,17 +1,32 @@
 import type { ReviewKind } from "@/lib/contracts";
 
-export const KIND_LABELS: Record<ReviewKind, { label: string; tone: string }> = {
-  credit_over_limit: { label: "Credit over limit", tone: "bg-amber-50 text-amber-800 ring-amber-200 dark:bg-amber-950/50 dark:text-amber-300 dark:ring-amber-900" },
-  downgrade_fee: { label: "Downgrade with fee", tone: "bg-violet-50 text-violet-800 ring-violet-200 dark:bg-violet-950/50 dark:text-violet-300 dark:ring-violet-900" },
-  low_confidence: { label: "Low confidence", tone: "bg-sky-50 text-sky-800 ring-sky-200 dark:bg-sky-950/50 dark:text-sky-300 dark:ring-sky-900" },
-  worker_failure: { label: "Worker failure", tone: "bg-red-50 text-red-800 ring-red-200 dark:bg-red-950/50 dark:text-red-300 dark:ring-red-900" },
+// The one wording of each kind of review item, wherever it is shown (the queue, its
+// filters, the chat's agent panel, the audit record and timeline). A Record over the
+// union: a new kind is a type error here until it has a label and a tone.
+export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = {
+  credit_over_limit: "Credit over limit",
+  downgrade_fee: "Downgrade with a fee",
+  low_confidence: "Low confidence",
+  worker_failure: "Worker failure",
+};
+
+/** The kind's label inside a sentence ("Waiting for a specialist: credit over limit"). */
+export function reviewKindInSentence(kind: ReviewKind): string {
+  const label = REVIEW_KIND_LABELS[kind];
+  return label.charAt(0).toLowerCase() + label.slice(1);
+}
+
+const KIND_TONES: Record<ReviewKind, string> = {
+  credit_over_limit: "bg-amber-50 text-amber-800 ring-amber-200 dark:bg-amber-950/50 dark:text-amber-300 dark:ring-amber-900",
+  downgrade_fee: "bg-violet-50 text-violet-800 ring-violet-200 dark:bg-violet-950/50 dark:text-violet-300 dark:ring-violet-900",
+  low_confidence: "bg-sky-50 text-sky-800 ring-sky-200 dark:bg-sky-950/50 dark:text-sky-300 dark:ring-sky-900",
+  worker_failure: "bg-red-50 text-red-800 ring-red-200 dark:bg-red-950/50 dark:text-red-300 dark:ring-red-900",
 };
 
 export function KindBadge({ kind }: { kind: ReviewKind }) {
-  const k = KIND_LABELS[kind];
   return (
-    <span className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${k.tone}`} data-testid="review-kind">
-      {k.label}
+    <span className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${KIND_TONES[kind]}`} data-testid="review-kind">
+      {REVIEW_KIND_LABELS[kind]}
     </span>
   );
 }

@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { QueueRow } from "@/lib/db/queries/review-queue";
 import { formatAge } from "@/lib/format/relative-time";
 import { formatCents } from "@/lib/money";
-import { workerLabel } from "@/components/chat/labels";
+import { workerLabel } from "@/lib/format/worker-label";
 import { cardStyles } from "@/components/ui/styles";
 import { KindBadge, OverdueBadge, formatDue } from "./review-kind";
 

@@ -1,7 +1,9 @@
 import type { ReactNode } from "react";
 import type { RunTimelineRow } from "@/lib/db/queries/run-timeline";
 import { runEventSchema, type RunEvent } from "@/lib/orchestrator/events";
-import { REVIEW_LABELS, formatCount, formatMs, workerLabel } from "@/components/chat/labels";
+import { formatCount, formatMs } from "@/lib/format/numbers";
+import { workerLabel } from "@/lib/format/worker-label";
+import { reviewKindInSentence } from "@/components/review/review-kind";
 
 // The run timeline of the staff pages (review detail, audit browser): every stored
 // event of a run in order, in the one event vocabulary (lib/orchestrator/events.ts).
@@ -88,7 +90,7 @@ function describe(e: RunEvent): { title: ReactNode; tone: Tone; body?: ReactNode
         ),
       };
     case "review_requested":
-      return { title: `Review requested: ${REVIEW_LABELS[e.kind]}`, tone: "warn", taskId: e.taskId, body: <p>{e.summary}</p> };
+      return { title: `Review requested: ${reviewKindInSentence(e.kind)}`, tone: "warn", taskId: e.taskId, body: <p>{e.summary}</p> };
     case "review_decided":
       return {
         title: `Review ${e.decision} by ${e.by}`,

@@ -1,4 +1,6 @@
 import { REVIEW_KINDS, REQUIRED_REVIEW_KINDS, type Settings } from "@/lib/contracts";
+import { REVIEW_KIND_LABELS } from "@/components/review/review-kind";
+import { workerLabel } from "@/lib/format/worker-label";
 
 // The settings form's fields, by the dotted path of the leaf they edit. Money is shown
 // and typed in dollars and stored in cents; everything else as stored.
@@ -20,9 +22,6 @@ export interface FieldSpec {
 
 export type FormValues = Record<string, string | boolean>;
 
-const titleCase = (name: string) => name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, " ");
-export const workerLabel = titleCase;
-export const reviewKindLabel = (k: string) => titleCase(k);
 
 export const POLICY_FIELDS: FieldSpec[] = [
   { path: "policy.autoCreditLimitCents", label: "Auto-credit limit", kind: "money", help: "Credits up to this, counted over the window with earlier credits, apply at once; above it they wait for a reviewer." },
@@ -34,8 +33,8 @@ export const POLICY_FIELDS: FieldSpec[] = [
 
 export const reviewKindFields = (): FieldSpec[][] =>
   REVIEW_KINDS.map((k) => [
-    { path: `policy.reviewKinds.${k}.enabled`, label: `${reviewKindLabel(k)} reviews`, kind: "bool", locked: REQUIRED_REVIEW_KINDS.includes(k) },
-    { path: `policy.reviewKinds.${k}.slaMinutes`, label: `${reviewKindLabel(k)} SLA`, kind: "int", unit: "min" },
+    { path: `policy.reviewKinds.${k}.enabled`, label: `${REVIEW_KIND_LABELS[k]} reviews`, kind: "bool", locked: REQUIRED_REVIEW_KINDS.includes(k) },
+    { path: `policy.reviewKinds.${k}.slaMinutes`, label: `${REVIEW_KIND_LABELS[k]} SLA`, kind: "int", unit: "min" },
   ]);
 
 export const workerFields = (name: string): FieldSpec[] => [

@@ -6,7 +6,8 @@ import { saveSettingsAction } from "@/app/(console)/settings/actions";
 import { buttonStyles, cardStyles, inputStyles, labelStyles } from "@/components/ui/styles";
 import { diffSettings, settingsIssues, settingsSchemaFor, type Settings } from "@/lib/contracts";
 import { ChangeList } from "./change-list";
-import { ALERT_FIELDS, POLICY_FIELDS, allFields, fieldMessage, reviewKindFields, toDocument, toValues, workerFields, workerLabel, type FieldSpec, type FormValues } from "./fields";
+import { ALERT_FIELDS, POLICY_FIELDS, allFields, fieldMessage, reviewKindFields, toDocument, toValues, workerFields, type FieldSpec, type FormValues } from "./fields";
+import { workerLabel } from "@/lib/format/worker-label";
 import { TrialPanel } from "./trial-panel";
 
 const REFUSALS: Record<string, string> = {

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
+import { RUN_STATUSES, type RunStatus } from "../contracts";
 
 // The audit browser's run list: search, filters and keyset pagination over runs,
 // newest first, on the (createdAt, id) index. A page is read with one query whatever
 // its depth: the cursor is the last row's (createdAt, id), so a deep page costs what
 // the first one does (scripts/bench-audit.ts measures it over a million audit events).
 
-export const RUN_STATUSES = ["queued", "running", "awaiting_review", "completed", "failed"] as const;
 /** What the supervisor made of the message (the plan's kind); `none` = no plan stored. */
 export const RUN_OUTCOMES = ["delegate", "small_talk", "out_of_scope", "none"] as const;
 
@@ -52,7 +52,7 @@ export interface RunListRow {
   customerId: string;
   customerName: string;
   input: string;
-  status: (typeof RUN_STATUSES)[number];
+  status: RunStatus;
   outcome: (typeof RUN_OUTCOMES)[number];
   tokensIn: number;
   tokensOut: number;

@@ -1,8 +1,9 @@
+import type { RunStatus } from "../contracts";
 import type { Db } from "../db/client";
 import { getConversationHistory } from "../db/queries/conversations";
 import { customerView } from "../orchestrator/events";
 import { listEvents } from "../orchestrator/store";
-import { followUpMessage, runMessageFromEvents, type ChatMessage, type RunStatus } from "./ui-stream";
+import { followUpMessage, runMessageFromEvents, type ChatMessage } from "./ui-stream";
 
 export type ChatHistory = { conversationId: string | null; messages: ChatMessage[] };
 

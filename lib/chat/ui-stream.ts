@@ -1,5 +1,5 @@
 import { readUIMessageStream, type InferUIMessageChunk, type UIMessage } from "ai";
-import { joinReplyParts, type Plan, type ReviewKind, type WorkerName } from "../contracts";
+import { joinReplyParts, type Plan, type ReviewKind, type RunStatus, type WorkerName } from "../contracts";
 import type { StoredRunEvent } from "../orchestrator/events";
 
 // The one mapping from a run's stored events to the AI SDK's UI message stream.
@@ -14,7 +14,6 @@ import type { StoredRunEvent } from "../orchestrator/events";
 // removes the current step's parts). A data part first seen after the text exists is
 // inserted before it the same way: reset, the new part, then the text again.
 
-export type RunStatus = "queued" | "running" | "completed" | "awaiting_review" | "failed";
 export type WorkerStatus = "running" | "succeeded" | "failed" | "timed_out";
 
 export type ProgressLine = { seq: number; kind: "tool" | "note" | "error"; text: string; toolCallId?: string };

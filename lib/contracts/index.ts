@@ -8,3 +8,4 @@ export * from "./replies";
 export * from "./settings";
 export * from "./abort";
 export * from "./text";
+export * from "./enums";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { planSchema, reviewKindSchema, workerNameSchema } from "../contracts";
+import { FINISHED_RUN_STATUSES, planSchema, reviewKindSchema, workerNameSchema } from "../contracts";
 
 // The one event vocabulary of a run. The same objects are persisted in run_events,
 // streamed to the chat UI and shown on the audit timeline, so adding a kind of
@@ -36,7 +36,7 @@ export const runEventSchema = z.discriminatedUnion("type", [
   // One part of the reply is final (written once per index): the text a resumed run
   // keeps, and after which the next part's deltas follow, separated by a blank line.
   z.object({ ...base, type: z.literal("reply_part"), attempt: z.number().int(), index: z.number().int().nonnegative(), taskIds: z.array(z.string()), text: z.string() }),
-  z.object({ ...base, type: z.literal("run_finished"), status: z.enum(["completed", "awaiting_review", "failed"]), reply: z.string(), tokensIn: z.number().int(), tokensOut: z.number().int(), latencyMs: z.number().int() }),
+  z.object({ ...base, type: z.literal("run_finished"), status: z.enum(FINISHED_RUN_STATUSES), reply: z.string(), tokensIn: z.number().int(), tokensOut: z.number().int(), latencyMs: z.number().int() }),
   z.object({ ...base, type: z.literal("error"), message: z.string(), taskId: z.string().optional(), retryable: z.boolean() }),
 ]);
 

@@ -1,3 +1,4 @@
+import { ApiError } from "../http/errors";
 import type { ReviewRefusal } from "../orchestrator/review-decisions";
 
 // What a reviewer is told when a claim, release or decision changes nothing: one
@@ -13,8 +14,24 @@ export const REFUSAL_MESSAGES: Record<ReviewRefusal, string> = {
   invalid_decision: "That decision does not fit this kind of item.",
 };
 
+/**
+ * Why a review use case (./claim.ts, ./decide.ts) changed nothing: the store's refusal
+ * with its sentence (and who holds the item, when that is why), or a retried worker
+ * that failed again (`workerError`: what it failed with).
+ */
+export type ReviewUseCaseRefusal =
+  | { code: ReviewRefusal; message: string; claimedBy?: string }
+  | { code: "retry_failed"; message: string; workerError: string };
+
+export type ReviewRefusalCode = ReviewUseCaseRefusal["code"];
+
+/** The refusal for a store's answer, worded from REFUSAL_MESSAGES. */
+export function reviewRefusal(code: ReviewRefusal, claimedBy?: string): ReviewUseCaseRefusal {
+  return { code, message: REFUSAL_MESSAGES[code], ...(claimedBy ? { claimedBy } : {}) };
+}
+
 /** The HTTP status and error type for each refusal (lib/http/errors types). */
-export const REFUSAL_HTTP: Record<ReviewRefusal, "not_found" | "conflict" | "forbidden" | "invalid_input"> = {
+export const REFUSAL_HTTP: Record<ReviewRefusalCode, "not_found" | "conflict" | "forbidden" | "invalid_input"> = {
   not_found: "not_found",
   already_decided: "conflict",
   not_claimed: "conflict",
@@ -22,4 +39,11 @@ export const REFUSAL_HTTP: Record<ReviewRefusal, "not_found" | "conflict" | "for
   stale: "conflict",
   forbidden: "forbidden",
   invalid_decision: "invalid_input",
+  retry_failed: "conflict",
 };
+
+/** A refusal as the review API's error: `<type>:review`, its sentence, the reason and who holds the item. */
+export function reviewRefusalError(refusal: ReviewUseCaseRefusal): ApiError {
+  const claimedBy = "claimedBy" in refusal && refusal.claimedBy ? { claimedBy: refusal.claimedBy } : {};
+  return new ApiError(`${REFUSAL_HTTP[refusal.code]}:review`, refusal.message, { details: { reason: refusal.code, ...claimedBy } });
+}

@@ -5,15 +5,17 @@ import { z } from "zod";
 import { requireRoleFromDatabase } from "@/lib/auth/session";
 import { AREA_ROLES } from "@/lib/auth/roles";
 import { getEngine, getSettingsSource } from "@/lib/server/engine";
-import { claimReview, decideReview, releaseReview, type ReviewRefusal } from "@/lib/orchestrator/review-decisions";
-import { retryReview } from "@/lib/orchestrator/review-retry";
+import { claim, release } from "@/lib/reviews/claim";
+import { decide } from "@/lib/reviews/decide";
 import { parseDecisionInput } from "@/lib/reviews/decision-input";
+import type { ReviewRefusalCode, ReviewUseCaseRefusal } from "@/lib/reviews/refusals";
 
 // Thin, like every action: parse, check the role against the database (a session's
-// copy of the role may be minutes out of date), call lib, revalidate. The decision
-// itself reads the role again inside its transaction.
+// copy of the role may be minutes out of date), call the use case (lib/reviews/decide.ts,
+// lib/reviews/claim.ts, shared with the review API), revalidate. The use case reads the
+// role again inside its transaction.
 
-export type ReviewActionError = "invalid_input" | "unauthorized" | "retry_failed" | ReviewRefusal;
+export type ReviewActionError = "invalid_input" | "unauthorized" | ReviewRefusalCode;
 export type DecisionActionResult =
   | { ok: true; status: "approved" | "rejected" }
   | { ok: false; error: ReviewActionError; claimedBy?: string; issues?: { path: string; message: string }[]; message?: string };
@@ -29,7 +31,13 @@ function revalidate(reviewId: string) {
 async function actingStaff() {
   const access = await requireRoleFromDatabase(AREA_ROLES.reviews);
   if (!access.ok) return { ok: false as const, error: access.error };
-  return { ok: true as const, acting: { staff: { id: access.staff.id, email: access.staff.email, name: access.staff.name }, allowedRoles: AREA_ROLES.reviews } };
+  return { ok: true as const, staff: { id: access.staff.id, email: access.staff.email, name: access.staff.name } };
+}
+
+/** A use case's refusal as this page's state: the code (the form words it), who holds the item, a retried worker's error. */
+function refused(refusal: ReviewUseCaseRefusal): { ok: false; error: ReviewActionError; claimedBy?: string; message?: string } {
+  if (refusal.code === "retry_failed") return { ok: false, error: "retry_failed", message: refusal.workerError };
+  return { ok: false, error: refusal.code, ...(refusal.claimedBy ? { claimedBy: refusal.claimedBy } : {}) };
 }
 
 /** Decides one item the signed-in reviewer holds: approve, reject (with a note) or answer the customer. */
@@ -42,12 +50,9 @@ export async function decideReviewAction(_prev: DecisionActionResult | null, for
   // Checked here, not only on the page: an action is reachable by a direct POST.
   const who = await actingStaff();
   if (!who.ok) return who;
-  const result =
-    parsed.input.decision === "retry"
-      ? await retryReview(getEngine(), { ...who.acting, reviewId: parsed.input.reviewId, expectedVersion: parsed.input.expectedVersion })
-      : await decideReview(getEngine(), { ...parsed.input, ...who.acting });
-  if (result.ok || result.error !== "forbidden") revalidate(parsed.input.reviewId);
-  return result;
+  const result = await decide({ engine: getEngine() }, { staff: who.staff, decision: parsed.input });
+  if (result.ok || result.refusal.code !== "forbidden") revalidate(parsed.input.reviewId);
+  return result.ok ? result : refused(result.refusal);
 }
 
 /** Claims an item for the signed-in reviewer for the configured claim time. */
@@ -56,10 +61,9 @@ export async function claimReviewAction(_prev: ClaimActionResult | null, formDat
   if (!parsed.success) return { ok: false, error: "invalid_input" };
   const who = await actingStaff();
   if (!who.ok) return who;
-  const minutes = (await getSettingsSource().current()).settings.policy.claimMinutes;
-  const result = await claimReview(getEngine(), { ...parsed.data, ...who.acting, minutes });
+  const result = await claim({ engine: getEngine(), settings: getSettingsSource() }, { staff: who.staff, ...parsed.data });
   revalidate(parsed.data.reviewId);
-  return result.ok ? { ok: true } : result;
+  return result.ok ? { ok: true } : refused(result.refusal);
 }
 
 /** Gives a claim back: one's own, or (admins) anyone's. */
@@ -69,7 +73,7 @@ export async function releaseReviewAction(_prev: ClaimActionResult | null, formD
   const who = await actingStaff();
   if (!who.ok) return who;
   const asAdmin = (await requireRoleFromDatabase(["admin"])).ok;
-  const result = await releaseReview(getEngine(), { reviewId: parsed.data.reviewId, ...who.acting, asAdmin });
+  const result = await release({ engine: getEngine() }, { staff: who.staff, reviewId: parsed.data.reviewId, asAdmin });
   revalidate(parsed.data.reviewId);
-  return result;
+  return result.ok ? result : refused(result.refusal);
 }

@@ -1,14 +1,11 @@
 import { z } from "zod";
 import { readCustomerFromRequest } from "@/lib/auth/customer-session";
-import { chatMessageSchema, idempotencyKeySchema, scopedIdempotencyKey } from "@/lib/chat/message-input";
-import { customerExists } from "@/lib/db/queries/runs";
+import { chatMessageSchema, idempotencyKeySchema } from "@/lib/chat/message-input";
+import { startRun, type StartRunRefusal } from "@/lib/chat/start-run";
 import { customerTokenError } from "@/lib/auth/errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
 import { clientIp } from "@/lib/http/client-address";
-import { DAILY_TOKEN_BUDGET, hitRunLimits, rateLimited } from "@/lib/http/rate-limits";
 import { readGuardedJson } from "@/lib/http/request-guard";
-import { submitMessage } from "@/lib/orchestrator/engine";
-import { RunStoreError } from "@/lib/orchestrator/store";
 import { getEngine } from "@/lib/server/engine";
 
 const bodySchema = z.object({
@@ -19,7 +16,9 @@ const bodySchema = z.object({
 /**
  * Starts a run for the authenticated customer (Bearer customer token or the chat
  * cookie). Returns 202 at once; the run executes server-side whether or not the
- * caller follows its events. An Idempotency-Key header makes retries safe.
+ * caller follows its events. An Idempotency-Key header makes retries safe. The use
+ * case is lib/chat/start-run.ts (shared with the chat's sendMessage action); this
+ * handler authenticates, parses and turns its refusals into HTTP errors.
  */
 export const POST = withApiErrors("run", async (req: Request) => {
   // Before the token is even read: a cross-site form post carrying the chat cookie stops here.
@@ -34,38 +33,31 @@ export const POST = withApiErrors("run", async (req: Request) => {
     throw invalidInput("message", [{ path: "Idempotency-Key", message: "must be 8-200 characters of letters, digits, . : _ -" }]);
   }
 
-  const engine = getEngine();
-  if (!(await customerExists({ db: engine.db, customerId: who.customerId }))) {
-    throw new ApiError("unauthorized:run", "The token's customer does not exist.", { details: { reason: "customer_unknown" } });
-  }
-  // Every run costs model tokens: a token (or a client) that starts runs faster than a
-  // person types is refused with 429 and Retry-After before anything is stored.
-  const limited = await hitRunLimits(engine.db, { customerId: who.customerId, ip: clientIp(req.headers) });
-  if (!limited.ok) {
-    throw rateLimited("message", limited, limited.which === DAILY_TOKEN_BUDGET ? "This customer's model-token budget for today is spent." : "Too many messages in a short time.");
-  }
-  try {
-    const { run, created } = await submitMessage(engine, {
-      customerId: who.customerId,
-      message: body.data.message,
-      conversationId: body.data.conversationId,
-      // Scoped to the customer so one customer's key can never replay another's run.
-      idempotencyKey: key?.data ? scopedIdempotencyKey(who.customerId, key.data) : undefined,
-    });
-    return Response.json(
-      { runId: run.id, conversationId: run.conversationId, status: run.status, created, eventsUrl: `/api/runs/${run.id}/events` },
-      { status: created ? 202 : 200, headers: { "cache-control": "no-store" } },
-    );
-  } catch (err) {
-    if (err instanceof RunStoreError && err.code === "conversation_not_found") {
-      throw new ApiError("not_found:conversation", "No such conversation for this customer.", { cause: err });
-    }
-    if (err instanceof RunStoreError && err.code === "conversation_busy") {
-      throw new ApiError("conflict:conversation", "A reply to the previous message in this conversation is still being written. Send the next message once it has finished.", {
-        cause: err,
-        details: { reason: "run_in_progress" },
-      });
-    }
-    throw err;
-  }
+  const started = await startRun(
+    { engine: getEngine() },
+    { customer: { customerId: who.customerId }, message: body.data.message, conversationId: body.data.conversationId, idempotencyKey: key?.data, clientIp: clientIp(req.headers) },
+  );
+  if (!started.ok) throw refused(started.refusal);
+  return Response.json(
+    { runId: started.runId, conversationId: started.conversationId, status: started.status, created: started.created, eventsUrl: `/api/runs/${started.runId}/events` },
+    { status: started.created ? 202 : 200, headers: { "cache-control": "no-store" } },
+  );
 });
+
+/** A refusal of lib/chat/start-run.ts as this API's error: the status, code and details it has always had. */
+function refused(refusal: StartRunRefusal): ApiError {
+  switch (refusal.code) {
+    case "customer_unknown":
+      return new ApiError("unauthorized:run", refusal.message, { details: { reason: "customer_unknown" } });
+    case "rate_limited":
+      // 429 with Retry-After, and which limit it was.
+      return new ApiError("rate_limited:message", refusal.message, {
+        details: { limit: refusal.limit, retryAfterSeconds: refusal.retryAfterSeconds },
+        headers: { "retry-after": String(refusal.retryAfterSeconds) },
+      });
+    case "conversation_not_found":
+      return new ApiError("not_found:conversation", refusal.message);
+    case "conversation_busy":
+      return new ApiError("conflict:conversation", refusal.message, { details: { reason: "run_in_progress" } });
+  }
+}

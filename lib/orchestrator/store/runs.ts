@@ -1,4 +1,5 @@
-import type { Prisma, RunStatus, RunStep } from "../../generated/prisma/client";
+import type { Prisma, RunStep } from "../../generated/prisma/client";
+import type { FinishedRunStatus } from "../../contracts";
 import { appendAudit, inTransaction } from "../../db/audit";
 import type { Db, Tx } from "../../db/client";
 import { LeaseLostError, type RunLease } from "../../db/run-lease";
@@ -7,7 +8,7 @@ import { recordTransition } from "./transition";
 // Runs: creation, leases and the step machine. Every status or step change is a
 // compare-and-set, so two processes can never both advance a run.
 
-export type { RunStatus, RunStep };
+export type { RunStep };
 export type { RunLease };
 
 export class RunStoreError extends Error {
@@ -185,7 +186,7 @@ export async function advanceStep(
 export async function finishRun(
   db: Db | Tx,
   lease: RunLease,
-  status: Extract<RunStatus, "completed" | "awaiting_review" | "failed">,
+  status: FinishedRunStatus,
   data: Omit<Prisma.RunUpdateManyMutationInput, "status" | "step"> = {},
 ): Promise<void> {
   await inTransaction(db, async (tx) => {
