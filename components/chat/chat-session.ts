@@ -7,7 +7,7 @@ export type ChatHistoryProps = { conversationId: string | null; messages: ChatMe
 type ChatHandlers = { onError(e: Error): void; onData(part: { type: string; data: unknown }): void };
 
 /** A v4 UUID (message ids double as idempotency keys); crypto.randomUUID exists only in secure contexts. */
-export function newMessageId(): string {
+function newMessageId(): string {
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
   b[6] = (b[6] & 0x0f) | 0x40;

@@ -21,7 +21,7 @@ export function Section({ title, children, testId, aside }: { title: string; chi
   );
 }
 
-export function JsonBlock({ value, testId }: { value: unknown; testId?: string }) {
+function JsonBlock({ value, testId }: { value: unknown; testId?: string }) {
   return (
     <pre className="overflow-x-auto rounded-md bg-zinc-50 p-3 font-mono text-xs leading-5 text-zinc-800 ring-1 ring-zinc-200 dark:bg-zinc-950 dark:text-zinc-200 dark:ring-zinc-800" data-testid={testId}>
       {JSON.stringify(value, null, 2)}

@@ -6,7 +6,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 // estimated cost per day. Colours read in light and dark; the axes use zinc-500,
 // which holds contrast on both backgrounds.
 
-export const ROLE_COLORS = ["#6366f1", "#10b981", "#f59e0b", "#0ea5e9", "#a855f7", "#ef4444", "#64748b"];
+const ROLE_COLORS = ["#6366f1", "#10b981", "#f59e0b", "#0ea5e9", "#a855f7", "#ef4444", "#64748b"];
 const AXIS = { fill: "#71717a", fontSize: 11 };
 
 type Day = { day: string; tokens: Record<string, number>; costUsd: number };

@@ -29,7 +29,6 @@ export const sendMessageInputSchema = z.object({
   conversationId: z.string().uuid("conversationId is not a UUID").optional(),
   idempotencyKey: idempotencyKeySchema,
 });
-export type SendMessageInput = z.infer<typeof sendMessageInputSchema>;
 
 /** A run's idempotency key: the client's key, scoped so one customer's key never replays another's run. */
 export function scopedIdempotencyKey(customerId: string, key: string): string {

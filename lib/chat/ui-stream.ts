@@ -117,11 +117,11 @@ export type RunStreamState = {
  */
 export type ReplyState = { attempt: number; text: string; open: boolean; done: string[]; part: number; partText: string };
 
-export function runMessageId(runId: string): string {
+function runMessageId(runId: string): string {
   return `run-${runId}`;
 }
 
-export function replyTextId(attempt: number): string {
+function replyTextId(attempt: number): string {
   return `reply-${attempt}`;
 }
 

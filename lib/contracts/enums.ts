@@ -1,11 +1,8 @@
-import { z } from "zod";
-
 // A run's status: the one list the UI stream, the audit list, the run events and the
 // status badges all use. The database has the same values as the Prisma enum
 // RunStatus; lib/db/enum-checks.ts fails the type check if the two ever differ.
 
 export const RUN_STATUSES = ["queued", "running", "awaiting_review", "completed", "failed"] as const;
-export const runStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** The statuses a run finishes in (its executor lets go of it): what run_finished carries. */

@@ -8,7 +8,7 @@ export const subTaskSchema = z.object({
 });
 export type SubTask = z.infer<typeof subTaskSchema>;
 
-export const planKindSchema = z.enum(["delegate", "out_of_scope", "small_talk"]);
+const planKindSchema = z.enum(["delegate", "out_of_scope", "small_talk"]);
 
 export const planSchema = z.object({
   kind: planKindSchema,
@@ -34,7 +34,6 @@ export function plannerOutputSchema(workerNames: readonly string[]) {
     reply: z.string().optional(),
   });
 }
-export type PlannerOutput = z.infer<ReturnType<typeof plannerOutputSchema>>;
 
 /**
  * The intent classifier that tiered delegation consults before planning. A model

@@ -49,7 +49,6 @@ export type RunEvent = z.infer<typeof runEventSchema>;
 export function customerView<E extends RunEvent>(e: E): E {
   return e.type === "review_decided" ? { ...e, note: null } : e;
 }
-export type RunEventType = RunEvent["type"];
 /** An event as the producer writes it; the store stamps `at`. */
 export type NewRunEvent = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, "at"> : never) : never;
 /** A persisted event with its position in the run. */

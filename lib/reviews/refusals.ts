@@ -31,7 +31,7 @@ export function reviewRefusal(code: ReviewRefusal, claimedBy?: string): ReviewUs
 }
 
 /** The HTTP status and error type for each refusal (lib/http/errors types). */
-export const REFUSAL_HTTP: Record<ReviewRefusalCode, "not_found" | "conflict" | "forbidden" | "invalid_input"> = {
+const REFUSAL_HTTP: Record<ReviewRefusalCode, "not_found" | "conflict" | "forbidden" | "invalid_input"> = {
   not_found: "not_found",
   already_decided: "conflict",
   not_claimed: "conflict",

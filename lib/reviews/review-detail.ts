@@ -165,7 +165,7 @@ function safeQuote(fn: () => PlanQuote): PlanQuote | null {
 }
 
 /** The rule that sent the item to a person, with the numbers it compared. */
-export function policyRule(
+function policyRule(
   kind: ReviewKind,
   d: { ctx: Ctx; stored: ProposedAction | null; facts: AccountFactsView | null; settings: Settings; summary: string; confidence: number | null },
 ): PolicyRuleView | null {
