@@ -25,7 +25,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { issueCustomerToken } from "../lib/auth/customer-token";
+import { issueCustomerToken } from "../lib/tokens/customer-token";
 import { createDb } from "../lib/db/client";
 import { createScratchDatabase, type ScratchDatabase } from "../lib/db/scratch";
 import { seedIfEmpty } from "../lib/db/seed";

@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { customerTokenConfig } from "../lib/auth/customer-token";
+import { customerTokenConfig } from "../lib/tokens/customer-token";
 import { demoModeForStart } from "../lib/auth/demo-mode";
 import { ensureAuthSecret } from "../lib/auth/secrets";
 import { trustProxyHops } from "../lib/http/client-address";

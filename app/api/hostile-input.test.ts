@@ -3,7 +3,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { issueCustomerToken } from "@/lib/auth/customer-token";
+import { issueCustomerToken } from "@/lib/tokens/customer-token";
 import { fixedClock } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { localModels } from "@/lib/models/registry";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CUSTOMER_COOKIE, readCustomerFromRequest } from "./customer-session";
-import { issueCustomerToken } from "./customer-token";
+import { issueCustomerToken } from "../tokens/customer-token";
 
 const secret = "test-secret-with-enough-entropy-0123456789";
 const now = new Date("2026-11-15T12:00:00Z");

@@ -1,4 +1,4 @@
-import { verifyCustomerToken, type TokenOptions, type VerifyResult } from "./customer-token";
+import { verifyCustomerToken, type TokenOptions, type VerifyResult } from "../tokens/customer-token";
 
 // How a chat request says which customer it is: `Authorization: Bearer <token>` (a
 // host site's backend or a script) or the httpOnly `sb_customer` cookie (the demo chat

@@ -1,4 +1,4 @@
-import type { CustomerTokenFailure } from "./customer-token";
+import type { CustomerTokenFailure } from "../tokens/customer-token";
 import type { AccessResult } from "./roles";
 import { ApiError, type ErrorSurface } from "../http/errors";
 

@@ -4,7 +4,7 @@ import { getRunOwner } from "../db/queries/runs";
 import { customerTokenError } from "./errors";
 import { ApiError } from "../http/errors";
 import { readCustomerFromRequest } from "./customer-session";
-import type { VerifyResult } from "./customer-token";
+import type { VerifyResult } from "../tokens/customer-token";
 import { AREA_ROLES, type StaffIdentity, type StaffRole } from "./roles";
 import { getStaffSession } from "./session";
 

@@ -1,6 +1,6 @@
 import { createMCPClient, type MCPTransport } from "@ai-sdk/mcp";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { issueCustomerToken } from "../auth/customer-token";
+import { issueCustomerToken } from "../tokens/customer-token";
 import type { ToolContext } from "./context";
 import { toolServers, type ToolServerName } from "./registry";
 

@@ -3,7 +3,7 @@
 // Most of them act: credits, remote resets, dispatches, plan changes, and credits or
 // downgrades that wait for a reviewer. A few act on nothing and must say so.
 import { randomUUID } from "node:crypto";
-import { issueCustomerToken } from "../../lib/auth/customer-token";
+import { issueCustomerToken } from "../../lib/tokens/customer-token";
 import { CUSTOMER_TOKEN_SECRET, isAlive, sleep, type AppProcess } from "./cluster";
 
 export interface ChaosCase {

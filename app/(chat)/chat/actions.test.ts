@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { verifyCustomerToken } from "@/lib/auth/customer-token";
+import { verifyCustomerToken } from "@/lib/tokens/customer-token";
 
 // The action runs outside a Next request here: next/headers, next/cache and the
 // customer lookup are stand-ins, so what is tested is the action's own decision.

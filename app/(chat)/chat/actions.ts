@@ -5,7 +5,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { CUSTOMER_COOKIE } from "@/lib/auth/customer-session";
 import { isDemoMode } from "@/lib/auth/demo-mode";
-import { issueCustomerToken } from "@/lib/auth/customer-token";
+import { issueCustomerToken } from "@/lib/tokens/customer-token";
 import { getChatCustomer } from "@/lib/db/queries/customers";
 
 // In a real deployment the host site's backend issues the customer token for its own

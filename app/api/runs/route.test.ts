@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { issueCustomerToken } from "@/lib/auth/customer-token";
+import { issueCustomerToken } from "@/lib/tokens/customer-token";
 import { getDb } from "@/lib/db/client";
 import { installPeerStamp, PEER_HEADER, peerStampValue } from "@/lib/http/client-address";
 import { inject, resetTestWorld, useTestDb } from "@/test/db";

@@ -1,6 +1,6 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_TOKEN_LENGTH } from "@/lib/auth/customer-token";
+import { MAX_TOKEN_LENGTH } from "@/lib/tokens/customer-token";
 
 // An oversized Bearer token, below Node's own 16 KB header limit (above it Node answers
 // a bare 431 before any of our code runs): the one JSON 401 shape, not a parse of it.

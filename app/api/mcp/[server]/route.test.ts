@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { issueCustomerToken } from "@/lib/auth/customer-token";
+import { issueCustomerToken } from "@/lib/tokens/customer-token";
 import { getDb } from "@/lib/db/client";
 import { createRun, startInvocation } from "@/lib/orchestrator/store";
 import { connectWorkerTools } from "@/lib/tools/mcp-client";

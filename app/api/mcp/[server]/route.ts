@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { verifyCustomerToken } from "@/lib/auth/customer-token";
+import { verifyCustomerToken } from "@/lib/tokens/customer-token";
 import { clockFromEnv } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { isActiveRunTask } from "@/lib/db/queries/runs";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { issueCustomerToken } from "@/lib/auth/customer-token";
+import { issueCustomerToken } from "@/lib/tokens/customer-token";
 import { decideRunRead, RUN_READER_ROLES } from "@/lib/auth/run-access";
 import { fixedClock } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";

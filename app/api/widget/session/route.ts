@@ -1,7 +1,7 @@
 import { cookies } from "next/headers";
 import { z } from "zod";
 import { CUSTOMER_COOKIE, customerCookieMaxAge } from "@/lib/auth/customer-session";
-import { MAX_TOKEN_LENGTH, verifyCustomerToken } from "@/lib/auth/customer-token";
+import { MAX_TOKEN_LENGTH, verifyCustomerToken } from "@/lib/tokens/customer-token";
 import { customerExists } from "@/lib/db/queries/runs";
 import { customerTokenError } from "@/lib/auth/errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
