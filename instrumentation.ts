@@ -28,6 +28,6 @@ export async function register() {
     }
   }
   if (!process.env.DATABASE_URL) return;
-  const { startBackgroundEngine } = await import("./lib/server/engine");
-  startBackgroundEngine();
+  const { startBackgroundWork } = await import("./lib/server/app-process");
+  startBackgroundWork();
 }

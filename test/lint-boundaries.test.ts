@@ -55,7 +55,7 @@ const upward: Array<Case & { rule: string }> = [
   { from: "lib/chat/probe.ts", imports: "../reviews/review-detail", target: "lib/reviews/review-detail", rule: "import/no-restricted-paths" },
   { from: "lib/eval/probe.ts", imports: "../settings/admin", target: "lib/settings/admin", rule: "import/no-restricted-paths" },
   { from: "lib/chat/probe.ts", imports: "../widget/turn", target: "lib/widget/turn", rule: "import/no-restricted-paths" },
-  { from: "lib/usage/probe.ts", imports: "../server/engine", target: "lib/server/engine", rule: "import/no-restricted-paths" },
+  { from: "lib/usage/probe.ts", imports: "../server/app-process", target: "lib/server/app-process", rule: "import/no-restricted-paths" },
   { from: "lib/format/probe.ts", imports: "../http/errors", target: "lib/http/errors", rule: "import/no-restricted-paths" },
   // The shells: scripts use lib only, components call actions but not pages or routes.
   { from: "scripts/probe.ts", imports: "../test/db", target: "test/db", rule: "import/no-restricted-paths" },

@@ -8,7 +8,7 @@ import { startRun, type StartRunResult } from "@/lib/chat/start-run";
 import { clientIp } from "@/lib/http/client-address";
 import { DAILY_TOKEN_BUDGET } from "@/lib/http/rate-limits";
 import { log } from "@/lib/log";
-import { getEngine } from "@/lib/server/engine";
+import { getEngine } from "@/lib/server/app-process";
 
 export type SendMessageError = "invalid_input" | "session_expired" | "conversation_not_found" | "conversation_busy" | "rate_limited" | "internal";
 

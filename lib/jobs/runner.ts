@@ -6,7 +6,7 @@ import { ensureSchedule, localRunners } from "./queue";
 import { claimJobs, liveLocalJobOwners, renewJobLease, settleJob, type ClaimedRow, type Settlement } from "./store";
 import { backoffMs } from "../backoff";
 
-// One runner per app process (started by lib/server/engine.ts) polls the jobs table and
+// One runner per app process (started by lib/server/app-process.ts) polls the jobs table and
 // runs what is due with the handlers it was given. A claim leases the job to this
 // process and raises its epoch; a heartbeat renews the lease while the handler works and
 // aborts the handler (its AbortSignal) when the lease is lost; the end of the attempt is

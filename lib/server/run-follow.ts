@@ -4,7 +4,7 @@ import { authorizeRunRead, type RunViewer } from "../auth/run-access";
 import type { FollowDeps } from "../chat/run-follower";
 import { invalidInput } from "../http/errors";
 import type { EngineDeps } from "../orchestrator/deps";
-import { getEngine, getRunWakeups } from "./engine";
+import { getEngine, getRunWakeups } from "./app-process";
 
 // What GET /api/runs/:id/events (SSE) and /stream (UI message stream) both do before
 // they follow a run: who may read it (lib/auth/run-access.ts, the one rule), and from

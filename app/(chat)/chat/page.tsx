@@ -8,7 +8,7 @@ import { readCustomerFromRequest } from "@/lib/auth/customer-session";
 import { isDemoMode } from "@/lib/auth/demo-mode";
 import { loadChatHistory } from "@/lib/chat/history";
 import { listChatCustomers } from "@/lib/db/queries/customers";
-import { getEngine } from "@/lib/server/engine";
+import { getEngine } from "@/lib/server/app-process";
 
 export const metadata: Metadata = { title: "Customer chat" };
 

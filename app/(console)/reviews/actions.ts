@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { requireRoleFromDatabase } from "@/lib/auth/session";
 import { AREA_ROLES } from "@/lib/auth/roles";
-import { getEngine, getSettingsSource } from "@/lib/server/engine";
+import { getEngine, getSettingsSource } from "@/lib/server/app-process";
 import { claim, release } from "@/lib/reviews/claim";
 import { decide } from "@/lib/reviews/decide";
 import { parseDecisionInput } from "@/lib/reviews/decision-input";

@@ -10,7 +10,7 @@ import { AREA_ROLES } from "@/lib/auth/roles";
 import { requireRole } from "@/lib/auth/session";
 import { countPendingReviewItems, listQueueWorkers, listReviewQueue } from "@/lib/db/queries/review-queue";
 import { encodeCursor, parseQueueParams, queueHref } from "@/lib/reviews/queue-params";
-import { getEngine, getSettingsSource } from "@/lib/server/engine";
+import { getEngine, getSettingsSource } from "@/lib/server/app-process";
 
 export const metadata: Metadata = { title: "Review queue" };
 

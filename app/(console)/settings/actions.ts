@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { AREA_ROLES } from "@/lib/auth/roles";
 import { requireRoleFromDatabase } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { getSettingsSource } from "@/lib/server/engine";
+import { getSettingsSource } from "@/lib/server/app-process";
 import { rollbackSettings, saveSettings, type SettingsChangeResult } from "@/lib/settings/admin";
 import { getTrial, startTrial, type TrialView } from "@/lib/settings/trial";
 

@@ -7,7 +7,7 @@ import { AREA_ROLES } from "@/lib/auth/roles";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { listSettingsVersions } from "@/lib/db/settings-versions";
-import { getSettingsSource } from "@/lib/server/engine";
+import { getSettingsSource } from "@/lib/server/app-process";
 import { DEFAULT_TRIAL_FILES, evalFiles } from "@/lib/settings/trial";
 
 export const metadata: Metadata = { title: "Settings" };

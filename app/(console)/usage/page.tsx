@@ -12,7 +12,7 @@ import { cardStyles } from "@/components/ui/styles";
 import { AREA_ROLES } from "@/lib/auth/roles";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { getSettingsSource } from "@/lib/server/engine";
+import { getSettingsSource } from "@/lib/server/app-process";
 import { listAlerts } from "@/lib/usage/alerts";
 import { priceTableFromEnv } from "@/lib/usage/prices";
 import { loadUsageReport } from "@/lib/usage/usage-report";

@@ -6,7 +6,7 @@ import { customerTokenError } from "@/lib/auth/errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
 import { clientIp } from "@/lib/http/client-address";
 import { readGuardedJson } from "@/lib/http/request-guard";
-import { getEngine } from "@/lib/server/engine";
+import { getEngine } from "@/lib/server/app-process";
 
 const bodySchema = z.object({
   message: chatMessageSchema,

@@ -16,7 +16,7 @@ import { requireRole } from "@/lib/auth/session";
 import { listRunTimeline } from "@/lib/db/queries/run-timeline";
 import { formatCents } from "@/lib/money";
 import { loadReviewDetail } from "@/lib/reviews/review-detail";
-import { getEngine, getSettingsSource } from "@/lib/server/engine";
+import { getEngine, getSettingsSource } from "@/lib/server/app-process";
 
 export const metadata: Metadata = { title: "Review item" };
 

@@ -8,7 +8,7 @@ import { withApiErrors } from "@/lib/http/errors";
 import { withStreamCap } from "@/lib/server/stream-cap";
 import { sseResponse } from "@/lib/http/sse";
 import { log } from "@/lib/log";
-import { getEngine, getRunWakeups } from "@/lib/server/engine";
+import { getEngine, getRunWakeups } from "@/lib/server/app-process";
 
 export const dynamic = "force-dynamic";
 

@@ -3,7 +3,7 @@ import { getRunForViewer } from "@/lib/db/queries/runs";
 import { ApiError, withApiErrors } from "@/lib/http/errors";
 import { customerView } from "@/lib/orchestrator/events";
 import { listEvents } from "@/lib/orchestrator/store";
-import { getEngine } from "@/lib/server/engine";
+import { getEngine } from "@/lib/server/app-process";
 
 /** The stored run: status, plan, reply and its full event log (lib/auth/run-access.ts says who may read it). */
 export const GET = withApiErrors("run", async (req: Request, ctx: { params: Promise<{ id: string }> }) => {

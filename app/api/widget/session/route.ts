@@ -7,7 +7,7 @@ import { customerTokenError } from "@/lib/auth/errors";
 import { ApiError, invalidInput, withApiErrors } from "@/lib/http/errors";
 import { isAllowedOrigin, widgetAllowedOrigins } from "@/lib/http/origins";
 import { readGuardedJson } from "@/lib/http/request-guard";
-import { getEngine } from "@/lib/server/engine";
+import { getEngine } from "@/lib/server/app-process";
 
 // The widget's token exchange. The /widget page receives the customer token from its
 // host page by postMessage and trades it here for the httpOnly chat cookie, so that no

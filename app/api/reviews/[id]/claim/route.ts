@@ -7,7 +7,7 @@ import { invalidInput, withApiErrors } from "@/lib/http/errors";
 import { readGuardedJson } from "@/lib/http/request-guard";
 import { claim, release } from "@/lib/reviews/claim";
 import { reviewRefusalError } from "@/lib/reviews/refusals";
-import { getEngine, getSettingsSource } from "@/lib/server/engine";
+import { getEngine, getSettingsSource } from "@/lib/server/app-process";
 
 const bodySchema = z.strictObject({ release: z.boolean().optional(), expectedVersion: z.number().int().min(0).optional() });
 

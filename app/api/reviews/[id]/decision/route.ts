@@ -7,7 +7,7 @@ import { readGuardedJson } from "@/lib/http/request-guard";
 import { decide } from "@/lib/reviews/decide";
 import { parseDecisionInput } from "@/lib/reviews/decision-input";
 import { reviewRefusalError } from "@/lib/reviews/refusals";
-import { getEngine } from "@/lib/server/engine";
+import { getEngine } from "@/lib/server/app-process";
 
 /**
  * Decide a review item the caller holds a claim on: JSON body

@@ -32,7 +32,7 @@ export function getSettingsSource(): SettingsSource {
  * instrumentation.ts): the recovery loop that resumes abandoned runs, and the job runner
  * (lib/jobs) that runs settings trials, webhook deliveries and the periodic chores.
  */
-export function startBackgroundEngine() {
+export function startBackgroundWork() {
   if (g.switchboardRecovery) return;
   g.switchboardRecovery = new AbortController();
   startRecoveryLoop(getEngine(), g.switchboardRecovery.signal, { reviewRoles: AREA_ROLES.reviews });
