@@ -5,11 +5,10 @@ import { localModels } from "../models/registry";
 import { createEngine, submitMessage } from "../orchestrator/engine";
 import { claimAndDecide } from "../orchestrator/review-decisions";
 import { verifyAuditChain } from "./verify";
+import { THREE_PARTS } from "@/test/messages";
 
 const db = useTestDb();
 const engine = () => createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models: localModels(0), retryBackoffMs: 10 });
-const THREE_PARTS = "I was charged a $30 late fee but I paid on time. Also my internet has been really slow all week, and I'd like to upgrade to the 1 Gig plan.";
-
 describe("the audit trail of a run", () => {
   beforeEach(() => resetTestWorld(db));
 

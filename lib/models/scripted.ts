@@ -1,6 +1,6 @@
 // Scripted models: AI SDK mock models that answer from a function, for tests and the
 // chaos reproductions (scripts/chaos/repro.ts). Not part of any deployment.
-import type { LanguageModelV4CallOptions, LanguageModelV4GenerateResult } from "@ai-sdk/provider";
+import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4GenerateResult } from "@ai-sdk/provider";
 import { convertArrayToReadableStream, MockLanguageModelV4 } from "ai/test";
 
 const usage = {
@@ -71,3 +71,13 @@ export function resetThenFailModel() {
     throw new Error("model provider unavailable");
   });
 }
+
+/** A model that never answers: each call waits until its abort signal fires (a worker past its timeout, a stalled provider). */
+export const hangingModel: LanguageModelV4 = {
+  specificationVersion: "v4",
+  provider: "test",
+  modelId: "hangs-forever",
+  supportedUrls: {},
+  doGenerate: (o) => new Promise((_, reject) => o.abortSignal?.addEventListener("abort", () => reject(o.abortSignal!.reason))),
+  doStream: (o) => new Promise((_, reject) => o.abortSignal?.addEventListener("abort", () => reject(o.abortSignal!.reason))),
+};

@@ -11,6 +11,8 @@ import { FAILED_REPLY } from "./run-executor";
 import { runEventSchema } from "./events";
 import { claimAndDecide } from "./review-decisions";
 import { createRun, listEvents } from "./store";
+import { hangingModel } from "../models/scripted";
+import { THREE_PARTS } from "@/test/messages";
 
 const db = useTestDb();
 const clock = fixedClock("2026-11-15");
@@ -18,17 +20,6 @@ const engine = (over: Partial<Parameters<typeof createEngine>[0]> = {}) =>
   createEngine({ db, worldAsOf: "2026-11-15", clock, models: localModels(0), retryBackoffMs: 10, ...over });
 
 /** A model that never answers until its call is aborted, like a hung provider. */
-const hangingModel: LanguageModelV4 = {
-  specificationVersion: "v4",
-  provider: "test",
-  modelId: "hangs-forever",
-  supportedUrls: {},
-  doGenerate: (o) => new Promise((_, reject) => o.abortSignal?.addEventListener("abort", () => reject(o.abortSignal!.reason))),
-  doStream: (o) => new Promise((_, reject) => o.abortSignal?.addEventListener("abort", () => reject(o.abortSignal!.reason))),
-};
-
-const THREE_PARTS = "I was charged a $30 late fee but I paid on time. Also my internet has been really slow all week, and I'd like to upgrade to the 1 Gig plan.";
-
 describe("supervisor-worker engine", () => {
   beforeEach(() => resetTestWorld(db));
 

@@ -1,4 +1,3 @@
-import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -9,19 +8,11 @@ import { workers } from "../workers/registry";
 import { createEngine, submitMessage } from "./engine";
 import { claimReview } from "./review-decisions";
 import { resumeAbandonedRetries, retryReview } from "./review-retry";
+import { hangingModel } from "../models/scripted";
 
 const db = useTestDb();
 const ROLES = ["reviewer", "admin"] as const;
 const SLOW = "My internet has been really slow all week, can you check my line?";
-
-const hangingModel: LanguageModelV4 = {
-  specificationVersion: "v4",
-  provider: "test",
-  modelId: "hangs-forever",
-  supportedUrls: {},
-  doGenerate: (o) => new Promise((_, reject) => o.abortSignal?.addEventListener("abort", () => reject(o.abortSignal!.reason))),
-  doStream: (o) => new Promise((_, reject) => o.abortSignal?.addEventListener("abort", () => reject(o.abortSignal!.reason))),
-};
 
 /** An engine whose technical-support worker hangs (and times out) or answers. */
 const engine = (hangs: boolean) =>

@@ -1,4 +1,3 @@
-import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { beforeEach, describe, expect, it } from "vitest";
 import { inject, resetTestWorld, useTestDb } from "../../test/db";
 import { fixedClock } from "../clock";
@@ -11,6 +10,7 @@ import { workers } from "../workers/registry";
 import { createEngine, recoverRuns, submitMessage } from "./engine";
 import { dbSettingsSource, defaultSettings } from "./settings";
 import type { Settings } from "../contracts";
+import { hangingModel } from "../models/scripted";
 
 const db = useTestDb();
 const clock = fixedClock("2026-11-15");
@@ -19,15 +19,6 @@ const engine = (over: Partial<Parameters<typeof createEngine>[0]> = {}) =>
   createEngine({ db, worldAsOf: "2026-11-15", clock, models: localModels(0), retryBackoffMs: 10, settings: dbSettingsSource(db, defaults), ...over });
 
 /** A model that never answers until its call is aborted, like a hung provider. */
-const hangingModel: LanguageModelV4 = {
-  specificationVersion: "v4",
-  provider: "test",
-  modelId: "hangs-forever",
-  supportedUrls: {},
-  doGenerate: (o) => new Promise((_, reject) => o.abortSignal?.addEventListener("abort", () => reject(o.abortSignal!.reason))),
-  doStream: (o) => new Promise((_, reject) => o.abortSignal?.addEventListener("abort", () => reject(o.abortSignal!.reason))),
-};
-
 const LATE_FEE = "I was charged a $30 late fee but I paid on time.";
 const withLimit = (cents: number): Settings => {
   const s = defaults();

@@ -6,13 +6,12 @@ import { joinReplyParts } from "../contracts";
 import { localModels } from "../models/registry";
 import { createEngine, submitMessage } from "./engine";
 import { listEvents, listReplyParts } from "./store";
+import { THREE_PARTS } from "@/test/messages";
 
 const db = useTestDb();
 const clock = fixedClock("2026-11-15");
 const engine = (over: Partial<Parameters<typeof createEngine>[0]> = {}) =>
   createEngine({ db, worldAsOf: "2026-11-15", clock, models: localModels(0), retryBackoffMs: 10, ...over });
-
-const THREE_PARTS = "I was charged a $30 late fee but I paid on time. Also my internet has been really slow all week, and I'd like to upgrade to the 1 Gig plan.";
 
 /** A model that answers like `inner` once `gate` opens: a worker held back on purpose. */
 function heldBack(inner: LanguageModelV4, gate: Promise<void>): LanguageModelV4 {

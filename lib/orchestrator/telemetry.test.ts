@@ -6,6 +6,7 @@ import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
 import { startTelemetry, type TelemetryHandle } from "../telemetry/setup";
 import { createEngine, recoverRuns, submitMessage } from "./engine";
+import { THREE_PARTS } from "@/test/messages";
 
 // The run's trace, end to end: the engine runs the three-part message with the local
 // model while a tiny OTLP/HTTP receiver in this test collects what the exporter sends
@@ -15,8 +16,6 @@ const db = useTestDb();
 const clock = fixedClock("2026-11-15");
 const engine = (over: Partial<Parameters<typeof createEngine>[0]> = {}) =>
   createEngine({ db, worldAsOf: "2026-11-15", clock, models: localModels(0), retryBackoffMs: 10, ...over });
-
-const THREE_PARTS = "I was charged a $30 late fee but I paid on time. Also my internet has been really slow all week, and I'd like to upgrade to the 1 Gig plan.";
 
 interface OtlpValue { stringValue?: string; intValue?: number | string; boolValue?: boolean; doubleValue?: number; arrayValue?: { values?: OtlpValue[] } }
 interface OtlpSpan {

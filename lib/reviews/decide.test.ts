@@ -1,4 +1,3 @@
-import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { beforeEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
@@ -9,6 +8,7 @@ import { resetTestWorld, useTestDb } from "@/test/db";
 import { claim } from "./claim";
 import { decide } from "./decide";
 import { REFUSAL_MESSAGES } from "./refusals";
+import { hangingModel } from "../models/scripted";
 
 // The use case behind POST /api/reviews/<id>/decision and decideReviewAction, on the
 // real database: a decision that goes through, and each refusal with its sentence.
@@ -16,15 +16,6 @@ import { REFUSAL_MESSAGES } from "./refusals";
 const db = useTestDb();
 const ROAMING = "There's an $85 international roaming charge on my bill. I never turned that on, please remove it.";
 const SLOW = "My internet has been really slow all week, can you check my line?";
-
-const hangingModel: LanguageModelV4 = {
-  specificationVersion: "v4",
-  provider: "test",
-  modelId: "hangs-forever",
-  supportedUrls: {},
-  doGenerate: (o) => new Promise((_, reject) => o.abortSignal?.addEventListener("abort", () => reject(o.abortSignal!.reason))),
-  doStream: (o) => new Promise((_, reject) => o.abortSignal?.addEventListener("abort", () => reject(o.abortSignal!.reason))),
-};
 
 /** An engine; with `hangs`, its technical-support worker times out every time. */
 const engine = (hangs = false) =>
