@@ -1,12 +1,12 @@
 import { dataParts, type ChatMessage } from "@/lib/chat/ui-stream";
-import type { Plan, RunStatus, SubTask } from "@/lib/contracts";
+import type { Plan, ReviewStatus, RunStatus, SubTask } from "@/lib/contracts";
 import { RUN_STATUS_STYLES } from "@/components/status/run-status";
 import { cardStyles } from "@/components/ui/styles";
 import { formatCount, formatMs } from "@/lib/format/numbers";
 import { reviewKindInSentence } from "@/components/review/review-kind";
 import { WorkerCard } from "./worker-card";
 
-const REVIEW_TONE = {
+const REVIEW_TONE: Record<ReviewStatus, string> = {
   pending: "bg-amber-50 text-amber-900 ring-amber-200 dark:bg-amber-950/60 dark:text-amber-200 dark:ring-amber-800",
   approved: "bg-emerald-50 text-emerald-900 ring-emerald-200 dark:bg-emerald-950/60 dark:text-emerald-200 dark:ring-emerald-800",
   rejected: "bg-zinc-100 text-zinc-800 ring-zinc-200 dark:bg-zinc-800 dark:text-zinc-200 dark:ring-zinc-700",

@@ -1,5 +1,5 @@
 import { readUIMessageStream, type InferUIMessageChunk, type UIMessage } from "ai";
-import { joinReplyParts, type Plan, type ReviewKind, type RunStatus, type WorkerName } from "../contracts";
+import { joinReplyParts, type Plan, type ReviewKind, type ReviewStatus, type RunStatus, type WorkerName, type WorkerOutcome } from "../contracts";
 import type { StoredRunEvent } from "../orchestrator/events";
 
 // The one mapping from a run's stored events to the AI SDK's UI message stream.
@@ -14,7 +14,7 @@ import type { StoredRunEvent } from "../orchestrator/events";
 // removes the current step's parts). A data part first seen after the text exists is
 // inserted before it the same way: reset, the new part, then the text again.
 
-export type WorkerStatus = "running" | "succeeded" | "failed" | "timed_out";
+export type WorkerStatus = "running" | WorkerOutcome;
 
 export type ProgressLine = { seq: number; kind: "tool" | "note" | "error"; text: string; toolCallId?: string };
 
@@ -57,7 +57,7 @@ export type ReviewData = {
   taskId: string | null;
   kind: ReviewKind;
   summary: string;
-  status: "pending" | "approved" | "rejected";
+  status: ReviewStatus;
   /** A reviewer's note; staff only (null in a customer's stream). */
   note: string | null;
 };

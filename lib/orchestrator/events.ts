@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FINISHED_RUN_STATUSES, planSchema, reviewKindSchema, workerNameSchema } from "../contracts";
+import { FINISHED_RUN_STATUSES, planSchema, reviewKindSchema, WORKER_OUTCOMES, workerNameSchema } from "../contracts";
 
 // The one event vocabulary of a run. The same objects are persisted in run_events,
 // streamed to the chat UI and shown on the audit timeline, so adding a kind of
@@ -19,7 +19,7 @@ export const runEventSchema = z.discriminatedUnion("type", [
     type: z.literal("worker_finished"),
     taskId: z.string(),
     worker: workerNameSchema,
-    outcome: z.enum(["succeeded", "failed", "timed_out"]),
+    outcome: z.enum(WORKER_OUTCOMES),
     attempt: z.number().int(),
     summary: z.string(),
     confidence: z.number().nullable(),

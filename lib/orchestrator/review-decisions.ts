@@ -6,7 +6,7 @@ import { formatCents } from "../money";
 import { applyApprovedAction, proposedActionSchema } from "../tools/approved-actions";
 import type { RunEventBus } from "./event-bus";
 import type { StoredRunEvent } from "./events";
-import { textProblem, type ReviewKind } from "../contracts";
+import { textProblem, type ReviewKind, type DecidedReviewStatus } from "../contracts";
 import { appendAudit } from "../db/audit";
 import {
   appendEvent, claimFollowUp, claimRefusal, claimReviewItem, completeRunIfSettled, decideReviewItem, getRun, recordReviewOutcome, releaseReviewItem,
@@ -56,7 +56,7 @@ export type ReviewRefusal =
   | "invalid_decision";
 
 export type ReviewDecisionResult =
-  | { ok: true; status: "approved" | "rejected" }
+  | { ok: true; status: DecidedReviewStatus }
   | { ok: false; error: ReviewRefusal; claimedBy?: string };
 
 export interface ReviewDeps {
@@ -235,7 +235,7 @@ const ALREADY_SO = new Set(["already_credited", "already_on_plan"]);
 export async function followUp(tx: Tx, item: ReviewItem, outcome: ReviewOutcome): Promise<StoredRunEvent[]> {
   if (!(await claimFollowUp(tx, item.id))) return [];
   const run = await getRun(tx, item.runId);
-  const decision = item.status as "approved" | "rejected";
+  const decision = item.status as DecidedReviewStatus;
   const now = new Date();
   await tx.message.create({
     data: { conversationId: run.conversationId, role: "assistant", content: item.reply ? reviewerReplyText(item.reply) : followUpText(item.kind, decision, item.proposedAction, outcome), runId: run.id },

@@ -4,6 +4,7 @@ import { decideReview, type ReviewDecisionInput } from "../orchestrator/review-d
 import { retryReview } from "../orchestrator/review-retry";
 import type { Reviewer } from "../orchestrator/store";
 import { reviewRefusal, type ReviewUseCaseRefusal } from "./refusals";
+import type { DecidedReviewStatus } from "../contracts";
 
 // Deciding a review item: the one use case behind POST /api/reviews/<id>/decision and
 // the review page's decideReviewAction. The shells check the session and the role and
@@ -12,7 +13,7 @@ import { reviewRefusal, type ReviewUseCaseRefusal } from "./refusals";
 // from the database inside the decision's transaction (a session's copy may be out of
 // date), so a reviewer demoted mid-way is refused here too.
 
-export type DecideResult = { ok: true; status: "approved" | "rejected" } | { ok: false; refusal: ReviewUseCaseRefusal };
+export type DecideResult = { ok: true; status: DecidedReviewStatus } | { ok: false; refusal: ReviewUseCaseRefusal };
 
 /** Decides one review item as `staff` (who must hold its claim), or says why not. */
 export async function decide(deps: { engine: EngineDeps }, input: { staff: Reviewer; decision: ReviewDecisionInput }): Promise<DecideResult> {

@@ -1,4 +1,4 @@
-import type { ReviewKind, Settings, WorkerResult } from "../contracts";
+import type { ReviewKind, ReviewStatus, Settings, WorkerResult } from "../contracts";
 import type { Db } from "../db/client";
 import { balanceCents, creditWindow, loadAccount } from "../tools/account";
 import { proposedActionSchema, type ProposedAction } from "../tools/approved-actions";
@@ -39,7 +39,7 @@ export interface PolicyRuleView {
 export interface ReviewDetail {
   id: string;
   kind: ReviewKind;
-  status: "pending" | "approved" | "rejected";
+  status: ReviewStatus;
   summary: string;
   taskId: string;
   version: number;

@@ -9,6 +9,7 @@ import { claim, release } from "@/lib/reviews/claim";
 import { decide } from "@/lib/reviews/decide";
 import { parseDecisionInput } from "@/lib/reviews/decision-input";
 import type { ReviewRefusalCode, ReviewUseCaseRefusal } from "@/lib/reviews/refusals";
+import type { DecidedReviewStatus } from "@/lib/contracts";
 
 // Thin, like every action: parse, check the role against the database (a session's
 // copy of the role may be minutes out of date), call the use case (lib/reviews/decide.ts,
@@ -17,7 +18,7 @@ import type { ReviewRefusalCode, ReviewUseCaseRefusal } from "@/lib/reviews/refu
 
 export type ReviewActionError = "invalid_input" | "unauthorized" | ReviewRefusalCode;
 export type DecisionActionResult =
-  | { ok: true; status: "approved" | "rejected" }
+  | { ok: true; status: DecidedReviewStatus }
   | { ok: false; error: ReviewActionError; claimedBy?: string; issues?: { path: string; message: string }[]; message?: string };
 export type ClaimActionResult = { ok: true } | { ok: false; error: ReviewActionError; claimedBy?: string };
 

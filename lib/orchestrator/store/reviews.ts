@@ -3,6 +3,7 @@ import { appendAudit } from "../../db/audit";
 import type { Db, Tx } from "../../db/client";
 import { REVIEW_QUEUE_TOPIC, RUN_EVENTS_CHANNEL } from "../../db/run-notifications";
 import { recordTransition } from "./transition";
+import type { DecidedReviewStatus } from "../../contracts";
 
 // Review items: created once per (run, task, kind), decided once (pending →
 // approved | rejected), followed up once.
@@ -129,7 +130,7 @@ export async function releaseReviewItem(
 export async function decideReviewItem(
   tx: Tx,
   input: {
-    reviewId: string; status: "approved" | "rejected"; by: Reviewer; note: string | null; now: Date;
+    reviewId: string; status: DecidedReviewStatus; by: Reviewer; note: string | null; now: Date;
     expectedVersion?: number; resolution?: string; reply?: string | null;
   },
 ): Promise<ReviewItem | null> {
