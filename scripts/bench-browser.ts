@@ -12,6 +12,7 @@ import { resetWorld } from "../lib/db/seed";
 import { loadWorld } from "../lib/world/fixture";
 import { exitAfterFlush } from "./exit-after-flush";
 import { median } from "../lib/stats";
+import { waitForHealth } from "./lib/app-process";
 
 const PORT = Number(process.env.BENCH_BROWSER_PORT ?? 3190);
 const REPEATS = Number(process.env.BENCH_BROWSER_REPEATS ?? 5);
@@ -31,14 +32,8 @@ async function startApp(databaseUrl: string, latencyMs: number, mode: "progressi
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  const deadline = Date.now() + 240_000;
-  while (Date.now() < deadline) {
-    if (app.exitCode !== null) throw new Error(`the app exited with ${app.exitCode}`);
-    const up = await fetch(`${BASE}/api/health`).then((r) => r.ok, () => false);
-    if (up) return app;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("the app did not come up in 4 minutes");
+  await waitForHealth(PORT, app, { timeoutMs: 240_000, everyMs: 500 });
+  return app;
 }
 
 async function stopApp(app: ChildProcess) {

@@ -21,7 +21,6 @@ import autocannon from "autocannon";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -35,6 +34,7 @@ import { exitAfterFlush } from "./exit-after-flush";
 import { percentile } from "../lib/stats";
 import { parseArgs } from "node:util";
 import { sleep } from "../lib/backoff";
+import { freePort, waitForHealth } from "./lib/app-process";
 
 const args = process.argv.slice(2);
 const NUMBERS = ["duration", "connections", "rate", "periods", "warmup", "settle", "drain", "model-latency", "port"] as const;
@@ -118,18 +118,6 @@ function serverPid(root: number): number {
 }
 
 const loadAverage = () => os.loadavg()[0].toFixed(2);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A rounded percentile for the report, or null with no samples. */
 function rounded(values: number[], p: number): number | null {
@@ -373,18 +361,6 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-async function waitForHealth(timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (app?.exitCode !== null) throw new Error(`the app exited with code ${app?.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return;
-    } catch {}
-    await sleep(250);
-  }
-  throw new Error(`the app was not healthy within ${timeoutMs / 1000} s`);
-}
-
 const results: PeriodResult[] = [];
 let bootRss: number | null = null;
 let warmRss: number | null = null;
@@ -435,7 +411,7 @@ try {
     detached: true, // its own process group, so cleanup stops exactly what this started
   });
   fs.closeSync(out);
-  await waitForHealth().catch((err) => {
+  await waitForHealth(port, app, { everyMs: 250 }).catch((err) => {
     const tail = fs.readFileSync(appLog, "utf8").split("\n").slice(-15).join("\n");
     throw new Error(`${(err as Error).message}; the end of ${appLog}:\n${tail}`);
   });
