@@ -154,13 +154,14 @@ const RUN_TABLES: Array<[string, string]> = [
 
 /** The write log: one row per committed app write to a run's rows (process, table, run, commit time). */
 export async function installWriteLog(admin: pg.ClientBase | pg.Pool): Promise<void> {
-  await admin.query(`CREATE TABLE IF NOT EXISTS chaos_write_log (app text, tbl text, run_id text, at timestamptz)`);
+  await admin.query(`CREATE TABLE IF NOT EXISTS chaos_write_log (app text, tbl text, run_id text, at timestamptz, op text, status text, lease text)`);
   await admin.query(`
     CREATE OR REPLACE FUNCTION chaos_log_write() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE app text := current_setting('application_name', true);
     BEGIN
       IF app NOT LIKE 'chaos-app-%' THEN RETURN NULL; END IF;
-      INSERT INTO chaos_write_log VALUES (app, TG_TABLE_NAME, to_jsonb(NEW) ->> TG_ARGV[0], clock_timestamp());
+      INSERT INTO chaos_write_log VALUES (app, TG_TABLE_NAME, to_jsonb(NEW) ->> TG_ARGV[0], clock_timestamp(), TG_OP,
+        to_jsonb(NEW) ->> 'status', current_setting('switchboard.lease', true));
       RETURN NULL;
     END $$`);
   for (const [t, col] of RUN_TABLES) {
@@ -169,10 +170,10 @@ export async function installWriteLog(admin: pg.ClientBase | pg.Pool): Promise<v
   }
 }
 
-/** Rows process `app` committed for `runIds` after `since`: table and run of each. */
+/** Rows process `app` committed for `runIds` after `since`: table, run, operation, new status and the transaction's lease mark of each. */
 export async function writesSince(admin: pg.ClientBase | pg.Pool, app: string, runIds: string[], since: Date) {
-  const r = await admin.query<{ tbl: string; run_id: string; at: Date }>(
-    `SELECT tbl, run_id, at FROM chaos_write_log WHERE app = $1 AND run_id = ANY($2) AND at > $3 ORDER BY at`, [app, runIds, since]);
+  const r = await admin.query<{ tbl: string; run_id: string; at: Date; op: string; status: string | null; lease: string | null }>(
+    `SELECT tbl, run_id, at, op, status, lease FROM chaos_write_log WHERE app = $1 AND run_id = ANY($2) AND at > $3 ORDER BY at`, [app, runIds, since]);
   return r.rows;
 }
 

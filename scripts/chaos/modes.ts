@@ -286,7 +286,7 @@ export async function runMode(mode: ModeName, env: ModeEnv): Promise<ModeResult>
     const rows = all.filter((w) => w.at > check.since);
     const findings: Finding[] = [...new Set(rows.map((w) => w.run_id))].map((runId) => ({
       kind: "stale_writes", runId, customerId: null,
-      detail: `${check.app} was woken after the run was taken over from it and still committed: ${rows.filter((w) => w.run_id === runId).map((w) => w.tbl).join(", ")}`,
+      detail: `${check.app} was woken after the run was taken over from it and still committed: ${rows.filter((w) => w.run_id === runId).map((w) => `${w.op} ${w.tbl}${w.status ? ` → ${w.status}` : ""}${w.lease ? ` under ${w.lease}` : ""} at ${w.at.toISOString().slice(11, 23)}`).join(", ")}`,
     }));
     // The log's own sanity: what the process wrote for those runs before it was stopped.
     return { ...out, note: `${out.note}; ${all.length - rows.length} rows it wrote for them before, ${rows.length} after waking`, findings: [...(out.findings ?? []), ...findings] };

@@ -75,11 +75,11 @@ async function pendingReviews(pool: pg.Pool, runIds: string[], opts: { holdWorke
 /** Waits (up to `timeoutMs`) until no finished run of the round has a worker attempt `running`; how long it took (0: none at once). */
 async function waitInvocationsClosed(pool: pg.Pool, runIds: string[], timeoutMs: number): Promise<number> {
   const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
+  for (let first = true; Date.now() - start < timeoutMs; first = false) {
     const r = await pool.query(
       `SELECT 1 FROM worker_invocations i JOIN runs r ON r.id = i."runId"
         WHERE i."runId" = ANY($1) AND i.status = 'running' AND r.status IN ('completed', 'awaiting_review', 'failed') LIMIT 1`, [runIds]);
-    if (!r.rowCount) return Date.now() - start;
+    if (!r.rowCount) return first ? 0 : Math.max(1, Date.now() - start);
     await sleep(250);
   }
   return NaN;
