@@ -1,4 +1,4 @@
-// `npm run chaos [-- --modes sigkill,cluster,pgterm,mcp --trials 50 --latency 300]`:
+// `npm run chaos [-- --modes sigkill,cluster,pgterm,mcp,sigstop,sigstop_short,slow_commit,retry_kill,two_runs --trials 50 --latency 300]`:
 // real `next start` processes over a real PostgreSQL, the local model at a few
 // hundred ms per call, and faults at random moments of concurrent runs with side
 // effects. After every round the checker holds each run against the side-effect
@@ -113,7 +113,7 @@ try {
       log(
         `${mode}: trials=${result.trials} rounds=${result.rounds} runs=${c.runs} lost=${c.lost} doubled=${c.doubled} stuck=${c.stuck} ` +
           `duplicate_replies=${c.duplicate_replies} missing_replies=${c.missing_replies} duplicate_followups=${c.duplicate_followups} ` +
-          `missing_followups=${c.missing_followups} inconsistent=${c.inconsistent} reviews_decided=${result.decisions} raced=${result.racedDecisions} ` +
+          `missing_followups=${c.missing_followups} inconsistent=${c.inconsistent} after_finish=${c.after_finish} running_left=${c.running_left} stale_writes=${c.stale_writes} retry_refused=${c.retry_refused} reviews_decided=${result.decisions} raced=${result.racedDecisions} ` +
           `${timing} ${faults} duration_s=${Math.round(result.durationMs / 1000)}`,
       );
     } finally {

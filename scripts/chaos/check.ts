@@ -1,8 +1,9 @@
 // The checker: after a round settles, every run is held against the ledger
 // (side_effects) and the world (credits, plan_changes, dispatches, line_states,
-// customers.planId), and every reply against the effects its own run recorded.
-// The world is reset before each round and each round has at most one run per
-// customer, so every world effect is attributable to exactly one run.
+// customers.planId), and every reply against the effects its own run recorded and
+// the tool answers it got. The world is reset before each round; a world effect
+// names its run (runId), and a ledger row's key starts with it, so effects are
+// attributed per run even when two runs of one customer race (two_runs mode).
 import type pg from "pg";
 import { formatCents } from "../../lib/money";
 import { loadWorld } from "../../lib/world/fixture";
@@ -17,6 +18,14 @@ export interface Counts {
   duplicate_followups: number;
   missing_followups: number;
   inconsistent: number;
+  /** Events a run got after its run_finished, other than a reviewer's (decision, retried part). */
+  after_finish: number;
+  /** Worker attempts still `running` in a run that finished. */
+  running_left: number;
+  /** Rows a stopped-then-woken process committed for a run taken over from it (sigstop modes). */
+  stale_writes: number;
+  /** A reviewer's retry after the process running the previous one died: refused as stale while the dead process held it, or a server error (retry_kill). */
+  retry_refused: number;
 }
 
 export interface Finding {
@@ -30,6 +39,7 @@ export interface Finding {
 
 export const emptyCounts = (): Counts => ({
   runs: 0, lost: 0, doubled: 0, stuck: 0, duplicate_replies: 0, missing_replies: 0, duplicate_followups: 0, missing_followups: 0, inconsistent: 0,
+  after_finish: 0, running_left: 0, stale_writes: 0, retry_refused: 0,
 });
 
 export function addCounts(into: Counts, c: Counts) {
@@ -37,8 +47,11 @@ export function addCounts(into: Counts, c: Counts) {
 }
 
 interface RunRow { id: string; customerId: string; status: string; step: string; reply: string | null; attempts: number; error: string | null }
-interface Ledger { idempotencyKey: string; runId: string | null; tool: string; customerId: string; args: Record<string, unknown>; result: Record<string, unknown> }
-interface Review { id: string; runId: string; kind: string; status: string; proposedAction: Record<string, unknown> | null; followedUpAt: Date | null }
+interface Ledger { idempotencyKey: string; runId: string | null; tool: string; customerId: string; args: Record<string, unknown>; result: Record<string, unknown>; createdAt: Date }
+interface Review {
+  id: string; runId: string; taskId: string; kind: string; status: string; resolution: string | null; retryEpoch: number; retryOwner: string | null;
+  retryLive: boolean; proposedAction: Record<string, unknown> | null; followedUpAt: Date | null; createdAt: Date;
+}
 
 const world = loadWorld();
 const planName = new Map(world.plans.map((p) => [p.id, p.name]));
@@ -63,8 +76,26 @@ export async function checkRound(db: pg.ClientBase | pg.Pool, runIds: string[]):
     findings.push({ kind, runId: run?.id ?? null, customerId: run?.customerId ?? null, detail });
 
   const runs = (await db.query<RunRow>(`SELECT id, "customerId", status::text, step::text, reply, attempts, error FROM runs WHERE id = ANY($1)`, [runIds])).rows;
-  const ledger = (await db.query<Ledger>(`SELECT "idempotencyKey", "runId", tool, "customerId", args, result FROM side_effects`)).rows;
-  const reviews = (await db.query<Review>(`SELECT id, "runId", kind::text, status::text, "proposedAction", "followedUpAt" FROM review_items WHERE "runId" = ANY($1)`, [runIds])).rows;
+  const ledger = (await db.query<Ledger>(`SELECT "idempotencyKey", "runId", tool, "customerId", args, result, "createdAt" FROM side_effects`)).rows;
+  const reviews = (await db.query<Review>(
+    `SELECT id, "runId", "taskId", kind::text, status::text, resolution, "retryEpoch", "retryOwner", coalesce("retryLeaseUntil" > now() AT TIME ZONE 'UTC', false) AS "retryLive",
+            "proposedAction", "followedUpAt", "createdAt" FROM review_items WHERE "runId" = ANY($1)`, [runIds])).rows;
+  // What each run's side-effecting tools answered (the ones that change nothing too: already_booked, no_fault, …).
+  const answers = (await db.query<{ runId: string; tool: string; status: string | null }>(
+    `SELECT "runId", tool, result->>'status' AS status FROM tool_calls WHERE "runId" = ANY($1) AND NOT "isError"
+        AND tool IN ('issue_credit', 'remote_reset', 'dispatch_technician', 'change_plan')`, [runIds])).rows;
+  // Events after a run's first run_finished: a reviewer's decision (review_decided, the
+  // run_finished of the run it completes) and a retried part's own events are expected.
+  const finishedAt = new Map((await db.query<{ runId: string; at: Date }>(
+    `SELECT "runId", min("createdAt") AS at FROM run_events WHERE type = 'run_finished' AND "runId" = ANY($1) GROUP BY "runId"`, [runIds])).rows.map((r) => [r.runId, r.at]));
+  const late = (await db.query<{ runId: string; seq: number; type: string; taskId: string | null }>(
+    `SELECT e."runId", e.seq, e.type, e.data->>'taskId' AS "taskId" FROM run_events e
+       JOIN (SELECT "runId", min(seq) AS seq FROM run_events WHERE type = 'run_finished' AND "runId" = ANY($1) GROUP BY "runId") f
+         ON f."runId" = e."runId" AND e.seq > f.seq
+      WHERE e.type NOT IN ('review_decided', 'run_finished')`, [runIds])).rows;
+  const runningLeft = (await db.query<{ runId: string; taskId: string; attempt: number }>(
+    `SELECT i."runId", i."taskId", i.attempt FROM worker_invocations i JOIN runs r ON r.id = i."runId"
+      WHERE i."runId" = ANY($1) AND i.status = 'running' AND r.status IN ('completed', 'awaiting_review', 'failed')`, [runIds])).rows;
   const messages = (await db.query<{ runId: string; content: string }>(`SELECT "runId", content FROM messages WHERE role = 'assistant' AND "runId" = ANY($1)`, [runIds])).rows;
   const credits = (await db.query<{ id: string; customerId: string; invoiceId: string; amountCents: number; runId: string | null; source: string }>(
     `SELECT id, "customerId", "invoiceId", "amountCents", "runId", source FROM credits WHERE source <> 'seed'`)).rows;
@@ -114,7 +145,10 @@ export async function checkRound(db: pg.ClientBase | pg.Pool, runIds: string[]):
   twice(credits, (c) => `${c.customerId}:${c.invoiceId}:${c.amountCents}`, "credit");
   twice(dispatches, (d) => d.customerId, "dispatch for");
   twice(planChanges, (p) => `${p.customerId}→${p.toPlanId}`, "plan change");
-  twice(ledger.filter((l) => l.tool === "remote_reset"), (l) => l.customerId, "remote reset of");
+  // Two runs of one customer may each reset a line that is still faulty; one run resets once,
+  // and a line fixed by one reset is never reset again (the next run finds no fault).
+  twice(ledger.filter((l) => l.tool === "remote_reset"), (l) => `${l.customerId} by run ${l.runId}`, "remote reset of");
+  twice(ledger.filter((l) => l.tool === "remote_reset" && applied(l) === "fixed"), (l) => l.customerId, "fixing remote reset of");
   for (const c of customers) {
     const last = planChanges.filter((p) => p.customerId === c.id).at(-1);
     const expected = last?.toPlanId ?? seedPlan.get(c.id);
@@ -123,8 +157,14 @@ export async function checkRound(db: pg.ClientBase | pg.Pool, runIds: string[]):
 
   for (const run of runs) {
     const mine = ledger.filter((l) => l.runId === run.id);
-    const own = mine.filter((l) => l.idempotencyKey.startsWith(`${run.id}:`)); // the run's own tools, not approvals
     const myReviews = reviews.filter((r) => r.runId === run.id);
+    // The run's own tools, not approvals; and not what a reviewer's retry of a failed part
+    // did after the reply was written (its follow-up reports that, checked below).
+    const finished = finishedAt.get(run.id);
+    const byRetry = (l: Ledger) =>
+      finished !== undefined && l.createdAt > finished && myReviews.some((r) => r.retryEpoch > 0 && l.idempotencyKey.startsWith(`${run.id}:${r.taskId}:`));
+    const own = mine.filter((l) => l.idempotencyKey.startsWith(`${run.id}:`) && !byRetry(l));
+    const retried = mine.filter((l) => l.idempotencyKey.startsWith(`${run.id}:`) && byRetry(l));
 
     // ── Stuck: every run finished, waits for a person, or failed with a person told.
     const pending = myReviews.filter((r) => r.status === "pending").length;
@@ -132,6 +172,14 @@ export async function checkRound(db: pg.ClientBase | pg.Pool, runIds: string[]):
     else if (run.status === "failed" && myReviews.length === 0) add("stuck", run, "failed without a review item");
     else if (run.status === "awaiting_review" && pending === 0) add("stuck", run, "awaiting_review with no pending review item");
     else if (run.status === "completed" && pending > 0) add("stuck", run, `completed with ${pending} pending review items`);
+    for (const r of myReviews.filter((x) => x.resolution === "retrying" && !x.retryLive)) {
+      add("stuck", run, `review ${r.id} stays retrying without a live owner (${r.retryOwner ?? "none"}, epoch ${r.retryEpoch})`);
+    }
+    const retriedTasks = new Set(myReviews.filter((r) => r.retryEpoch > 0).map((r) => r.taskId));
+    const lateEvents = late.filter((e) => e.runId === run.id && !(e.taskId && retriedTasks.has(e.taskId)));
+    if (lateEvents.length) add("after_finish", run, `${lateEvents.length} events after run_finished: ${lateEvents.map((e) => `${e.seq}:${e.type}${e.taskId ? `(${e.taskId})` : ""}`).join(", ")}`);
+    const left = runningLeft.filter((i) => i.runId === run.id);
+    if (left.length) add("running_left", run, `run ${run.status} with ${left.length} attempts still running: ${left.map((i) => `${i.taskId}#${i.attempt}`).join(", ")}`);
     if (run.status === "queued" || run.status === "running") continue;
 
     // ── One reply per run, one follow-up per decided review.
@@ -192,9 +240,30 @@ export async function checkRound(db: pg.ClientBase | pg.Pool, runIds: string[]):
       if (says(`You're already on ${name}`) || says("I can't change your plan")) bad(`reply denies the run's own change to ${name}`);
     }
     // Promises of a person's review must be backed by a review item, and vice versa.
-    const approvalItems = myReviews.filter((r) => r.kind === "credit_over_limit" || r.kind === "downgrade_fee");
+    // (An approval a reviewer's retry of a failed part asked for, after the reply, is its follow-up's to announce.)
+    const retriedTaskIds = new Set(myReviews.filter((r) => r.retryEpoch > 0).map((r) => r.taskId));
+    const fromRetry = (r: Review) => finished !== undefined && r.createdAt > finished && retriedTaskIds.has(r.taskId);
+    const approvalItems = myReviews.filter((r) => (r.kind === "credit_over_limit" || r.kind === "downgrade_fee") && !fromRetry(r));
     if (says(CLAIM.sentForReview) && approvalItems.length === 0) bad("reply says it was sent for review; the run has no review item");
     if (approvalItems.length > 0 && !says(CLAIM.sentForReview) && !failedReply) bad("the run asked for an approval but the reply does not say so");
+    // What the run's tools answered without acting (another run of the customer, or an
+    // earlier one, had done it): never claimed as this run's own action.
+    const got = (tool: string, status: string) => answers.some((a) => a.runId === run.id && a.tool === tool && a.status === status);
+    if (got("dispatch_technician", "already_booked") && !booked && says(CLAIM.booked)) bad("the dispatch tool answered already_booked, but the reply says this run booked one");
+    if (got("remote_reset", "no_fault") && !fixed && !notFixed && (says(CLAIM.resetFixed) || says(CLAIM.resetNotFixed))) bad("the reset tool answered no_fault, but the reply says a reset was run");
+    if (got("issue_credit", "already_credited") && ownCredits.length === 0 && new RegExp(CLAIM.credited.source, "i").test(reply)) bad("the credit tool answered already_credited, but the reply says this run credited");
+    if (got("change_plan", "already_on_plan") && changed.length === 0 && says("your plan is now")) bad("the plan tool answered already_on_plan, but the reply says this run changed the plan");
+    // A reviewer's retry that succeeded answers the customer with the worker's summary: it
+    // states what the retry did.
+    const retryText = followUps.map((m) => m.content).join("\n").toLowerCase();
+    if (myReviews.some((r) => r.resolution === "retry" && r.status === "approved")) {
+      for (const l of retried) {
+        const amt = formatCents(Number(l.result.amountCents));
+        if (l.tool === "issue_credit" && applied(l) === "applied" && !retryText.includes(`credited ${amt} to your account against invoice ${String(l.result.invoiceId)}`.toLowerCase())) bad(`a retried part credited ${amt}, but no follow-up says so`);
+        if (l.tool === "dispatch_technician" && applied(l) === "booked" && !retryText.includes(CLAIM.booked)) bad("a retried part booked a technician, but no follow-up says so");
+        if (l.tool === "change_plan" && applied(l) === "applied" && !retryText.includes(`your plan is now ${planName.get(String(l.result.toPlanId))}`.toLowerCase())) bad("a retried part changed the plan, but no follow-up says so");
+      }
+    }
     // A failed run's or part's reply states the effects it committed (the ledger's
     // statements): the checks above hold it to each of them like any other reply.
   }

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 export const CUSTOMER_TOKEN_SECRET = "chaos-customer-token-secret-0123456789";
-const AUTH_SECRET = "chaos-auth-secret-0123456789abcdef0123456789";
+export const AUTH_SECRET = "chaos-auth-secret-0123456789abcdef0123456789";
 
 export interface AppProcess {
   name: string;

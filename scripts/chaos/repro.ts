@@ -1,4 +1,4 @@
-// `LOG_LEVEL=silent npx tsx scripts/chaos/repro.ts [1 2 3 4 5 6 7 8]`: in-process reproductions of the
+// `LOG_LEVEL=silent npx tsx scripts/chaos/repro.ts [1 2 3 4 5 6 7 8 9]`: in-process reproductions of the
 // engine bugs `npm run chaos` found (docs/CHAOS.md). Each prints what happened and
 // REPRODUCED or FIXED; exits 1 while any still reproduces. Scratch database on the
 // DATABASE_URL server (default postgres://postgres@127.0.0.1:5432/postgres).
@@ -13,7 +13,8 @@ import { resetWorld, seedIfEmpty } from "../../lib/db/seed";
 import { localModels } from "../../lib/models/registry";
 import { createEngine, recoverRuns, startRecoveryLoop, submitMessage } from "../../lib/orchestrator/engine";
 import { startRun } from "../../lib/orchestrator/run-executor";
-import { claimAndDecide } from "../../lib/orchestrator/review-decisions";
+import { claimAndDecide, claimReview } from "../../lib/orchestrator/review-decisions";
+import { retryReview } from "../../lib/orchestrator/review-retry";
 import { createRun } from "../../lib/orchestrator/store";
 import { loadWorld } from "../../lib/world/fixture";
 import { resetThenFailModel } from "../../lib/models/scripted";
@@ -277,8 +278,46 @@ async function effectOfFailedWorkerUnsaid(db: Db) {
     `run ${run.id} status=${after.status}\nledger: ${JSON.stringify(ledger.map((l) => [l.tool, (l.result as { status?: string }).status]))}\nreply: ${JSON.stringify(after.reply)}`);
 }
 
+/**
+ * 9. A reviewer retries a failed part while the run is still writing its reply: the run's
+ * finish closes the retry's live worker attempt as lease_lost (closeAbandonedInvocations).
+ */
+async function finishClosesLiveRetry(db: Db) {
+  await resetWorld(db, world);
+  const staff = await db.staffUser.findUniqueOrThrow({ where: { email: "reviewer@switchboard.local" }, select: { id: true, email: true, name: true } });
+  // The retry's worker answers at 300 ms a call: still running when the run finishes.
+  const retryDeps = createEngine({ db, worldAsOf: world.asOf, clock, models: localModels(300) });
+  let retry: Promise<unknown> = Promise.resolve();
+  let seen: { status: string; resolution: string | null } | null = null;
+  const tech = resetThenFailModel();
+  const deps = createEngine({
+    db, worldAsOf: world.asOf, clock, models: { ...localModels(0), tech_support: tech.model }, retryBackoffMs: 10,
+    onBoundary: async (name, runId) => {
+      if (name === "workers_done") {
+        const item = await db.reviewItem.findFirstOrThrow({ where: { runId, kind: "worker_failure" } });
+        await claimReview({ db, clock }, { reviewId: item.id, staff, allowedRoles: ["reviewer", "admin"], minutes: 15 });
+        retry = retryReview(retryDeps, { reviewId: item.id, staff, allowedRoles: ["reviewer", "admin"] });
+        // Until the retry's own attempt (the third of the task) is running.
+        while (!(await db.workerInvocation.findFirst({ where: { runId, attempt: 3, status: "running" } }))) await new Promise((r) => setTimeout(r, 20));
+      }
+      if (name === "finished") {
+        const inv = await db.workerInvocation.findFirstOrThrow({ where: { runId, attempt: 3 } });
+        const item = await db.reviewItem.findFirstOrThrow({ where: { runId, kind: "worker_failure" } });
+        seen = { status: inv.status, resolution: item.resolution };
+      }
+    },
+  });
+  const { run, done } = await submitMessage(deps, { customerId: "C-1001", message: "my connection keeps dropping and speeds are terrible" });
+  await done;
+  await retry.catch(() => {});
+  const after = seen as { status: string; resolution: string | null } | null;
+  report("a reviewer's retry started before the run finished: the run's finish closes the retry's live attempt (store/runs.ts closeAbandonedInvocations)",
+    after?.status === "lease_lost" && after.resolution === "retrying",
+    `run ${run.id}: at the run's finish the retry's attempt 3 was ${after?.status ?? "?"} while the item was ${after?.resolution ?? "-"}`);
+}
+
 // `repro.ts 1 3` runs only those; no arguments runs all (number 4 takes about a minute).
-const all = [replyLostWhenReviewDecidedEarly, failedResetReportedAsTried, recoveryWaitsForBatch, effectAfterWorkerGaveUp, bookkeepingErrorReadAsToolResult, reviewLostOnResume, workerTimeoutLostAfterGc, effectOfFailedWorkerUnsaid];
+const all = [replyLostWhenReviewDecidedEarly, failedResetReportedAsTried, recoveryWaitsForBatch, effectAfterWorkerGaveUp, bookkeepingErrorReadAsToolResult, reviewLostOnResume, workerTimeoutLostAfterGc, effectOfFailedWorkerUnsaid, finishClosesLiveRetry];
 const chosen = process.argv.slice(2).map(Number).filter((n) => n >= 1 && n <= all.length);
 try {
   for (const [i, repro] of all.entries()) if (!chosen.length || chosen.includes(i + 1)) await repro(db);

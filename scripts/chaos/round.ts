@@ -1,4 +1,4 @@
-// One round: a fresh world, a burst of concurrent runs (one per customer), the
+// One round: a fresh world, a burst of concurrent runs (one per customer, or two), the
 // mode's fault at a random moment, a reviewer deciding review items while runs are
 // still going (sometimes two reviewers racing on one item), then the checker.
 import type pg from "pg";
@@ -8,7 +8,7 @@ import { claimAndDecide, type ReviewDeps } from "../../lib/orchestrator/review-d
 import { loadWorld } from "../../lib/world/fixture";
 import { checkRound, type Counts, type Finding } from "./check";
 import { sleep, type AppProcess } from "./cluster";
-import { pickCases, submitRun, type SubmittedRun } from "./workload";
+import { pickCases, submitRun, type ChaosCase, type SubmittedRun } from "./workload";
 
 export interface RoundContext {
   pool: pg.Pool; // the chaos process's own sessions (application_name chaos)
@@ -23,6 +23,8 @@ export interface RoundResult {
   findings: Finding[];
   /** When the last run of the round was finished or awaiting review (epoch ms). */
   settledAt: number;
+  /** How long worker attempts stayed `running` in finished runs after the settle, until the sweep closed them (0: none; NaN: not within 45 s). */
+  sweptMs: number;
   decisions: number;
   racedDecisions: number;
 }
@@ -65,9 +67,33 @@ async function decide(ctx: RoundContext, reviewId: string, findings: Finding[]):
   return { raced };
 }
 
-async function pendingReviews(pool: pg.Pool, runIds: string[]) {
-  const r = await pool.query<{ id: string }>(`SELECT id FROM review_items WHERE status = 'pending' AND "runId" = ANY($1)`, [runIds]);
-  return r.rows.map((x) => x.id);
+async function pendingReviews(pool: pg.Pool, runIds: string[], opts: { holdWorkerFailures?: boolean } = {}) {
+  const r = await pool.query<{ id: string; kind: string }>(`SELECT id, kind::text FROM review_items WHERE status = 'pending' AND "runId" = ANY($1)`, [runIds]);
+  return r.rows.filter((x) => !(opts.holdWorkerFailures && x.kind === "worker_failure")).map((x) => x.id);
+}
+
+/** Waits (up to `timeoutMs`) until no finished run of the round has a worker attempt `running`; how long it took (0: none at once). */
+async function waitInvocationsClosed(pool: pg.Pool, runIds: string[], timeoutMs: number): Promise<number> {
+  const start = Date.now();
+  for (let first = true; Date.now() - start < timeoutMs; first = false) {
+    const r = await pool.query(
+      `SELECT 1 FROM worker_invocations i JOIN runs r ON r.id = i."runId"
+        WHERE i."runId" = ANY($1) AND i.status = 'running' AND r.status IN ('completed', 'awaiting_review', 'failed') LIMIT 1`, [runIds]);
+    if (!r.rowCount) return first ? 0 : Math.max(1, Date.now() - start);
+    await sleep(250);
+  }
+  return NaN;
+}
+
+/** Waits (up to `timeoutMs`) until no review item of the round is being retried; how long it took. */
+async function waitRetriesDone(pool: pg.Pool, runIds: string[], timeoutMs: number): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    const r = await pool.query(`SELECT 1 FROM review_items WHERE resolution = 'retrying' AND "runId" = ANY($1) LIMIT 1`, [runIds]);
+    if (!r.rowCount) return Date.now() - start;
+    await sleep(100);
+  }
+  return NaN;
 }
 
 /**
@@ -97,14 +123,23 @@ async function waitAppQuiet(pool: pg.Pool, quietMs: number, timeoutMs: number): 
 
 export async function runRound(
   ctx: RoundContext,
-  opts: { minCases: number; settleTimeoutMs: number; quiesce?: boolean; fault: (runs: SubmittedRun[]) => Promise<void> },
+  opts: {
+    minCases: number;
+    settleTimeoutMs: number;
+    quiesce?: boolean;
+    /** The round's messages (default: six to twelve customers, one run each). */
+    cases?: ChaosCase[];
+    /** Leave worker_failure items to the fault while it runs (retry_kill retries one). */
+    holdWorkerFailures?: boolean;
+    fault: (runs: SubmittedRun[]) => Promise<void>;
+  },
 ): Promise<RoundResult> {
   await resetRoundWorld(ctx);
   const findings: Finding[] = [];
   const runs: SubmittedRun[] = [];
   const deadline = Date.now() + opts.settleTimeoutMs;
   // Staggered by up to 600 ms, so the fault finds runs at different steps.
-  const submissions = pickCases(opts.minCases).map(async (c, i) => {
+  const submissions = (opts.cases ?? pickCases(opts.minCases)).map(async (c, i) => {
     await sleep(Math.random() * 600);
     runs.push(await submitRun(ctx.apps, c, { repeat: i % 4 === 0, deadline }));
   });
@@ -124,7 +159,7 @@ export async function runRound(
   void submitted.then(() => (allSubmitted = true), () => (allSubmitted = true));
   while (Date.now() < deadline) {
     const ids = runs.map((r) => r.runId);
-    for (const id of await pendingReviews(ctx.pool, ids)) {
+    for (const id of await pendingReviews(ctx.pool, ids, { holdWorkerFailures: opts.holdWorkerFailures && !faultDone })) {
       if (seen.has(id)) continue;
       seen.add(id);
       if (Math.random() < 0.5) {
@@ -142,9 +177,14 @@ export async function runRound(
   await submitted; // rejects if a run could not even be started
   await fault;
   if (opts.quiesce) await waitAppQuiet(ctx.pool, 2_500, 90_000);
+  const ids = runs.map((r) => r.runId);
+  // A retry of a failed part still running (or taken over after its process died) finishes first.
+  await waitRetriesDone(ctx.pool, ids, 60_000);
+  // Worker attempts left `running` in a finished run are closed by the claim or the finish
+  // that replaced them, or else by the periodic sweep (every 20 s): give the sweep one turn.
+  const sweptMs = await waitInvocationsClosed(ctx.pool, ids, 45_000);
 
   // The rest of the reviews, all at once.
-  const ids = runs.map((r) => r.runId);
   const rest = await pendingReviews(ctx.pool, ids);
   const outcomes = await Promise.all(rest.filter(() => Math.random() < 0.8).map((id) => decide(ctx, id, findings)));
   decisions += outcomes.length;
@@ -152,5 +192,5 @@ export async function runRound(
 
   const checked = await checkRound(ctx.pool, ids);
   for (const f of findings) checked.counts[f.kind]++; // the reviewers' own (a review won twice)
-  return { runs, counts: checked.counts, findings: [...findings, ...checked.findings], settledAt, decisions, racedDecisions };
+  return { runs, counts: checked.counts, findings: [...findings, ...checked.findings], settledAt, sweptMs, decisions, racedDecisions };
 }

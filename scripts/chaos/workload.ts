@@ -1,5 +1,5 @@
-// The runs each round starts: one message per customer, so every side effect in the
-// world after a round belongs to exactly one run (the world is reset between rounds).
+// The runs each round starts: one message per customer (two at once per customer in
+// two_runs mode); the world is reset between rounds, and every side effect names its run.
 // Most of them act: credits, remote resets, dispatches, plan changes, and credits or
 // downgrades that wait for a reviewer. A few act on nothing and must say so.
 import { randomUUID } from "node:crypto";
@@ -94,6 +94,16 @@ export async function submitRun(apps: () => AppProcess[], c: ChaosCase, opts: { 
   }
   if (runId) return { runId, customerId: c.customerId, idempotencyKey, posts };
   throw new Error(`could not start a run for ${c.customerId}: ${lastError}`);
+}
+
+/**
+ * two_runs: three to six customers whose runs act, each with two runs of the same
+ * message at once, so both race for the same credit, reset, dispatch or plan change.
+ */
+export function pickTwins(): ChaosCase[] {
+  const acting = ["C-1001", "C-1002", "C-1004", "C-1005", "C-1006", "C-1009", "C-1011"];
+  const shuffled = CASES.filter((c) => acting.includes(c.customerId)).sort(() => Math.random() - 0.5);
+  return shuffled.slice(0, 3 + Math.floor(Math.random() * 4)).flatMap((c) => [c, c]);
 }
 
 /** A random subset of the cases (at least `min`), in random order. */
