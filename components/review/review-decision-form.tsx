@@ -15,6 +15,7 @@ const ERRORS: Record<ReviewActionError, string> = {
   claimed_by_other: "Another reviewer holds this item.",
   stale: "This item changed since you opened it. The page now shows it as it is.",
   invalid_decision: "That decision does not fit this kind of item.",
+  run_in_progress: "The assistant is still working on this message. Retry the part once its reply is out.",
   retry_failed: "The worker failed again. Its new attempt is on this page: answer the customer by hand.",
 };
 

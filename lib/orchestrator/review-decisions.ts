@@ -53,7 +53,9 @@ export type ReviewRefusal =
   | "claimed_by_other"
   | "stale"
   | "forbidden"
-  | "invalid_decision";
+  | "invalid_decision"
+  /** A retry of a failed part while its run still has an executor (it has not finished). */
+  | "run_in_progress";
 
 export type ReviewDecisionResult =
   | { ok: true; status: DecidedReviewStatus }

@@ -50,6 +50,25 @@ describe("retrying a failed worker's part", () => {
     expect(await db.auditEntry.count({ where: { subject: `review:${review.id}`, kind: { in: ["review_retry_started", "review_decision"] } } })).toBe(2);
   });
 
+  it("refuses while the run still has an executor (the run and the retry would both work on the task), and changes nothing", async () => {
+    const { run, review, riley } = await failedPart();
+    const deps = engine(false);
+    await claimReview(deps, { reviewId: review.id, staff: riley, allowedRoles: ROLES, minutes: 15 });
+    // A worker-failure item is created when its part fails, before the run's other parts
+    // and its reply are done: the run is still `running` under its executor's lease.
+    await db.run.update({ where: { id: run.id }, data: { status: "running" } });
+    const attemptsBefore = await db.workerInvocation.count({ where: { runId: run.id } });
+    expect(await retryReview(deps, { reviewId: review.id, staff: riley, allowedRoles: ROLES })).toEqual({ ok: false, error: "run_in_progress" });
+    const item = await db.reviewItem.findUniqueOrThrow({ where: { id: review.id } });
+    expect([item.status, item.resolution, item.retryOwner]).toEqual(["pending", null, null]);
+    expect(await db.workerInvocation.count({ where: { runId: run.id } })).toBe(attemptsBefore);
+    expect(await db.auditEntry.count({ where: { subject: `review:${review.id}`, kind: "review_retry_started" } })).toBe(0);
+
+    // Once the run has finished (its reply is out), the same retry goes ahead.
+    await db.run.update({ where: { id: run.id }, data: { status: "awaiting_review" } });
+    expect(await retryReview(deps, { reviewId: review.id, staff: riley, allowedRoles: ROLES })).toEqual({ ok: true, status: "approved" });
+  });
+
   it("leaves the item pending, with the new failure recorded, when the worker fails again", async () => {
     const { run, review, riley } = await failedPart();
     const deps = engine(true);

@@ -38,6 +38,12 @@ export async function retryReview(deps: EngineDeps, input: ActingStaff & { revie
     if (!item) return { refusal: "not_found" as const };
     const task = subTaskSchema.safeParse((item.context as { task?: unknown } | null)?.task);
     if (item.kind !== "worker_failure" || !task.success) return { refusal: "invalid_decision" as const };
+    // Only once the run has finished: while it has an executor, the run and a retry would
+    // both work on the task (two attempts under one number, a live attempt closed by the
+    // run's finish, an effect the run's reply leaves out). A finished run is never claimed
+    // again, so this check needs no lock; a run finishing just after it is refused once.
+    const run = await tx.run.findUnique({ where: { id: item.runId }, select: { status: true } });
+    if (run?.status === "queued" || run?.status === "running") return { refusal: "run_in_progress" as const };
     // Not retrying, or retrying under a lease that ran out or whose process is certainly
     // gone (it died on this machine): a stale mark never blocks the item.
     const version = input.expectedVersion;

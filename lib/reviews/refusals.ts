@@ -12,6 +12,7 @@ export const REFUSAL_MESSAGES: Record<ReviewRefusal, string> = {
   stale: "This item changed since you opened it. Reload to see it as it is now.",
   forbidden: "Your role may not decide reviews.",
   invalid_decision: "That decision does not fit this kind of item.",
+  run_in_progress: "The assistant is still working on this message. Retry the part once its reply is out.",
 };
 
 /**
@@ -39,6 +40,7 @@ const REFUSAL_HTTP: Record<ReviewRefusalCode, "not_found" | "conflict" | "forbid
   stale: "conflict",
   forbidden: "forbidden",
   invalid_decision: "invalid_input",
+  run_in_progress: "conflict",
   retry_failed: "conflict",
 };
 

@@ -25,7 +25,7 @@ export interface ClusterOptions {
 }
 
 /** The database URL an app process gets: same database, connections named after the process. */
-export function appDbUrl(dbUrl: string, name: string): string {
+function appDbUrl(dbUrl: string, name: string): string {
   const u = new URL(dbUrl);
   u.searchParams.set("application_name", `chaos-app-${name}`);
   return u.toString();

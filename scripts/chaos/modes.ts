@@ -283,7 +283,10 @@ export async function runMode(mode: ModeName, env: ModeEnv): Promise<ModeResult>
     staleCheck = null;
     if (!check?.runIds.length) return out;
     const all = await writesSince(env.ctx.pool, check.app, check.runIds, new Date(0));
-    const rows = all.filter((w) => w.at > check.since);
+    // A fenced-off executor may close its own worker attempts as lease_lost (and the
+    // periodic sweep, which any process runs, closes abandoned ones the same way): that
+    // ends work, it does not act for the run. Anything else after waking is a finding.
+    const rows = all.filter((w) => w.at > check.since && !(w.tbl === "worker_invocations" && w.status === "lease_lost"));
     const findings: Finding[] = [...new Set(rows.map((w) => w.run_id))].map((runId) => ({
       kind: "stale_writes", runId, customerId: null,
       detail: `${check.app} was woken after the run was taken over from it and still committed: ${rows.filter((w) => w.run_id === runId).map((w) => `${w.op} ${w.tbl}${w.status ? ` → ${w.status}` : ""}${w.lease ? ` under ${w.lease}` : ""} at ${w.at.toISOString().slice(11, 23)}`).join(", ")}`,
@@ -329,6 +332,15 @@ export async function runMode(mode: ModeName, env: ModeEnv): Promise<ModeResult>
     if (!item) return { trials: 0, note: "no worker_failure item within 45 s" };
     const claim = await claimReview(env.ctx.reviews, { reviewId: item.id, staff: reviewer, allowedRoles: AREA_ROLES.reviews, minutes: 15 });
     if (!claim.ok) return { trials: 0, note: `could not claim ${item.id}: ${claim.error}` };
+    // A part is retried once its run has finished (before, the app refuses with
+    // run_in_progress: the run's executor and the retry would both work on the task).
+    const finishedBy = Date.now() + 60_000;
+    for (;;) {
+      const [r] = (await env.ctx.pool.query<{ status: string }>(`SELECT r.status::text FROM review_items i JOIN runs r ON r.id = i."runId" WHERE i.id = $1`, [item.id])).rows;
+      if (r.status !== "queued" && r.status !== "running") break;
+      if (Date.now() > finishedBy) return { trials: 0, note: `the run of ${item.id} did not finish within 60 s` };
+      await sleep(100);
+    }
     const victim = apps[0];
     const first = postDecision(victim, cookie, item.id, { decision: "retry" }).catch((err: Error) => ({ status: 0, reason: err.message }));
     const delay = rand(300, 1_000);
@@ -354,7 +366,7 @@ export async function runMode(mode: ModeName, env: ModeEnv): Promise<ModeResult>
       if (now.resolution === "retrying" && !now.retryOwner?.includes(`:${apps[0].pid}:`)) {
         findings.push({ kind: "retry_refused", runId: run.id, customerId: run.customerId, detail: `review ${item.id}: a retry after the kill was refused as stale while ${now.retryOwner} (dead) held it` });
       }
-    } else if (again.status >= 500 || again.status === 0) {
+    } else if (again.status >= 500 || again.status === 0 || again.reason === "run_in_progress") {
       findings.push({ kind: "retry_refused", runId: run.id, customerId: run.customerId, detail: `review ${item.id}: a retry after the kill failed: HTTP ${again.status} ${again.reason ?? ""}` });
     }
     const r = await env.ctx.pool.query<{ resolution: string | null; status: string }>(`SELECT resolution, status::text FROM review_items WHERE id = $1`, [item.id]);

@@ -296,14 +296,15 @@ async function finishClosesLiveRetry(db: Db) {
       if (name === "workers_done") {
         const item = await db.reviewItem.findFirstOrThrow({ where: { runId, kind: "worker_failure" } });
         await claimReview({ db, clock }, { reviewId: item.id, staff, allowedRoles: ["reviewer", "admin"], minutes: 15 });
-        retry = retryReview(retryDeps, { reviewId: item.id, staff, allowedRoles: ["reviewer", "admin"] });
-        // Until the retry's own attempt (the third of the task) is running.
-        while (!(await db.workerInvocation.findFirst({ where: { runId, attempt: 3, status: "running" } }))) await new Promise((r) => setTimeout(r, 20));
+        let answered = false;
+        retry = retryReview(retryDeps, { reviewId: item.id, staff, allowedRoles: ["reviewer", "admin"] }).finally(() => (answered = true));
+        // Until the retry's own attempt (the third of the task) is running, or the retry was refused.
+        while (!answered && !(await db.workerInvocation.findFirst({ where: { runId, attempt: 3, status: "running" } }))) await new Promise((r) => setTimeout(r, 20));
       }
       if (name === "finished") {
-        const inv = await db.workerInvocation.findFirstOrThrow({ where: { runId, attempt: 3 } });
+        const inv = await db.workerInvocation.findFirst({ where: { runId, attempt: 3 } });
         const item = await db.reviewItem.findFirstOrThrow({ where: { runId, kind: "worker_failure" } });
-        seen = { status: inv.status, resolution: item.resolution };
+        seen = { status: inv?.status ?? "none (the retry was refused)", resolution: item.resolution };
       }
     },
   });

@@ -32,7 +32,7 @@ export interface RoundResult {
 const TERMINAL = new Set(["completed", "awaiting_review", "failed"]);
 const world = loadWorld();
 
-export async function resetRoundWorld(ctx: RoundContext) {
+async function resetRoundWorld(ctx: RoundContext) {
   await resetWorld(ctx.db, world);
 }
 

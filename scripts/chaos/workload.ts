@@ -13,7 +13,7 @@ export interface ChaosCase {
   expect: string;
 }
 
-export const CASES: ChaosCase[] = [
+const CASES: ChaosCase[] = [
   { customerId: "C-1001", expect: "credit $30 + remote reset (fixed) + upgrade to gig-1000",
     message: "I was charged a $30 late fee but I paid on time. Also my internet has been really slow all week, and I'd like to upgrade to the 1 Gig plan." },
   { customerId: "C-1002", expect: "credit $85 waits for review",
