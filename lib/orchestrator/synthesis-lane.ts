@@ -112,12 +112,20 @@ async function writePart(
   // Deltas are persisted in small batches: live enough for the UI, few enough rows.
   let buffer = "";
   let flushing = Promise.resolve();
+  // The first write that failed (a lost lease, say): later batches are dropped and it is
+  // rethrown when the part settles. Each batch's promise is handled at once, so a failure
+  // is never an unhandled rejection (which ends the process) while synthesis streams on.
+  const flushFailed: { failed: boolean; err?: unknown } = { failed: false };
   let last = Date.now();
   const flush = () => {
     if (!buffer) return;
     const delta = buffer;
     buffer = "";
-    flushing = flushing.then(() => emit({ type: "message_delta", attempt, part, delta }));
+    flushing = flushing
+      .then(() => (flushFailed.failed ? undefined : emit({ type: "message_delta", attempt, part, delta })))
+      .catch((err: unknown) => {
+        if (!flushFailed.failed) Object.assign(flushFailed, { failed: true, err });
+      });
   };
   const onDelta = (d: string) => {
     if (!d) return;
@@ -136,12 +144,13 @@ async function writePart(
   try {
     synthesized = await inSpan("switchboard.synthesis", attributes, () => synthesize(deps, outcomes, onDelta, signal, progress, run.id));
   } catch (err) {
-    // Settle the pending writes before failing, so none of them rejects unobserved.
-    await flushing.catch(() => {});
-    throw err;
+    // Settle the pending writes before failing.
+    await flushing;
+    throw flushFailed.failed ? flushFailed.err : err;
   }
   flush();
   await flushing;
+  if (flushFailed.failed) throw flushFailed.err;
   await deps.onBoundary?.(`reply_deltas:${part}`, run.id);
   await recordModelCall(deps.db, deps.lease!, { role: "synthesis", ...synthesized.usage });
   return synthesized.text;
