@@ -26,6 +26,21 @@ function heldBack(inner: LanguageModelV4, gate: Promise<void>): LanguageModelV4 
   };
 }
 
+/** `inner`, its streamed chunks `ms` apart: a reply that takes a while to write. */
+function slowStream(inner: LanguageModelV4, ms: number): LanguageModelV4 {
+  return {
+    ...inner,
+    specificationVersion: "v4",
+    provider: inner.provider,
+    modelId: inner.modelId,
+    supportedUrls: inner.supportedUrls,
+    doStream: async (o) => {
+      const r = await inner.doStream(o);
+      return { ...r, stream: r.stream.pipeThrough(new TransformStream({ async transform(chunk, out) { await new Promise((w) => setTimeout(w, ms)); out.enqueue(chunk); } })) };
+    },
+  };
+}
+
 function opened() {
   let open!: () => void;
   const gate = new Promise<void>((r) => (open = r));
@@ -117,5 +132,20 @@ describe("progressive synthesis", () => {
     const firstDelta = (await listEvents(db, run.id)).findIndex((e) => e.type === "message_delta");
     expect(firstDelta).toBeGreaterThan(lastWorker);
     expect(await db.modelCall.count({ where: { runId: run.id, role: "synthesis" } })).toBe(1);
+  });
+
+  it("a lease lost while a part streams ends the drive as lease_lost: nothing more is written, and no write's failure goes unhandled", async () => {
+    const models = localModels(0);
+    const deps = engine({ models: { ...models, synthesis: slowStream(models.synthesis, 25) } });
+    const { run, done } = await submitMessage(deps, { customerId: "C-1001", message: THREE_PARTS });
+    await until("the first streamed delta", async () => (await listEvents(db, run.id)).some((e) => e.type === "message_delta"));
+    // Another process takes the run over (a new epoch under another owner) mid-stream:
+    // every later batch of deltas is refused. Before, the refused batch was a promise
+    // nobody handled until the part ended, and Node ends a process on that.
+    await db.$executeRaw`UPDATE runs SET attempts = attempts + 1, "leaseOwner" = 'another-process' WHERE id = ${run.id}`;
+    const count = (await listEvents(db, run.id)).length;
+    expect(await done).toBe("lease_lost");
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await listEvents(db, run.id)).length).toBe(count);
   });
 });
