@@ -30,3 +30,13 @@ export async function claimForTest(db: Db, runId: string, owner = "test-owner", 
   if (epoch === null) throw new Error(`run ${runId} could not be claimed`);
   return { runId, owner, epoch };
 }
+
+/** Polls a run until it leaves queued and running (up to 10 s); the settled row. */
+export async function untilRunSettled(db: Db, runId: string) {
+  for (let i = 0; i < 200; i++) {
+    const run = await db.run.findUniqueOrThrow({ where: { id: runId } });
+    if (run.status !== "queued" && run.status !== "running") return run;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`run ${runId} did not settle`);
+}

@@ -4,7 +4,7 @@ import { abuseLimits, type AbuseLimits } from "../http/rate-limits";
 import { localModels } from "../models/registry";
 import { createEngine } from "../orchestrator/engine";
 import { createRun } from "../orchestrator/store";
-import { resetTestWorld, useTestDb } from "@/test/db";
+import { resetTestWorld, untilRunSettled, useTestDb } from "@/test/db";
 import { startRun, type StartRunInput } from "./start-run";
 
 // The use case behind POST /api/runs and the chat's sendMessage action, on the real
@@ -25,27 +25,18 @@ const input = (over: Partial<StartRunInput> = {}): StartRunInput => ({
   ...over,
 });
 
-async function untilSettled(runId: string) {
-  for (let i = 0; i < 200; i++) {
-    const run = await db.run.findUniqueOrThrow({ where: { id: runId } });
-    if (run.status !== "queued" && run.status !== "running") return run;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`run ${runId} did not settle`);
-}
-
 describe("startRun", () => {
   it("starts a run, and a retry with the same key returns it instead of starting another", async () => {
     const first = await startRun({ engine, limits: roomy }, input({ idempotencyKey: "retry-key-1" }));
     expect(first).toMatchObject({ ok: true, created: true, status: "queued" });
     if (!first.ok) throw new Error("not started");
-    await untilSettled(first.runId);
+    await untilRunSettled(db, first.runId);
     const again = await startRun({ engine, limits: roomy }, input({ idempotencyKey: "retry-key-1" }));
     expect(again).toMatchObject({ ok: true, created: false, runId: first.runId, conversationId: first.conversationId });
     // The key is scoped to the customer: another customer's same key is another run.
     const other = await startRun({ engine, limits: roomy }, input({ customer: { customerId: "C-1005" }, idempotencyKey: "retry-key-1" }));
     expect(other).toMatchObject({ ok: true, created: true });
-    if (other.ok) await untilSettled(other.runId);
+    if (other.ok) await untilRunSettled(db, other.runId);
     expect(await db.run.findUniqueOrThrow({ where: { id: first.runId }, select: { idempotencyKey: true } })).toEqual({ idempotencyKey: "C-1004:retry-key-1" });
   });
 
@@ -68,7 +59,7 @@ describe("startRun", () => {
     expect(refused.refusal.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect(refused.refusal.retryAfterSeconds).toBeLessThanOrEqual(60);
     expect(refused.refusal.message).toBe(`Too many messages in a short time. Try again in ${refused.refusal.retryAfterSeconds} s.`);
-    if (first.ok) await untilSettled(first.runId);
+    if (first.ok) await untilRunSettled(db, first.runId);
     expect(await db.run.count()).toBe(1);
   });
 
@@ -80,7 +71,7 @@ describe("startRun", () => {
     // Another address is another client.
     const elsewhere = await startRun({ engine, limits }, input({ customer: { customerId: "C-1005" }, clientIp: "198.51.100.7" }));
     expect(elsewhere.ok).toBe(true);
-    for (const r of [first, elsewhere]) if (r.ok) await untilSettled(r.runId);
+    for (const r of [first, elsewhere]) if (r.ok) await untilRunSettled(db, r.runId);
   });
 
   it("refuses a customer whose model-token budget for the UTC day is spent, until the next UTC midnight", async () => {

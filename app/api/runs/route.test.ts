@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { issueCustomerToken } from "@/lib/tokens/customer-token";
 import { getDb } from "@/lib/db/client";
 import { installPeerStamp, PEER_HEADER, peerStampValue } from "@/lib/http/client-address";
-import { inject, resetTestWorld, useTestDb } from "@/test/db";
+import { inject, resetTestWorld, untilRunSettled, useTestDb } from "@/test/db";
 
 // The route handler itself, called without the proxy in front: what it refuses, it
 // refuses on its own (a proxy can be bypassed, and does not cover every route).
@@ -22,15 +22,6 @@ beforeEach(() => resetTestWorld(db));
 
 function runRequest(headers: Record<string, string>, body: BodyInit) {
   return new Request(`${APP}/api/runs`, { method: "POST", headers, body });
-}
-
-async function untilSettled(runId: string) {
-  for (let i = 0; i < 200; i++) {
-    const run = await db.run.findUniqueOrThrow({ where: { id: runId } });
-    if (run.status !== "queued" && run.status !== "running") return run;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`run ${runId} did not settle`);
 }
 
 describe("POST /api/runs: the state-changing request guard", () => {
@@ -69,10 +60,10 @@ describe("POST /api/runs: the state-changing request guard", () => {
     const json = { "content-type": "application/json" };
     const fromPage = await POST(runRequest({ ...json, origin: APP, cookie: `sb_customer=${token}` }, JSON.stringify({ message: "What is my balance?" })));
     expect(fromPage.status).toBe(202);
-    await untilSettled((await fromPage.json()).runId);
+    await untilRunSettled(db, (await fromPage.json()).runId);
     const fromScript = await POST(runRequest({ ...json, authorization: `Bearer ${token}` }, JSON.stringify({ message: "What is my balance?" })));
     expect(fromScript.status).toBe(202);
-    await untilSettled((await fromScript.json()).runId);
+    await untilRunSettled(db, (await fromScript.json()).runId);
     expect(await db.run.count({ where: { customerId: "C-1004" } })).toBe(2);
   });
 });
@@ -111,7 +102,7 @@ describe("POST /api/runs: bad input and abuse limits", () => {
       const other = await POST(runRequest({ ...json, authorization: `Bearer ${await issueCustomerToken("C-1007")}` }, JSON.stringify({ message: "What is my balance?" })));
       expect(other.status).toBe(202);
       started.push((await other.json()).runId);
-      for (const id of started) await untilSettled(id);
+      for (const id of started) await untilRunSettled(db, id);
     } finally {
       delete process.env.RATE_LIMIT_RUNS_PER_CUSTOMER;
     }
@@ -123,7 +114,7 @@ describe("POST /api/runs: bad input and abuse limits", () => {
       const auth = { ...json, authorization: `Bearer ${await issueCustomerToken("C-1008")}` };
       const first = await POST(runRequest(auth, JSON.stringify({ message: "What is my balance?" })));
       expect(first.status).toBe(202);
-      const run = await untilSettled((await first.json()).runId);
+      const run = await untilRunSettled(db, (await first.json()).runId);
       // The run that started under the budget finished; it is what spent it.
       expect(run.tokensIn + run.tokensOut).toBeGreaterThan(1000);
 
@@ -139,7 +130,7 @@ describe("POST /api/runs: bad input and abuse limits", () => {
 
       const other = await POST(runRequest({ ...json, authorization: `Bearer ${await issueCustomerToken("C-1009")}` }, JSON.stringify({ message: "What is my balance?" })));
       expect(other.status).toBe(202);
-      await untilSettled((await other.json()).runId);
+      await untilRunSettled(db, (await other.json()).runId);
     } finally {
       delete process.env.CUSTOMER_DAILY_TOKEN_BUDGET;
     }
@@ -160,7 +151,7 @@ describe("POST /api/runs: bad input and abuse limits", () => {
       expect([a.status, b.status, c.status]).toEqual([202, 202, 429]);
       expect((await c.json()).error.details.limit).toBe("runs_per_ip");
       expect((await db.rateLimit.findMany({ where: { key: { startsWith: "runs:ip:" } }, select: { key: true, hits: true } }))).toEqual([{ key: "runs:ip:192.0.2.50", hits: 3 }]);
-      for (const r of [a, b]) await untilSettled((await r.json()).runId);
+      for (const r of [a, b]) await untilRunSettled(db, (await r.json()).runId);
     } finally {
       delete process.env.RATE_LIMIT_RUNS_PER_IP;
     }
@@ -181,7 +172,7 @@ describe("POST /api/runs: bad input and abuse limits", () => {
       const d = await from("C-1004", "198.51.100.77");
       expect([a.status, b.status, c.status, d.status]).toEqual([202, 202, 429, 202]);
       expect((await c.json()).error.details.limit).toBe("runs_per_ip");
-      for (const r of [a, b, d]) await untilSettled((await r.json()).runId);
+      for (const r of [a, b, d]) await untilRunSettled(db, (await r.json()).runId);
     } finally {
       delete process.env.RATE_LIMIT_RUNS_PER_IP;
       delete process.env.TRUST_PROXY_HOPS;
