@@ -5,7 +5,7 @@ import { inject, resetTestWorld, useTestDb } from "../../test/db";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
 import { workers } from "../workers/registry";
-import { createEngine, submitMessage } from "./engine";
+import { createEngine, recoverRuns, submitMessage } from "./engine";
 import { claimReview } from "./review-decisions";
 import { resumeAbandonedRetries, retryReview } from "./review-retry";
 import { hangingModel } from "../models/scripted";
@@ -82,6 +82,40 @@ describe("retrying a failed worker's part", () => {
     expect(await db.auditEntry.count({ where: { subject: `review:${review.id}`, kind: "review_retry_failed" } })).toBe(1);
     // The reviewer can still answer by hand.
     expect((await db.reviewItem.findUniqueOrThrow({ where: { id: review.id } })).status).toBe("pending");
+  });
+});
+
+// A run that stops after one of its parts failed for good (its worker_failure item is
+// made, the reply may already say so) and is resumed must not run that part again on its
+// own: the item is how it is tried again, by a person.
+describe("a run resumed after a part failed for good", () => {
+  beforeEach(() => resetTestWorld(db));
+
+  it("reports the recorded failure instead of running the part again behind the reviewer's back", async () => {
+    let crashed = false;
+    const failing = createEngine({
+      db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), retryBackoffMs: 10,
+      models: { ...localModels(0), tech_support: hangingModel },
+      workers: { ...workers, tech_support: { ...workers.tech_support, timeoutMs: 300 } },
+      onBoundary: async (name) => {
+        if (name === "workers_done" && !crashed) {
+          crashed = true;
+          throw new Error("the process stopped after the workers");
+        }
+      },
+    });
+    const { run, done } = await submitMessage(failing, { customerId: "C-1001", message: SLOW });
+    expect(await done).toBe("lease_lost");
+    const item = await db.reviewItem.findFirstOrThrow({ where: { runId: run.id, kind: "worker_failure" } });
+    const attempts = await db.workerInvocation.count({ where: { runId: run.id, taskId: item.taskId } });
+    expect(attempts).toBe(2);
+
+    // Another executor, whose technical-support worker would now succeed, resumes the run.
+    expect(await recoverRuns(engine(false))).toEqual([{ id: run.id, result: "awaiting_review" }]);
+    expect(await db.workerInvocation.count({ where: { runId: run.id, taskId: item.taskId } })).toBe(attempts);
+    const after = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(after.reply).toMatch(/couldn't complete/);
+    expect((await db.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).status).toBe("pending");
   });
 });
 

@@ -114,6 +114,18 @@ export async function runTask(deps: EngineDeps, run: Run, task: SubTask, emit: E
   const prior = state.prior;
   // A resumed run reuses what already finished before the crash.
   if (prior?.output) return { task, ok: true, result: prior.output as WorkerResult, cacheHit: prior.cacheHit };
+  // A task that failed for good before the crash was handed to a person (its
+  // worker_failure item), and the reply may already say so: a resumed run does not try
+  // it again behind their back (an effect the reply denies). It reports the same failure,
+  // with what the ledger holds now. Only a reviewer's retry (its lease names the item)
+  // runs such a task again.
+  if (state.failure && !deps.lease?.reviewId) {
+    const applied = await appliedEffects(deps.db, { runId: run.id, taskId: task.id });
+    return {
+      task, ok: false, error: state.failure.errors.join("; ") || "failed before the run was resumed",
+      done: applied.flatMap((a) => a.statement ?? []), ...(state.failure.unconfirmed ? { unconfirmed: true } : {}),
+    };
+  }
 
   const worker = findWorker(deps.workers, task.worker);
   if (!worker) {

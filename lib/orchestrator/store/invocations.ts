@@ -18,6 +18,8 @@ export interface TaskStartState {
   versions: { dataVersion: number; worldVersion: number };
   /** The worker cache's entry under the task's key, whatever its versions. */
   cached: { result: unknown; dataVersion: number; worldVersion: number } | null;
+  /** The task's failure as it was handed to a person (its worker_failure item), if it failed for good. */
+  failure: { errors: string[]; unconfirmed: boolean } | null;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface TaskStartState {
  */
 export async function taskStartState(db: Db, input: { runId: string; taskId: string; customerId: string; cacheKey: string }): Promise<TaskStartState> {
   const [row] = await db.$queryRaw<Array<{
-    prior: TaskStartState["prior"]; lastAttempt: number; dataVersion: number | null; worldVersion: number | null; cached: TaskStartState["cached"];
+    prior: TaskStartState["prior"]; lastAttempt: number; dataVersion: number | null; worldVersion: number | null; cached: TaskStartState["cached"]; failure: TaskStartState["failure"];
   }>>`
     SELECT
       (SELECT json_build_object('output', wi.output, 'cacheHit', wi."cacheHit") FROM worker_invocations wi
@@ -37,12 +39,15 @@ export async function taskStartState(db: Db, input: { runId: string; taskId: str
       (SELECT c."dataVersion" FROM customers c WHERE c.id = ${input.customerId}) AS "dataVersion",
       (SELECT w.version FROM world_version w WHERE w.id = 'world') AS "worldVersion",
       (SELECT json_build_object('result', wc.result, 'dataVersion', wc."dataVersion", 'worldVersion', wc."worldVersion") FROM worker_cache wc
-        WHERE wc.key = ${input.cacheKey}) AS cached`;
+        WHERE wc.key = ${input.cacheKey}) AS cached,
+      (SELECT json_build_object('errors', coalesce(ri.context->'errors', '[]'::jsonb), 'unconfirmed', coalesce((ri.context->>'unconfirmed')::boolean, false))
+        FROM review_items ri WHERE ri."runId" = ${input.runId} AND ri."taskId" = ${input.taskId} AND ri.kind = 'worker_failure') AS failure`;
   return {
     prior: row.prior,
     lastAttempt: row.lastAttempt,
     versions: { dataVersion: row.dataVersion ?? 0, worldVersion: row.worldVersion ?? 0 },
     cached: row.cached,
+    failure: row.failure,
   };
 }
 
