@@ -7,7 +7,7 @@ import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
 import { createEngine, recoverRuns } from "./engine";
 import { driveRun, startRun } from "./run-executor";
-import { claimRun, createRun, listEvents } from "./store";
+import { claimRun, createRun, listEvents, sweepAbandonedInvocations } from "./store";
 
 // Fencing (../db/run-lease). A run's executor writes only while the epoch its claim got
 // is still the run's; these tests make an executor outlive its lease in the ways a
@@ -97,6 +97,13 @@ describe("a process paused past its lease", () => {
     let recovered: Awaited<ReturnType<typeof recoverRuns>> = [];
     await until("the run to be taken over", async () => (recovered = await recoverRuns(deps)).length > 0, 30_000);
     expect(recovered).toEqual([{ id: run.id, result: "completed" }]);
+    // An attempt whose row the stopped process still had locked (stopped inside a
+    // transaction) is skipped by the finish and closed by the periodic sweep once the
+    // server has ended that transaction (idle in transaction, 10 s): as the job would.
+    await until("no attempt of the run left running", async () => {
+      await sweepAbandonedInvocations(db);
+      return (await db.workerInvocation.count({ where: { runId: run.id, status: "running" } })) === 0;
+    }, 30_000);
     const finished = await footprint(run.id);
     expect(finished.events.at(-1)).toMatch(/:run_finished$/);
 
