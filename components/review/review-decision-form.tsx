@@ -5,18 +5,11 @@ import { claimReviewAction, decideReviewAction, releaseReviewAction, type ClaimA
 import { buttonStyles, inputStyles, labelStyles } from "@/components/ui/styles";
 import type { ReviewKind } from "@/lib/contracts";
 
-const ERRORS: Record<ReviewActionError, string> = {
+// The action's own refusals; every other one arrives worded by the use case
+// (lib/reviews/refusals.ts), the same sentence the review API answers with.
+const ACTION_ERRORS: Partial<Record<ReviewActionError, string>> = {
   invalid_input: "The decision could not be read: check the note and the answer.",
   unauthorized: "Your session has ended. Sign in again to decide.",
-  forbidden: "Your role may not decide reviews.",
-  not_found: "This review item no longer exists.",
-  already_decided: "Someone else has already decided this item.",
-  not_claimed: "Claim this item before you decide it (your claim may have run out).",
-  claimed_by_other: "Another reviewer holds this item.",
-  stale: "This item changed since you opened it. The page now shows it as it is.",
-  invalid_decision: "That decision does not fit this kind of item.",
-  run_in_progress: "The assistant is still working on this message. Retry the part once its reply is out.",
-  retry_failed: "The worker failed again. Its new attempt is on this page: answer the customer by hand.",
 };
 
 function ErrorLine({ state }: { state: DecisionActionResult | ClaimActionResult | null }) {
@@ -24,7 +17,7 @@ function ErrorLine({ state }: { state: DecisionActionResult | ClaimActionResult 
   const issues = "issues" in state && state.issues?.length ? ` ${state.issues.map((i) => i.message).join(". ")}.` : "";
   return (
     <p role="alert" className="mt-3 text-sm text-red-700 dark:text-red-400" data-testid="review-decision-error" data-error={state.error}>
-      {ERRORS[state.error]}
+      {state.message ?? ACTION_ERRORS[state.error] ?? "Switchboard could not do that. Try again."}
       {state.error === "claimed_by_other" && state.claimedBy ? ` (${state.claimedBy})` : ""}
       {issues}
     </p>

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { inject, useTestDb } from "../../test/db";
-import { InfrastructureError, isTransientDbError, withTransientRetry } from "./transient";
+import { InfrastructureError, isDatabaseBusy, isTransientDbError, withTransientRetry } from "./transient";
 
 const db = useTestDb();
 
@@ -73,5 +73,25 @@ describe("transient database errors", () => {
     }, { baseMs: 1, signal: gone.signal }).catch((e: unknown) => e);
     expect((err as Error).message).toBe("Connection terminated unexpectedly");
     expect(calls).toBe(1);
+  });
+
+  it("calls a transaction that outlived its timeout busy (nothing of it committed), though never retried", async () => {
+    // A real one: Prisma rolls the transaction back and answers P2028 at the next query.
+    const err = await db
+      .$transaction(async (tx) => {
+        await tx.$executeRaw`CREATE TABLE busy_probe (id int)`;
+        await tx.$executeRaw`SELECT pg_sleep(0.3)`;
+        await tx.$executeRaw`INSERT INTO busy_probe VALUES (1)`;
+      }, { timeout: 100 })
+      .catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toBe("P2028");
+    expect(isTransientDbError(err)).toBe(false);
+    expect(isDatabaseBusy(err)).toBe(true);
+    const [{ probe }] = await db.$queryRaw<Array<{ probe: string | null }>>`SELECT to_regclass('busy_probe')::text AS probe`;
+    expect(probe).toBeNull();
+
+    expect(isDatabaseBusy(new InfrastructureError("gave up", new Error("Connection terminated unexpectedly")))).toBe(true);
+    expect(isDatabaseBusy(Object.assign(new Error("Unique constraint failed"), { code: "P2002" }))).toBe(false);
+    expect(isDatabaseBusy(new Error("Customer not found"))).toBe(false);
   });
 });

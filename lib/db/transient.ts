@@ -54,6 +54,24 @@ export class InfrastructureError extends Error {
   }
 }
 
+// Prisma's interactive transaction could not start within its maxWait, or outlived its
+// timeout and was rolled back (both P2028). Not safe to repeat on the caller's behalf
+// (see EXPIRED above), but nothing of it committed: the person who asked may try again.
+const TRANSACTION_TIMEOUT = /unable to start a transaction in the given time|expired transaction/i;
+
+/**
+ * Whether `err` says the database was too busy or unreachable to do the work now (a
+ * transient failure, retries that ran out, a transaction that timed out), rather than
+ * anything about the request: the HTTP surface answers 503 with Retry-After, not 500.
+ */
+export function isDatabaseBusy(err: unknown): boolean {
+  if (err instanceof InfrastructureError || isTransientDbError(err)) return true;
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === "P2028" || TRANSACTION_TIMEOUT.test(String((e as { message?: unknown }).message ?? ""))) return true;
+  }
+  return false;
+}
+
 /**
  * Runs `fn`, retrying it with exponential backoff (and jitter) while it fails with a
  * transient database error. The caller's work must be safe to repeat: a side effect

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { log } from "../log";
-import { ApiError, ERROR_STATUS, errorResponse, invalidInput, withApiErrors, type ErrorType } from "./errors";
+import { InfrastructureError } from "../db/transient";
+import { ApiError, BUSY_RETRY_AFTER_S, ERROR_STATUS, errorResponse, invalidInput, withApiErrors, type ErrorType } from "./errors";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -51,14 +52,36 @@ describe("invalidInput", () => {
 describe("errorResponse and withApiErrors", () => {
   it("turns an unknown error into internal:<surface>, logged, with nothing of it shown", async () => {
     const logged = vi.spyOn(log, "error").mockImplementation(() => undefined);
-    const dbError = new Error('connect ECONNREFUSED 10.0.0.7:5432 (relation "runs" ...)');
+    const dbError = new Error('column "secret" of relation "runs" does not exist (10.0.0.7:5432)');
     const res = errorResponse(dbError, "run");
     expect(res.status).toBe(500);
     const body = await res.json();
     expect(body.error.code).toBe("internal:run");
-    expect(JSON.stringify(body)).not.toContain("ECONNREFUSED");
+    expect(JSON.stringify(body)).not.toContain("10.0.0.7");
     expect(body.error).not.toHaveProperty("details");
     expect(logged).toHaveBeenCalledWith({ err: dbError, surface: "run" }, expect.any(String));
+  });
+
+  it("answers a database too busy to answer with 503 and Retry-After, saying nothing of the cause", async () => {
+    const warned = vi.spyOn(log, "warn").mockImplementation(() => undefined);
+    const logged = vi.spyOn(log, "error").mockImplementation(() => undefined);
+    const causes = [
+      new InfrastructureError("run start failed 4 times: Connection terminated unexpectedly (10.0.0.7:5432)"),
+      Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), { code: "P2028" }),
+      Object.assign(new Error("Transaction API error: A commit cannot be executed on an expired transaction. The timeout for this transaction was 5000 ms, however 5346 ms passed."), { code: "P2028" }),
+    ];
+    for (const cause of causes) {
+      const res = errorResponse(cause, "review");
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe(String(BUSY_RETRY_AFTER_S));
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      const body = await res.json();
+      expect(body.error.code).toBe("unavailable:review");
+      expect(body.error.message).toMatch(/try again/i);
+      expect(JSON.stringify(body)).not.toMatch(/10\.0\.0\.7|P2028|5346/);
+    }
+    expect(warned).toHaveBeenCalledTimes(causes.length);
+    expect(logged).not.toHaveBeenCalled();
   });
 
   it("answers an ApiError as itself, without logging it", async () => {

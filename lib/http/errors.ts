@@ -1,3 +1,4 @@
+import { isDatabaseBusy } from "../db/transient";
 import { log } from "../log";
 
 // The one error vocabulary of the HTTP surface (every route handler under app/api).
@@ -5,7 +6,8 @@ import { log } from "../log";
 // the surface says what it concerns. Every error answers with the same body:
 //   { "error": { "code": "invalid_input:message", "message": "...", "details"?: ... } }
 // Anything thrown that is not an ApiError becomes internal:<surface>, logged in full
-// and shown to the client only as a generic sentence (never a database error).
+// and shown to the client only as a generic sentence (never a database error), except
+// a database too busy to answer in time: unavailable:<surface>, 503 with Retry-After.
 
 /**
  * Status per type. Invalid input is 400, not 422: clients (the chat page, the e2e
@@ -86,12 +88,32 @@ export function invalidInput(surface: ErrorSurface, issues: readonly { path: rea
   return new ApiError(`invalid_input:${surface}`, message, { details: { issues: flat } });
 }
 
+/** Seconds a client is asked to wait after a 503 for a busy database. */
+export const BUSY_RETRY_AFTER_S = 2;
+
 /**
- * The response for anything a handler threw: an ApiError answers as itself; any
- * other error is logged and becomes a 500 that says nothing about its cause.
+ * The database could not do the work in time (a transaction that could not start or
+ * outlived its timeout, a connection that kept failing): a 503 the caller may retry,
+ * not a 500 that reads as a bug. Such a transaction rolled back whole.
+ */
+export function databaseBusy(surface: ErrorSurface, cause?: unknown): ApiError {
+  return new ApiError(`unavailable:${surface}`, "Switchboard's database is too busy to answer right now. Try again in a few seconds.", {
+    headers: { "retry-after": String(BUSY_RETRY_AFTER_S) },
+    cause,
+  });
+}
+
+/**
+ * The response for anything a handler threw: an ApiError answers as itself; a busy
+ * database answers 503; any other error is logged and becomes a 500 that says
+ * nothing about its cause.
  */
 export function errorResponse(err: unknown, surface: ErrorSurface): Response {
   if (err instanceof ApiError) return err.toResponse();
+  if (isDatabaseBusy(err)) {
+    log.warn({ err, surface }, "database too busy for a request: answered 503");
+    return databaseBusy(surface, err).toResponse();
+  }
   log.error({ err, surface }, "route handler failed");
   return new ApiError(`internal:${surface}`, "Switchboard could not complete the request. Try again in a moment.").toResponse();
 }

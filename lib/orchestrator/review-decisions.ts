@@ -13,6 +13,15 @@ import {
   type Reviewer,
 } from "./store";
 
+/**
+ * A reviewer's transaction (claim, release, decision, a retry's start and end): it may
+ * wait up to 10 s for a connection and run 20 s, well past Prisma's 2 s / 5 s, because a
+ * machine busy recovering runs (a restart) starves it of CPU, and a reviewer would
+ * rather wait than be told to try again. Past that the reviewer is told the database
+ * is busy (lib/reviews/refusals.ts busyAsRefusal, a 503 on the API).
+ */
+export const REVIEW_TRANSACTION = { maxWait: 10_000, timeout: 20_000 } as const;
+
 /** Refuses NUL, control characters and unpaired surrogates in a reviewer's text (a 400, not a 500 from the database). */
 function plainText(field: string) {
   return (s: string, ctx: z.RefinementCtx) => {
@@ -121,7 +130,7 @@ export async function claimReview(
     if (item) return { ok: true as const, until: item.claimExpiresAt!, version: item.version };
     const why = await claimRefusal(tx, input.reviewId, input.staff.id, now, input.expectedVersion);
     return { ok: false as const, error: why.error === "not_claimed" ? "stale" : why.error, claimedBy: why.error === "claimed_by_other" ? why.by : undefined };
-  });
+  }, REVIEW_TRANSACTION);
 }
 
 /** Gives a claim back: the holder's own, or anyone's for an admin (`asAdmin`). */
@@ -136,7 +145,7 @@ export async function releaseReview(
     if (!item) return { ok: false as const, error: "not_found" as const };
     if (item.status !== "pending") return { ok: false as const, error: "already_decided" as const };
     return { ok: false as const, error: item.claimedById ? ("claimed_by_other" as const) : ("not_claimed" as const) };
-  });
+  }, REVIEW_TRANSACTION);
 }
 
 /**
@@ -193,7 +202,7 @@ export async function decideReview(deps: ReviewDeps, input: ReviewDecisionInput 
       events.push(...(await followUp(tx, item, outcome)));
       return { runId: item.runId };
     },
-    { maxWait: 10_000, timeout: 20_000 },
+    REVIEW_TRANSACTION,
   );
   if ("refusal" in out) return { ok: false, error: out.refusal, ...(out.claimedBy ? { claimedBy: out.claimedBy } : {}) };
   for (const e of events) deps.bus?.publish(out.runId, e);

@@ -4,7 +4,7 @@ import type { RunLease } from "../db/run-lease";
 import { inRunTrace } from "../telemetry/tracing";
 import type { EngineDeps } from "./deps";
 import type { NewRunEvent, StoredRunEvent } from "./events";
-import { followUp, roleAllows, type ActingStaff, type ReviewDecisionResult } from "./review-decisions";
+import { followUp, REVIEW_TRANSACTION, roleAllows, type ActingStaff, type ReviewDecisionResult } from "./review-decisions";
 import { deadLocalOwners, localOwnerPattern } from "../db/process-identity";
 import { depsUnderSettings } from "./settings";
 import { appendEvent, claimRefusal, decideReviewItem, getRun, notifyReviewQueue, type Reviewer } from "./store";
@@ -63,7 +63,7 @@ export async function retryReview(deps: EngineDeps, input: ActingStaff & { revie
     await appendAudit(tx, { kind: "review_retry_started", actor: input.staff.email, runId: item.runId, subject: `review:${item.id}`, payload: { task: task.data, epoch: marked[0].epoch } });
     await notifyReviewQueue(tx);
     return { runId: item.runId, task: task.data, version: marked[0].version, epoch: marked[0].epoch };
-  });
+  }, REVIEW_TRANSACTION);
   if ("refusal" in started) return { ok: false, error: started.refusal!, ...(started.claimedBy ? { claimedBy: started.claimedBy } : {}) };
   const lease: RunLease = { runId: started.runId, owner: deps.owner, epoch: started.epoch, reviewId: input.reviewId };
   return runRetry(deps, lease, { staff: input.staff, allowedRoles: input.allowedRoles, task: started.task, version: started.version });
@@ -118,7 +118,7 @@ async function clearRetry(deps: EngineDeps, lease: RunLease, error: string, acto
     if (n.count !== 1) return;
     await appendAudit(tx, { kind: "review_retry_failed", actor, runId: lease.runId, subject: `review:${lease.reviewId}`, payload: { error } });
     await notifyReviewQueue(tx);
-  });
+  }, REVIEW_TRANSACTION);
 }
 
 /** The retry itself, under `lease`: the worker, then the decision or the cleared mark. */
@@ -187,7 +187,7 @@ async function runRetry(
     });
     events.push(...(await followUp(tx, item, null)));
     return item;
-  })
+  }, REVIEW_TRANSACTION)
     .catch((err) => {
       if (err === notDecided) return null;
       throw err;

@@ -2,7 +2,7 @@ import { AREA_ROLES } from "../auth/roles";
 import { claimReview, releaseReview, type ReviewDeps } from "../orchestrator/review-decisions";
 import type { SettingsSource } from "../orchestrator/settings";
 import type { Reviewer } from "../orchestrator/store";
-import { reviewRefusal, type ReviewUseCaseRefusal } from "./refusals";
+import { busyAsRefusal, reviewRefusal, type ReviewUseCaseRefusal } from "./refusals";
 
 // Claiming and releasing a review item: the use cases behind POST
 // /api/reviews/<id>/claim and the review page's claim and release actions. The shells
@@ -22,13 +22,17 @@ export async function claim(
   deps: { engine: ReviewDeps; settings: SettingsSource },
   input: { staff: Reviewer; reviewId: string; expectedVersion?: number },
 ): Promise<ClaimResult> {
-  const minutes = (await deps.settings.current()).settings.policy.claimMinutes;
-  const r = await claimReview(deps.engine, { ...acting(input.staff), reviewId: input.reviewId, expectedVersion: input.expectedVersion, minutes });
-  return r.ok ? { ok: true, until: r.until, version: r.version } : { ok: false, refusal: reviewRefusal(r.error, r.claimedBy) };
+  return busyAsRefusal(async () => {
+    const minutes = (await deps.settings.current()).settings.policy.claimMinutes;
+    const r = await claimReview(deps.engine, { ...acting(input.staff), reviewId: input.reviewId, expectedVersion: input.expectedVersion, minutes });
+    return r.ok ? { ok: true as const, until: r.until, version: r.version } : { ok: false as const, refusal: reviewRefusal(r.error, r.claimedBy) };
+  });
 }
 
 /** Gives a claim back: `staff`'s own, or anyone's when `asAdmin`. */
 export async function release(deps: { engine: ReviewDeps }, input: { staff: Reviewer; reviewId: string; asAdmin: boolean }): Promise<ReleaseResult> {
-  const r = await releaseReview(deps.engine, { ...acting(input.staff), reviewId: input.reviewId, asAdmin: input.asAdmin });
-  return r.ok ? { ok: true } : { ok: false, refusal: reviewRefusal(r.error) };
+  return busyAsRefusal(async () => {
+    const r = await releaseReview(deps.engine, { ...acting(input.staff), reviewId: input.reviewId, asAdmin: input.asAdmin });
+    return r.ok ? { ok: true as const } : { ok: false as const, refusal: reviewRefusal(r.error) };
+  });
 }

@@ -3,7 +3,7 @@ import type { EngineDeps } from "../orchestrator/deps";
 import { decideReview, type ReviewDecisionInput } from "../orchestrator/review-decisions";
 import { retryReview } from "../orchestrator/review-retry";
 import type { Reviewer } from "../orchestrator/store";
-import { reviewRefusal, type ReviewUseCaseRefusal } from "./refusals";
+import { busyAsRefusal, reviewRefusal, type ReviewUseCaseRefusal } from "./refusals";
 import type { DecidedReviewStatus } from "../contracts";
 
 // Deciding a review item: the one use case behind POST /api/reviews/<id>/decision and
@@ -16,7 +16,11 @@ import type { DecidedReviewStatus } from "../contracts";
 export type DecideResult = { ok: true; status: DecidedReviewStatus } | { ok: false; refusal: ReviewUseCaseRefusal };
 
 /** Decides one review item as `staff` (who must hold its claim), or says why not. */
-export async function decide(deps: { engine: EngineDeps }, input: { staff: Reviewer; decision: ReviewDecisionInput }): Promise<DecideResult> {
+export function decide(deps: { engine: EngineDeps }, input: { staff: Reviewer; decision: ReviewDecisionInput }): Promise<DecideResult> {
+  return busyAsRefusal(() => decideOnce(deps, input));
+}
+
+async function decideOnce(deps: { engine: EngineDeps }, input: { staff: Reviewer; decision: ReviewDecisionInput }): Promise<DecideResult> {
   const acting = { staff: { id: input.staff.id, email: input.staff.email, name: input.staff.name }, allowedRoles: AREA_ROLES.reviews };
   const d = input.decision;
   const result =

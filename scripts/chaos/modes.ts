@@ -16,7 +16,7 @@ import {
   dropSlowCommits, dropToolFaults, dropWriteLog, installSlowCommits, installToolFaults, installWriteLog, OFF, readFaultCounts, readSlowCommits,
   setSlowCommits, setToolFaults, terminateAppConnections, writesSince, type FaultCounts,
 } from "./faults";
-import { postDecision, staffByEmail, staffCookie } from "./reviewer";
+import { postDecision, postDecisionPatiently, staffByEmail, staffCookie } from "./reviewer";
 import { runRound, runStates, type RoundContext } from "./round";
 import { pickTwins, type SubmittedRun } from "./workload";
 
@@ -357,8 +357,9 @@ export async function runMode(mode: ModeName, env: ModeEnv): Promise<ModeResult>
     if (!held) {
       return { trials: 0, note: `the retry of ${item.id} was ${atKill.status}/${atKill.resolution ?? "-"} ${secs(delay)} in (answer ${firstAnswer.status}); not killed mid-retry` };
     }
-    // The reviewer, seeing the error, retries again.
-    const again = await postDecision(apps[0], cookie, item.id, { decision: "retry" }).catch((err: Error) => ({ status: 0, reason: err.message }));
+    // The reviewer, seeing the error, retries again (and once more after a 503's Retry-After).
+    const again = await postDecisionPatiently(apps[0], cookie, item.id, { decision: "retry" }).catch((err: Error) => ({ status: 0, reason: err.message, busy: 0 }));
+    bump("busy_503", again.busy);
     const [run] = (await env.ctx.pool.query<{ id: string; customerId: string }>(`SELECT r.id, r."customerId" FROM review_items i JOIN runs r ON r.id = i."runId" WHERE i.id = $1`, [item.id])).rows;
     if (again.reason === "stale") {
       const [now] = (await env.ctx.pool.query<{ resolution: string | null; retryOwner: string | null }>(`SELECT resolution, "retryOwner" FROM review_items WHERE id = $1`, [item.id])).rows;

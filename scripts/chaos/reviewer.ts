@@ -34,6 +34,21 @@ export async function staffCookie(staff: Staff): Promise<string> {
 export interface DecisionAnswer {
   status: number;
   reason: string | null;
+  /** Seconds from a 503's Retry-After (a database too busy to answer in time). */
+  retryAfterS?: number;
+}
+
+/**
+ * POSTs a decision as a reviewer at the page would: a 503 (the database too busy to
+ * answer in time; nothing of it committed) is tried again after its Retry-After, up to
+ * `patience` times. `busy` counts the 503s met on the way.
+ */
+export async function postDecisionPatiently(app: AppProcess, cookie: string, reviewId: string, body: Record<string, unknown>, patience = 3): Promise<DecisionAnswer & { busy: number }> {
+  for (let busy = 0; ; busy++) {
+    const answer = await postDecision(app, cookie, reviewId, body);
+    if (answer.status !== 503 || busy >= patience) return { ...answer, busy };
+    await new Promise((r) => setTimeout(r, (answer.retryAfterS ?? 2) * 1_000));
+  }
 }
 
 /** POSTs a decision (`retry` here) for a review item to one app process, as the review page does. */
@@ -46,5 +61,6 @@ export async function postDecision(app: AppProcess, cookie: string, reviewId: st
     signal: AbortSignal.timeout(timeoutMs),
   });
   const json = (await res.json().catch(() => ({}))) as { error?: { details?: { reason?: string } } };
-  return { status: res.status, reason: json.error?.details?.reason ?? null };
+  const retryAfter = Number(res.headers.get("retry-after"));
+  return { status: res.status, reason: json.error?.details?.reason ?? null, ...(retryAfter > 0 ? { retryAfterS: retryAfter } : {}) };
 }

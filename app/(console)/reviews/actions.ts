@@ -17,10 +17,12 @@ import type { DecidedReviewStatus } from "@/lib/contracts";
 // role again inside its transaction.
 
 export type ReviewActionError = "invalid_input" | "unauthorized" | ReviewRefusalCode;
+// `message` is the use case's own sentence for a refusal (lib/reviews/refusals.ts, the
+// same the API answers with); the form words only the action's own two codes.
 export type DecisionActionResult =
   | { ok: true; status: DecidedReviewStatus }
   | { ok: false; error: ReviewActionError; claimedBy?: string; issues?: { path: string; message: string }[]; message?: string };
-export type ClaimActionResult = { ok: true } | { ok: false; error: ReviewActionError; claimedBy?: string };
+export type ClaimActionResult = { ok: true } | { ok: false; error: ReviewActionError; claimedBy?: string; message?: string };
 
 const idSchema = z.object({ reviewId: z.string().uuid(), expectedVersion: z.coerce.number().int().min(0).optional() });
 
@@ -35,10 +37,9 @@ async function actingStaff() {
   return { ok: true as const, staff: { id: access.staff.id, email: access.staff.email, name: access.staff.name } };
 }
 
-/** A use case's refusal as this page's state: the code (the form words it), who holds the item, a retried worker's error. */
-function refused(refusal: ReviewUseCaseRefusal): { ok: false; error: ReviewActionError; claimedBy?: string; message?: string } {
-  if (refusal.code === "retry_failed") return { ok: false, error: "retry_failed", message: refusal.workerError };
-  return { ok: false, error: refusal.code, ...(refusal.claimedBy ? { claimedBy: refusal.claimedBy } : {}) };
+/** A use case's refusal as this page's state: the code, its sentence, who holds the item. */
+function refused(refusal: ReviewUseCaseRefusal): { ok: false; error: ReviewActionError; claimedBy?: string; message: string } {
+  return { ok: false, error: refusal.code, message: refusal.message, ...("claimedBy" in refusal && refusal.claimedBy ? { claimedBy: refusal.claimedBy } : {}) };
 }
 
 /** Decides one item the signed-in reviewer holds: approve, reject (with a note) or answer the customer. */
