@@ -32,12 +32,6 @@ export function KindBadge({ kind }: { kind: ReviewKind }) {
 }
 
 /** "in 3 h 20 min" / "12 min overdue": the SLA as a reviewer reads it. */
-export function formatDue(due: Date, now: Date): string {
-  const mins = Math.round((due.getTime() - now.getTime()) / 60_000);
-  const span = (m: number) => (m >= 60 * 24 ? `${Math.floor(m / 1440)} d ${Math.floor((m % 1440) / 60)} h` : m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m} min`);
-  return mins < 0 ? `${span(-mins)} overdue` : `due in ${span(mins)}`;
-}
-
 export function OverdueBadge() {
   return (
     <span className="inline-flex items-center gap-1 rounded-full bg-red-600 px-2 py-0.5 text-[11px] font-semibold uppercase tracking-wide text-white dark:bg-red-500" data-testid="review-overdue">

@@ -4,7 +4,8 @@ import { formatAge } from "@/lib/format/relative-time";
 import { formatCents } from "@/lib/money";
 import { workerLabel } from "@/lib/format/worker-label";
 import { cardStyles } from "@/components/ui/styles";
-import { KindBadge, OverdueBadge, formatDue } from "./review-kind";
+import { formatDue, formatDueSpan } from "@/lib/format/relative-time";
+import { KindBadge, OverdueBadge } from "./review-kind";
 
 // The queue as a dense table on a desktop and stacked rows on a phone: one element
 // per item either way, so a row is one link target and one test id.
@@ -75,7 +76,7 @@ export function ReviewQueue({ rows, now, viewerId }: { rows: QueueRow[]; now: Da
               <span className="mt-1 flex items-center gap-2 lg:mt-0" data-testid="review-sla">
                 {row.overdue ? <OverdueBadge /> : null}
                 <span className={`whitespace-nowrap text-xs tabular-nums ${row.overdue ? "font-medium text-red-700 dark:text-red-400" : "text-zinc-600 dark:text-zinc-400"}`}>
-                  {row.overdue ? formatDue(row.dueAt, now).replace(" overdue", "") : formatDue(row.dueAt, now)}
+                  {row.overdue ? formatDueSpan(row.dueAt, now) : formatDue(row.dueAt, now)}
                 </span>
               </span>
               <span className="mt-1 block text-xs lg:mt-0 lg:text-sm">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAge } from "./relative-time";
+import { formatAge, formatDue, formatDueSpan } from "./relative-time";
 
 const now = new Date("2026-11-15T12:00:00Z");
 const ago = (s: number) => new Date(now.getTime() - s * 1000);
@@ -19,5 +19,24 @@ describe("formatAge", () => {
 
   it("never shows a negative age for a clock that is slightly ahead", () => {
     expect(formatAge(new Date(now.getTime() + 5000), now)).toBe("just now");
+  });
+});
+
+describe("formatDue", () => {
+  const at = (min: number) => new Date(now.getTime() + min * 60_000);
+  it.each([
+    [45, "due in 45 min"],
+    [0, "due in 0 min"],
+    [125, "due in 2 h 5 min"],
+    [-1, "1 min overdue"],
+    [-185, "3 h 5 min overdue"],
+    [-(2 * 1440 + 4 * 60 + 10), "2 d 4 h overdue"],
+  ])("%i min → %s", (min, text) => {
+    expect(formatDue(at(min), now)).toBe(text);
+  });
+
+  it("gives the bare span either way, for a column already marked overdue", () => {
+    expect(formatDueSpan(at(-185), now)).toBe("3 h 5 min");
+    expect(formatDueSpan(at(185), now)).toBe("3 h 5 min");
   });
 });

@@ -1,4 +1,5 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
+import { wrapLanguageModel } from "ai";
 import { beforeEach, describe, expect, it } from "vitest";
 import { resetTestWorld, useTestDb } from "../../test/db";
 import { fixedClock } from "../clock";
@@ -14,32 +15,26 @@ const engine = (over: Partial<Parameters<typeof createEngine>[0]> = {}) =>
   createEngine({ db, worldAsOf: "2026-11-15", clock, models: localModels(0), retryBackoffMs: 10, ...over });
 
 /** A model that answers like `inner` once `gate` opens: a worker held back on purpose. */
-function heldBack(inner: LanguageModelV4, gate: Promise<void>): LanguageModelV4 {
-  return {
-    ...inner,
-    specificationVersion: "v4",
-    provider: inner.provider,
-    modelId: inner.modelId,
-    supportedUrls: inner.supportedUrls,
-    doGenerate: async (o) => (await gate, inner.doGenerate(o)),
-    doStream: async (o) => (await gate, inner.doStream(o)),
-  };
-}
+const heldBack = (inner: LanguageModelV4, gate: Promise<void>): LanguageModelV4 =>
+  wrapLanguageModel({
+    model: inner,
+    middleware: {
+      wrapGenerate: async ({ doGenerate }) => (await gate, doGenerate()),
+      wrapStream: async ({ doStream }) => (await gate, doStream()),
+    },
+  }) as LanguageModelV4;
 
 /** `inner`, its streamed chunks `ms` apart: a reply that takes a while to write. */
-function slowStream(inner: LanguageModelV4, ms: number): LanguageModelV4 {
-  return {
-    ...inner,
-    specificationVersion: "v4",
-    provider: inner.provider,
-    modelId: inner.modelId,
-    supportedUrls: inner.supportedUrls,
-    doStream: async (o) => {
-      const r = await inner.doStream(o);
-      return { ...r, stream: r.stream.pipeThrough(new TransformStream({ async transform(chunk, out) { await new Promise((w) => setTimeout(w, ms)); out.enqueue(chunk); } })) };
+const slowStream = (inner: LanguageModelV4, ms: number): LanguageModelV4 =>
+  wrapLanguageModel({
+    model: inner,
+    middleware: {
+      wrapStream: async ({ doStream }) => {
+        const r = await doStream();
+        return { ...r, stream: r.stream.pipeThrough(new TransformStream({ async transform(chunk, out) { await new Promise((w) => setTimeout(w, ms)); out.enqueue(chunk); } })) };
+      },
     },
-  };
-}
+  }) as LanguageModelV4;
 
 function opened() {
   let open!: () => void;

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { waitForHealth } from "../lib/app-process";
 
 export const CUSTOMER_TOKEN_SECRET = "chaos-customer-token-secret-0123456789";
 export const AUTH_SECRET = "chaos-auth-secret-0123456789abcdef0123456789";
@@ -53,21 +54,10 @@ export function spawnApp(opts: ClusterOptions, name: string, port: number): AppP
   return { name, port, child, pid: child.pid!, startedAt: Date.now(), exited };
 }
 
-/** Waits until /api/health answers 200 (the process serves and reaches the database). */
+/** Waits until /api/health answers 200 (the process serves and reaches the database); ms since the spawn. */
 export async function waitHealthy(app: AppProcess, timeoutMs = 60_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (app.child.exitCode !== null || app.child.signalCode !== null) throw new Error(`app ${app.name} exited during start (see its log)`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${app.port}/api/health`, { signal: AbortSignal.timeout(2_000) });
-      await res.body?.cancel();
-      if (res.status === 200) return Date.now() - app.startedAt;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`app ${app.name} did not become healthy within ${timeoutMs} ms`);
+  await waitForHealth(app.port, app.child, { timeoutMs });
+  return Date.now() - app.startedAt;
 }
 
 export async function sigkill(app: AppProcess): Promise<void> {
@@ -86,8 +76,4 @@ export async function stopApp(app: AppProcess): Promise<void> {
 
 export function isAlive(app: AppProcess): boolean {
   return app.child.exitCode === null && app.child.signalCode === null;
-}
-
-export function sleep(ms: number) {
-  return new Promise<void>((r) => setTimeout(r, ms));
 }

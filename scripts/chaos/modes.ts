@@ -7,11 +7,12 @@
 // (sigstop) or within it (sigstop_short), one COMMIT stalled past the worker's timeout
 // (slow_commit), a SIGKILL while the process runs a reviewer's retry of a failed part
 // (retry_kill), one customer with two runs executing at once (two_runs).
-import net from "node:net";
 import { AREA_ROLES } from "../../lib/auth/roles";
+import { sleep } from "../../lib/backoff";
 import { claimReview } from "../../lib/orchestrator/review-decisions";
 import { addCounts, emptyCounts, type Counts, type Finding } from "./check";
-import { isAlive, sigkill, sleep, spawnApp, stopApp, waitHealthy, type AppProcess, type ClusterOptions } from "./cluster";
+import { freePort } from "../lib/app-process";
+import { isAlive, sigkill, spawnApp, stopApp, waitHealthy, type AppProcess, type ClusterOptions } from "./cluster";
 import {
   dropSlowCommits, dropToolFaults, dropWriteLog, installSlowCommits, installToolFaults, installWriteLog, OFF, readFaultCounts, readSlowCommits,
   setSlowCommits, setToolFaults, terminateAppConnections, writesSince, type FaultCounts,
@@ -61,34 +62,9 @@ interface FaultOutcome {
 const rand = (min: number, max: number) => min + Math.random() * (max - min);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-/** Whether `port` (0: any) can be bound on 127.0.0.1 now; the port bound, or null. */
-function tryPort(port: number): Promise<number | null> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once("error", () => resolve(null));
-    srv.listen(port, "127.0.0.1", () => {
-      const bound = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(bound));
-    });
-  });
-}
-
 // CHAOS_PORTS=3200-3299 keeps the app processes inside a range (machines shared by
 // several checkouts); without it the OS picks.
-const range = /^(\d+)-(\d+)$/.exec(process.env.CHAOS_PORTS ?? "");
-let nextInRange = range ? Number(range[1]) : 0;
-
-/** A free TCP port on 127.0.0.1 (asked from the OS, so we never talk to someone else's server). */
-async function freePort(): Promise<number> {
-  if (!range) return (await tryPort(0))!;
-  const [lo, hi] = [Number(range[1]), Number(range[2])];
-  for (let i = 0; i <= hi - lo; i++) {
-    const port = nextInRange;
-    nextInRange = port >= hi ? lo : port + 1;
-    if ((await tryPort(port)) !== null) return port;
-  }
-  throw new Error(`no free port in CHAOS_PORTS=${process.env.CHAOS_PORTS}`);
-}
+const freeChaosPort = () => freePort(process.env.CHAOS_PORTS);
 
 /**
  * The round's unfinished runs right after a kill that the dead processes held (queued
@@ -133,7 +109,7 @@ export async function runMode(mode: ModeName, env: ModeEnv): Promise<ModeResult>
   const faults: Record<string, number> = {};
   const bump = (k: string, n = 1) => (faults[k] = (faults[k] ?? 0) + n);
   const spawn = async (name: string, port?: number) => {
-    const app = spawnApp(env.cluster, name, port ?? (await freePort()));
+    const app = spawnApp(env.cluster, name, port ?? (await freeChaosPort()));
     env.started.push(app);
     return app;
   };

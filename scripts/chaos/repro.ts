@@ -60,12 +60,29 @@ async function replyLostWhenReviewDecidedEarly(db: Db) {
     `run ${run.id} status=${after.status}\nruns.reply: ${JSON.stringify(after.reply)}\nassistant messages: ${JSON.stringify(messages.map((m) => m.content))}`);
 }
 
+/**
+ * Runs `fn` with a trigger `name` (a plpgsql function `body` that returns NEW or raises)
+ * on `table`, and a sequence of the same name for the body to count with; drops all
+ * three after, whatever happens.
+ */
+async function withTrigger<T>(db: Db, t: { name: string; on: string; body: string }, fn: () => Promise<T>): Promise<T> {
+  await db.$executeRawUnsafe(`CREATE SEQUENCE ${t.name}`);
+  await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION ${t.name}() RETURNS trigger LANGUAGE plpgsql AS $$ ${t.body} $$`);
+  await db.$executeRawUnsafe(`CREATE TRIGGER ${t.name} ${t.on} FOR EACH ROW EXECUTE FUNCTION ${t.name}()`);
+  try {
+    return await fn();
+  } finally {
+    const table = t.on.split(" ON ")[1];
+    await db.$executeRawUnsafe(`DROP TRIGGER ${t.name} ON ${table}`);
+    await db.$executeRawUnsafe(`DROP FUNCTION ${t.name}()`);
+    await db.$executeRawUnsafe(`DROP SEQUENCE ${t.name}`);
+  }
+}
+
 /** 2. A failed remote_reset (tool error) is described to the customer as a reset that did not help. */
 async function failedResetReportedAsTried(db: Db) {
   await resetWorld(db, world);
-  await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION repro_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'repro: line system down' USING ERRCODE = 'P0001'; END $$`);
-  await db.$executeRawUnsafe(`CREATE TRIGGER repro_fail BEFORE UPDATE ON line_states FOR EACH ROW EXECUTE FUNCTION repro_fail()`);
-  try {
+  await withTrigger(db, { name: "repro_fail", on: "BEFORE UPDATE ON line_states", body: "BEGIN RAISE EXCEPTION 'repro: line system down' USING ERRCODE = 'P0001'; END" }, async () => {
     const deps = createEngine({ db, worldAsOf: world.asOf, clock, models: localModels(0) });
     const { run, done } = await submitMessage(deps, { customerId: "C-1001", message: "my connection keeps dropping and speeds are terrible" });
     await done;
@@ -76,10 +93,7 @@ async function failedResetReportedAsTried(db: Db) {
     report("tech support reply says a remote reset was tried when remote_reset failed (tech-support-brain.ts ignores isError)",
       claims && !ledger.some((l) => l.tool === "remote_reset"),
       `run ${run.id}\nremote_reset tool calls: ${JSON.stringify(calls.map((c) => c.result))}\nledger: ${JSON.stringify(ledger.map((l) => l.idempotencyKey))}\nreply: ${JSON.stringify(after.reply)}`);
-  } finally {
-    await db.$executeRawUnsafe(`DROP TRIGGER repro_fail ON line_states`);
-    await db.$executeRawUnsafe(`DROP FUNCTION repro_fail()`);
-  }
+  });
 }
 
 /**
@@ -125,11 +139,7 @@ async function recoveryWaitsForBatch(db: Db) {
 async function effectAfterWorkerGaveUp(db: Db) {
   await resetWorld(db, world);
   // The first two credit inserts hang past the worker's timeout; later ones go through.
-  await db.$executeRawUnsafe(`CREATE SEQUENCE repro_hang`);
-  await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION repro_hang() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN IF nextval('repro_hang') <= 2 THEN PERFORM pg_sleep(22); END IF; RETURN NEW; END $$`);
-  await db.$executeRawUnsafe(`CREATE TRIGGER repro_hang BEFORE INSERT ON credits FOR EACH ROW EXECUTE FUNCTION repro_hang()`);
-  try {
+  await withTrigger(db, { name: "repro_hang", on: "BEFORE INSERT ON credits", body: "BEGIN IF nextval('repro_hang') <= 2 THEN PERFORM pg_sleep(22); END IF; RETURN NEW; END" }, async () => {
     const deps = createEngine({ db, worldAsOf: world.asOf, clock, models: localModels(0) });
     const { run, done } = await submitMessage(deps, { customerId: "C-1009", message: "I moved to Fiber 300 last month but my bill still charges the Fiber 500 price." });
     await done;
@@ -148,11 +158,7 @@ async function effectAfterWorkerGaveUp(db: Db) {
       return;
     }
     report(name, ledger.length > 0 && !(finished.reply ?? "").includes("credited"), detail);
-  } finally {
-    await db.$executeRawUnsafe(`DROP TRIGGER repro_hang ON credits`);
-    await db.$executeRawUnsafe(`DROP FUNCTION repro_hang()`);
-    await db.$executeRawUnsafe(`DROP SEQUENCE repro_hang`);
-  }
+  });
 }
 
 /**
@@ -163,16 +169,16 @@ async function effectAfterWorkerGaveUp(db: Db) {
  */
 async function bookkeepingErrorReadAsToolResult(db: Db) {
   await resetWorld(db, world);
-  await db.$executeRawUnsafe(`CREATE SEQUENCE repro_once`);
-  await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION repro_drop() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF NEW.type = 'tool_result' AND NEW.data->>'tool' = 'change_plan' AND nextval('repro_once') = 1 THEN
+  await withTrigger(db, {
+    name: "repro_drop",
+    on: "BEFORE INSERT ON run_events",
+    body: `BEGIN
+      IF NEW.type = 'tool_result' AND NEW.data->>'tool' = 'change_plan' AND nextval('repro_drop') = 1 THEN
         RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = '57P01';
       END IF;
       RETURN NEW;
-    END $$`);
-  await db.$executeRawUnsafe(`CREATE TRIGGER repro_drop BEFORE INSERT ON run_events FOR EACH ROW EXECUTE FUNCTION repro_drop()`);
-  try {
+    END`,
+  }, async () => {
     const deps = createEngine({ db, worldAsOf: world.asOf, clock, models: localModels(0) });
     const { run, done } = await submitMessage(deps, { customerId: "C-1006", message: "Please move me down to Fiber 100." });
     await done;
@@ -182,11 +188,7 @@ async function bookkeepingErrorReadAsToolResult(db: Db) {
     report("a failed event write after a tool answered reaches the model as the tool's error (invoke-worker.ts recordedTools)",
       ledger.some((l) => l.tool === "change_plan") && !(after.reply ?? "").includes("your plan is now"),
       `run ${run.id} ${after.status}\nledger: ${JSON.stringify(ledger.map((l) => [l.tool, (l.result as { status?: string }).status]))}; customer plan now ${customer.planId}\nreply: ${JSON.stringify(after.reply)}`);
-  } finally {
-    await db.$executeRawUnsafe(`DROP TRIGGER repro_drop ON run_events`);
-    await db.$executeRawUnsafe(`DROP FUNCTION repro_drop()`);
-    await db.$executeRawUnsafe(`DROP SEQUENCE repro_once`);
-  }
+  });
 }
 
 /**
@@ -198,19 +200,19 @@ async function bookkeepingErrorReadAsToolResult(db: Db) {
  */
 async function reviewLostOnResume(db: Db) {
   await resetWorld(db, world);
-  await db.$executeRawUnsafe(`CREATE SEQUENCE repro_review`);
-  await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION repro_review() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
+  const { run } = await createRun(db, { customerId: "C-1002", message: "There's an $85 international roaming charge on my bill. I never turned that on, please remove it." });
+  await withTrigger(db, {
+    name: "repro_review",
+    on: "BEFORE INSERT ON review_items",
+    body: `BEGIN
       PERFORM nextval('repro_review');
       PERFORM pg_sleep(3);
       -- A backend whose client died still finishes its statement: fail it, as if the
       -- process had died before sending the insert at all.
       RAISE EXCEPTION 'repro: the process died before this insert' USING ERRCODE = 'P0001';
-    END $$`);
-  await db.$executeRawUnsafe(`CREATE TRIGGER repro_review BEFORE INSERT ON review_items FOR EACH ROW EXECUTE FUNCTION repro_review()`);
-  const { run } = await createRun(db, { customerId: "C-1002", message: "There's an $85 international roaming charge on my bill. I never turned that on, please remove it." });
-  const child = spawn(process.execPath, ["--import", "tsx", process.argv[1], "--child", scratch.url, run.id], { stdio: "ignore", env: { ...process.env, LOG_LEVEL: "silent" } });
-  try {
+    END`,
+  }, async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", process.argv[1], "--child", scratch.url, run.id], { stdio: "ignore", env: { ...process.env, LOG_LEVEL: "silent" } });
     // Wait until the child is inside the review item's insert, then kill it there.
     for (let i = 0; i < 600; i++) {
       const r = await db.$queryRawUnsafe<Array<{ is_called: boolean }>>(`SELECT is_called FROM repro_review`);
@@ -218,11 +220,7 @@ async function reviewLostOnResume(db: Db) {
       await new Promise((res) => setTimeout(res, 50));
     }
     child.kill("SIGKILL");
-  } finally {
-    await db.$executeRawUnsafe(`DROP TRIGGER repro_review ON review_items`);
-    await db.$executeRawUnsafe(`DROP FUNCTION repro_review()`);
-    await db.$executeRawUnsafe(`DROP SEQUENCE repro_review`);
-  }
+  });
   const deps = createEngine({ db, worldAsOf: world.asOf, clock, models: localModels(0) });
   for (let i = 0; i < 100; i++) {
     await recoverRuns(deps); // takes the run over once the dead child's lease expired

@@ -7,7 +7,8 @@ import { resetWorld } from "../../lib/db/seed";
 import { claimAndDecide, type ReviewDeps } from "../../lib/orchestrator/review-decisions";
 import { loadWorld } from "../../lib/world/fixture";
 import { checkRound, type Counts, type Finding } from "./check";
-import { sleep, type AppProcess } from "./cluster";
+import { sleep } from "../../lib/backoff";
+import type { AppProcess } from "./cluster";
 import { pickCases, submitRun, type ChaosCase, type SubmittedRun } from "./workload";
 
 export interface RoundContext {

@@ -4,7 +4,8 @@
 // downgrades that wait for a reviewer. A few act on nothing and must say so.
 import { randomUUID } from "node:crypto";
 import { issueCustomerToken } from "../../lib/tokens/customer-token";
-import { CUSTOMER_TOKEN_SECRET, isAlive, sleep, type AppProcess } from "./cluster";
+import { sleep } from "../../lib/backoff";
+import { CUSTOMER_TOKEN_SECRET, isAlive, type AppProcess } from "./cluster";
 
 export interface ChaosCase {
   customerId: string;

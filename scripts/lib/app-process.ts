@@ -4,17 +4,40 @@ import type { ChildProcess } from "node:child_process";
 import net from "node:net";
 import { sleep } from "../../lib/backoff";
 
-/** A TCP port on 127.0.0.1 that is free now (the OS picks it), so we never talk to someone else's server. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
+/** Whether `port` (0: any) can be bound on 127.0.0.1 now; the port bound, or null. */
+function tryPort(port: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once("error", () => resolve(null));
+    srv.listen(port, "127.0.0.1", () => {
+      const bound = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(bound));
     });
   });
+}
+
+const nextInRange = new Map<string, number>();
+
+/**
+ * A TCP port on 127.0.0.1 that is free now, so we never talk to someone else's server:
+ * the OS picks it, or with `range` ("3200-3299": machines shared by several checkouts
+ * keep their processes inside one) the next free one in it, round robin.
+ */
+export async function freePort(range?: string): Promise<number> {
+  const bounds = /^(\d+)-(\d+)$/.exec(range ?? "");
+  if (!bounds) {
+    const port = await tryPort(0);
+    if (port === null) throw new Error("the OS gave no free port on 127.0.0.1");
+    return port;
+  }
+  const [lo, hi] = [Number(bounds[1]), Number(bounds[2])];
+  for (let i = 0; i <= hi - lo; i++) {
+    const port = nextInRange.get(range!) ?? lo;
+    nextInRange.set(range!, port >= hi ? lo : port + 1);
+    if ((await tryPort(port)) !== null) return port;
+  }
+  throw new Error(`no free port in ${range}`);
 }
 
 /**

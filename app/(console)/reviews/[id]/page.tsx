@@ -7,7 +7,8 @@ import { ClaimPanel, ReviewDecisionForm } from "@/components/review/review-decis
 import {
   AccountFactsSection, PlanSection, PolicyRuleSection, ProposedActionSection, Section, WorkerSection,
 } from "@/components/review/review-detail-sections";
-import { KindBadge, OverdueBadge, formatDue } from "@/components/review/review-kind";
+import { KindBadge, OverdueBadge } from "@/components/review/review-kind";
+import { formatDue } from "@/lib/format/relative-time";
 import { RunTimeline } from "@/components/runs/run-timeline";
 import { cardStyles } from "@/components/ui/styles";
 import { isoDay } from "@/lib/clock";
