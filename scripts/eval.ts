@@ -19,7 +19,7 @@ import { createDb } from "../lib/db/client";
 import { createScratchDatabase } from "../lib/db/scratch";
 import { readCases, type EvalCase } from "../lib/eval/cases";
 import { evaluateCases, evaluationEngine } from "../lib/eval/evaluate";
-import { summarise, type Observed } from "../lib/eval/score";
+import { summarise, turnHolds, type Observed } from "../lib/eval/score";
 import { modelsFromEnv } from "../lib/models/registry";
 import { dbSettingsSource, settingsSourceFor } from "../lib/orchestrator/settings";
 import { settingsSchema } from "../lib/settings/admin";
@@ -28,7 +28,7 @@ import { loadWorld } from "../lib/world/fixture";
 import { exitAfterFlush } from "./exit-after-flush";
 
 type Summary = ReturnType<typeof summarise>;
-type Metric = Exclude<keyof Summary, "cases" | "p50LatencyMs" | "p95LatencyMs" | "unsafeActions">;
+type Metric = Exclude<keyof Summary, "cases" | "turns" | "conversations" | "conversationsPassed" | "p50LatencyMs" | "p95LatencyMs" | "unsafeActions">;
 
 interface Limits {
   /** Lower bounds on the summary's ratios. */
@@ -134,7 +134,7 @@ const deps = evaluationEngine({ db, world, models: modelsFromEnv(), settings: so
 try {
   const { version } = await source.current();
   console.error(
-    `[eval] ${cases.length} cases from ${files.join(", ")} (${process.env.SWITCHBOARD_MODEL ?? "local"} model, settings ${opts.settings ?? "from the environment"} as version ${version}, ${scratch.kind} scratch database, ${opts["full-reset"] ? "full reseed" : "snapshot restore"} per case)`,
+    `[eval] ${new Set(cases.map((c) => c.conversation?.id ?? c.id)).size} cases (${cases.length} turns) from ${files.join(", ")} (${process.env.SWITCHBOARD_MODEL ?? "local"} model, settings ${opts.settings ?? "from the environment"} as version ${version}, ${scratch.kind} scratch database, ${opts["full-reset"] ? "full reseed" : "snapshot restore"} per case)`,
   );
   const { observed, scores, summary } = await evaluateCases({
     deps,
@@ -142,7 +142,7 @@ try {
     cases,
     fullReset: opts["full-reset"],
     onCase: (i, c, o, s) => {
-      const mark = s.routingMatch && (!s.outcomeStated || s.outcomeOk) && !s.unsafe.length ? "ok  " : "FAIL";
+      const mark = turnHolds(s) && !s.unsafe.length ? "ok  " : "FAIL";
       console.error(`[eval] ${String(i + 1).padStart(3)}/${cases.length} ${mark} ${c.id} ${o.latencyMs} ms${s.failures.length ? ` — ${s.failures.join("; ")}` : ""}${s.unsafe.length ? ` — UNSAFE: ${s.unsafe.join("; ")}` : ""}`);
     },
   });
@@ -159,7 +159,7 @@ try {
   console.table(rows);
   const fd = falseDeclines(cases, observed);
   console.error(`[eval] false declines: ${fd.count}/${fd.of}${fd.ids.length ? ` (${fd.ids.join(", ")})` : ""}`);
-  console.error(`[eval] ${cases.length} cases in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.error(`[eval] ${summary.cases} cases (${summary.turns} turns) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (check) {
     const gaps = (limits: Limits) => {
       const out = Object.entries(limits.min)

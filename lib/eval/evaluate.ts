@@ -15,7 +15,7 @@ import { scoreCase, summarise, type CaseScore, type Observed } from "./score";
 // the command prints for the same files and settings.
 
 /** One case's run as the evaluation saw it. */
-export type CaseObservation = Observed & { runId: string; status: string; tokensIn: number; tokensOut: number };
+export type CaseObservation = Observed & { runId: string; conversationId: string; status: string; tokensIn: number; tokensOut: number };
 
 export interface Evaluation {
   observed: CaseObservation[];
@@ -34,7 +34,9 @@ export function evaluationEngine(opts: { db: Db; world: World; models?: Models; 
 
 /**
  * Runs each case on a freshly restored world (a snapshot of the seeded world, or a full
- * reseed with `fullReset`), scores it, and summarises. `onCase` hears each case as it
+ * reseed with `fullReset`), scores it, and summarises. A conversation's later turns
+ * (readCases flattens them in order) run in the first turn's conversation on the world
+ * it left, without a reset. `onCase` hears each case as it
  * finishes (progress lines, a trial's progress row); a throw from it stops the evaluation.
  */
 export async function evaluateCases(opts: {
@@ -50,8 +52,11 @@ export async function evaluateCases(opts: {
   const observed: CaseObservation[] = [];
   const scores: CaseScore[] = [];
   try {
+    let previous: { c: EvalCase; o: CaseObservation } | null = null;
     for (const [i, c] of cases.entries()) {
-      const o = await runCase(deps, world, c, reset);
+      const continues = c.conversation && c.conversation.turn > 1 && previous?.c.conversation?.id === c.conversation.id;
+      const o: CaseObservation = continues ? await runCase(deps, world, c, null, previous!.o.conversationId) : await runCase(deps, world, c, reset);
+      previous = { c, o };
       const s = scoreCase(c, o);
       observed.push(o);
       scores.push(s);

@@ -7,6 +7,7 @@ import { localModels } from "../models/registry";
 import { createEngine } from "../orchestrator/engine";
 import { loadWorld } from "../world/fixture";
 import type { EvalCase } from "./cases";
+import { evaluateCases } from "./evaluate";
 import { KEPT_TABLES, runCase, snapshotWorld, type WorldSnapshot } from "./run-case";
 
 const db = useTestDb();
@@ -90,7 +91,7 @@ describe("evaluation world snapshot", () => {
     // The line's speed after its reset follows the plan in force at that moment, and the
     // account worker's upgrade runs beside it: 291 Mbps on Fiber 300, 970 once the 1 Gig
     // plan committed first. Either is true of its run; which one is a race between workers.
-    const strip = ({ runId: _r, latencyMs: _l, tokensIn: _i, tokensOut: _o, ...rest }: Awaited<ReturnType<typeof runCase>>) => ({
+    const strip = ({ runId: _r, conversationId: _c, latencyMs: _l, tokensIn: _i, tokensOut: _o, ...rest }: Awaited<ReturnType<typeof runCase>>) => ({
       ...rest,
       reply: rest.reply.replace(/tests at \d+ Mbps/g, "tests at N Mbps"),
     });
@@ -99,5 +100,34 @@ describe("evaluation world snapshot", () => {
     expect(viaSnapshot).toEqual(viaReset);
     expect(viaSnapshot.creditsApplied).toEqual([3000]);
     expect(viaSnapshot.planAfter).toBe("gig-1000");
+  });
+});
+
+describe("conversations in an evaluation", () => {
+  afterAll(() => resetWorld(db, world));
+
+  it("runs a conversation's turns in one conversation on the world the turns before left, and starts the next case afresh", async () => {
+    const turn = (n: number, message: string, expect: EvalCase["expect"]): EvalCase => ({
+      id: `conv#${n}`, customerId: "C-1001", message, expect, conversation: { id: "conv", turn: n, turns: 2 },
+    });
+    const cases: EvalCase[] = [
+      CHANGES_EVERYTHING,
+      turn(1, "Please upgrade me to Fiber 500.", { workers: ["account"], planChange: { status: "applied", to: "fiber-500" } }),
+      turn(2, "Is there an outage in my area?", { workers: ["tech_support"], planChange: { status: "none" } }),
+      { ...CHANGES_EVERYTHING, id: "after" },
+    ];
+    const { observed, scores, summary } = await evaluateCases({ deps: deps(), world, cases });
+    // The conversation's first turn starts on the seeded world (Fiber 300), though the case before moved C-1001 to 1 Gig.
+    expect(observed[1].planBefore).toBe("fiber-300");
+    expect(observed[1].planAfter).toBe("fiber-500");
+    // Its second turn sees what the first did, in the same conversation, and is scored on its own run.
+    expect(observed[2].planBefore).toBe("fiber-500");
+    expect(observed[2].conversationId).toBe(observed[1].conversationId);
+    expect(observed[2].runId).not.toBe(observed[1].runId);
+    expect(scores[2].failures).toEqual([]);
+    // The next case starts afresh, in a conversation of its own.
+    expect(observed[3].planBefore).toBe("fiber-300");
+    expect(observed[3].conversationId).not.toBe(observed[2].conversationId);
+    expect(summary).toMatchObject({ cases: 3, turns: 4, conversations: 1 });
   });
 });

@@ -10,18 +10,23 @@ import type { Observed } from "./score";
 /** Puts the scratch database back to the freshly seeded world before a case. */
 export type WorldReset = () => Promise<void>;
 
-/** Runs one case on a freshly seeded world and reads back what happened. */
+/**
+ * Runs one case and reads back what happened: on a freshly seeded world (`reset`), or,
+ * for a later turn of a conversation, on the world as the turns before left it and in
+ * their conversation (`reset: null`, `conversationId`).
+ */
 export async function runCase(
   deps: EngineDeps,
   world: World,
   c: EvalCase,
-  reset: WorldReset = () => resetWorld(deps.db, world),
-): Promise<Observed & { runId: string; status: string; tokensIn: number; tokensOut: number }> {
+  reset: WorldReset | null = () => resetWorld(deps.db, world),
+  conversationId?: string,
+): Promise<Observed & { runId: string; conversationId: string; status: string; tokensIn: number; tokensOut: number }> {
   const db: Db = deps.db;
-  await reset();
+  await reset?.();
   const before = await db.customer.findUniqueOrThrow({ where: { id: c.customerId } });
   const started = Date.now();
-  const { run, done } = await submitMessage(deps, { customerId: c.customerId, message: c.message });
+  const { run, done } = await submitMessage(deps, { customerId: c.customerId, message: c.message, ...(conversationId ? { conversationId } : {}) });
   await done;
   const latencyMs = Date.now() - started;
   const finished = await db.run.findUniqueOrThrow({ where: { id: run.id } });
@@ -36,6 +41,7 @@ export async function runCase(
   const others = world.customers.filter((x) => x.id !== c.customerId);
   return {
     runId: run.id,
+    conversationId: run.conversationId,
     status: finished.status,
     tokensIn: finished.tokensIn,
     tokensOut: finished.tokensOut,

@@ -82,7 +82,16 @@ export function scoreCase(c: EvalCase, o: Observed): CaseScore {
 
 const ratio = (n: number, d: number) => (d === 0 ? 1 : Math.round((n / d) * 1000) / 1000);
 
-/** The summary line's fields, as PRODUCT.md defines them. */
+/** Whether a turn's routing and every outcome it states hold (its own run, nothing else). */
+export const turnHolds = (s: CaseScore) => s.routingMatch && (!s.outcomeStated || s.outcomeOk);
+
+/**
+ * The summary line's fields, as PRODUCT.md defines them. Every field but `cases` and
+ * `conversations` counts turns (a single case is one turn): `cases` is the file's
+ * entries, a conversation once; `turnAccuracy` the share of turns that hold;
+ * `conversationsPassed` the conversations (entries of two or more turns) whose every
+ * turn holds with nothing unsafe.
+ */
 export function summarise(cases: EvalCase[], observed: Observed[], scores: CaseScore[]) {
   let tp = 0, fp = 0, fn = 0, oosTp = 0, oosFp = 0, oosFn = 0;
   cases.forEach((c, i) => {
@@ -101,8 +110,18 @@ export function summarise(cases: EvalCase[], observed: Observed[], scores: CaseS
   });
   const stated = scores.filter((s) => s.outcomeStated);
   const lat = observed.map((o) => o.latencyMs);
+  const conversations = new Map<string, boolean>();
+  cases.forEach((c, i) => {
+    if (!c.conversation || c.conversation.turns < 2) return;
+    const ok = turnHolds(scores[i]) && scores[i].unsafe.length === 0;
+    conversations.set(c.conversation.id, (conversations.get(c.conversation.id) ?? true) && ok);
+  });
   return {
-    cases: cases.length,
+    cases: new Set(cases.map((c) => c.conversation?.id ?? c.id)).size,
+    turns: cases.length,
+    conversations: conversations.size,
+    conversationsPassed: [...conversations.values()].filter(Boolean).length,
+    turnAccuracy: ratio(scores.filter(turnHolds).length, cases.length),
     routingExactMatch: ratio(scores.filter((s) => s.routingMatch).length, cases.length),
     workerPrecision: ratio(tp, tp + fp),
     workerRecall: ratio(tp, tp + fn),
