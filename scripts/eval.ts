@@ -9,6 +9,7 @@
 //               -> "dev"); --bar NAME picks one explicitly; other files get "default".
 //               A bar has a floor (enforced) and may have a target (reported).
 // --settings F  run under the settings document in F (JSON, as /settings saves it).
+// --replies     print each turn's message and reply under its progress line.
 // --full-reset  reseed with resetWorld before every case instead of restoring a
 //               snapshot of the seeded world (same state, about 60 round trips more).
 import fs from "node:fs";
@@ -86,12 +87,12 @@ function falseDeclines(cases: EvalCase[], observed: Observed[]) {
   return { count: declined.length, of: eligible.length, rate: eligible.length ? declined.length / eligible.length : 0, ids: declined.map(({ c }) => c.id) };
 }
 
-const USAGE = `usage: npm run eval -- FILE.jsonl [FILE.jsonl ...] [--settings SETTINGS.json] [--check] [--bar ${Object.keys(BARS).join("|")}] [--full-reset]`;
+const USAGE = `usage: npm run eval -- FILE.jsonl [FILE.jsonl ...] [--settings SETTINGS.json] [--check] [--bar ${Object.keys(BARS).join("|")}] [--replies] [--full-reset]`;
 let parsedArgs;
 try {
   parsedArgs = parseArgs({
     allowPositionals: true,
-    options: { check: { type: "boolean" }, "full-reset": { type: "boolean" }, bar: { type: "string" }, settings: { type: "string" } },
+    options: { check: { type: "boolean" }, replies: { type: "boolean" }, "full-reset": { type: "boolean" }, bar: { type: "string" }, settings: { type: "string" } },
   });
 } catch (err) {
   console.error(`${(err as Error).message}\n${USAGE}`);
@@ -144,6 +145,7 @@ try {
     onCase: (i, c, o, s) => {
       const mark = turnHolds(s) && !s.unsafe.length ? "ok  " : "FAIL";
       console.error(`[eval] ${String(i + 1).padStart(3)}/${cases.length} ${mark} ${c.id} ${o.latencyMs} ms${s.failures.length ? ` — ${s.failures.join("; ")}` : ""}${s.unsafe.length ? ` — UNSAFE: ${s.unsafe.join("; ")}` : ""}`);
+      if (opts.replies) console.error(`        customer: ${c.message}\n        reply:    ${o.reply.replace(/\n/g, "\n                  ")}`);
     },
   });
   const rows = cases.map((c, i) => ({

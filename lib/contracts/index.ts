@@ -9,3 +9,4 @@ export * from "./settings";
 export * from "./abort";
 export * from "./text";
 export * from "./enums";
+export * from "./conversation";

@@ -4,6 +4,7 @@ import { scriptedModel, textResult } from "../models/scripted";
 import { fixedClock } from "../clock";
 import { localModels } from "../models/registry";
 import { createEngine, submitMessage } from "./engine";
+import { STATE_MARKER } from "../contracts";
 
 const db = useTestDb();
 beforeEach(() => resetTestWorld(db));
@@ -25,7 +26,12 @@ describe("a follow-up message in a conversation", () => {
     expect(withContext).toContain("Earlier in this conversation");
     expect(withContext).toMatch(/Customer: Hello! very very .*…/);
     expect(withContext).toContain("Team: Happy to help with your bill!");
-    expect(withContext.length).toBeLessThan(system(supervisor.calls[0] as never).length + 1000);
+    // The state: the last turn as it was planned, cut short like the exchange.
+    const state = JSON.parse(withContext.split("\n").find((l) => l.startsWith(STATE_MARKER))!.slice(STATE_MARKER.length));
+    expect(state).toMatchObject({ previous: { kind: "small_talk", tasks: [] }, offers: [], plansListed: [], outage: null, pending: [] });
+    expect(state.previous.message.length).toBeLessThanOrEqual(400);
+    // Bounded however long the conversation: the exchange and the state are cut short.
+    expect(withContext.length).toBeLessThan(system(supervisor.calls[0] as never).length + 2500);
     // The customer's new message is still the only user turn.
     const users = (supervisor.calls[1] as never as { prompt: Array<{ role: string }> }).prompt.filter((m) => m.role === "user");
     expect(users).toHaveLength(1);

@@ -1,7 +1,15 @@
 import type { Db } from "../db/client";
+import { planSchema, STATE_MARKER, type ConversationState, type DoneAction, type ListedPlan, type PendingAction, type PlanOffer } from "../contracts";
 
-/** The last exchange before a message, cut short: what the supervisor is told of earlier turns. */
-export type ConversationContext = { customer: string | null; reply: string | null };
+// What the supervisor knows of a conversation before planning a new message: the last
+// exchange (cut short) and a structured state read from the stored runs, so a follow-up
+// ("ok do it", "the faster one", "so when will it be fixed?", "never mind", "any news on
+// my refund?") can be planned into self-contained sub-tasks, or answered from the state.
+// Only the planning call sees it; a worker gets its resolved instruction and nothing of
+// the conversation, so its input does not grow with the conversation's length.
+
+/** The last exchange before a message, cut short, and the conversation's state. */
+export type ConversationContext = { customer: string | null; reply: string | null; state: ConversationState };
 
 const MAX_CHARS = 400;
 
@@ -10,29 +18,96 @@ function cut(text: string): string {
   return flat.length > MAX_CHARS ? `${flat.slice(0, MAX_CHARS - 1)}…` : flat;
 }
 
+type Row = { tool: string; args: unknown; result: unknown };
+type Quote = { toPlan?: { id: string; name: string; monthlyCents: number; downMbps: number }; feeCents?: number; decision?: PlanOffer["decision"] };
+
+/** What the last turn's tool calls quoted, listed and found; a quote whose change was made (or sent for review) in that turn is not an offer. */
+function stateFromCalls(calls: Row[]): Pick<ConversationState, "offers" | "plansListed" | "outage" | "done"> {
+  const changed = new Set(
+    calls.filter((c) => c.tool === "change_plan").map((c) => String((c.args as { toPlanId?: unknown })?.toPlanId ?? "")),
+  );
+  const offers = new Map<string, PlanOffer>();
+  let plansListed: ListedPlan[] = [];
+  let outage: ConversationState["outage"] = null;
+  const done: DoneAction[] = [];
+  for (const c of calls) {
+    const r = c.result as { status?: string; fromPlanId?: string; toPlanId?: string; amountCents?: number } | null;
+    if (c.tool === "change_plan" && r?.status === "applied" && r.fromPlanId && r.toPlanId) done.push({ type: "plan_change", fromPlanId: r.fromPlanId, toPlanId: r.toPlanId });
+    if (c.tool === "issue_credit" && r?.status === "applied" && r.amountCents) done.push({ type: "credit", amountCents: r.amountCents });
+    if (c.tool === "quote_plan_change") {
+      const q = c.result as Quote | null;
+      if (!q?.toPlan || changed.has(q.toPlan.id) || q.decision === undefined) continue;
+      offers.set(q.toPlan.id, {
+        toPlanId: q.toPlan.id, toPlanName: q.toPlan.name, monthlyCents: q.toPlan.monthlyCents, downMbps: q.toPlan.downMbps,
+        feeCents: q.feeCents ?? 0, decision: q.decision,
+      });
+    } else if (c.tool === "list_plans") {
+      const r = c.result as { plans?: ListedPlan[] } | null;
+      plansListed = (r?.plans ?? []).map((p) => ({ id: p.id, name: p.name, monthlyCents: p.monthlyCents, downMbps: p.downMbps, current: Boolean(p.current) }));
+    } else if (c.tool === "check_outage") {
+      const o = (c.result as { outage?: { id: string; summary: string; etaAt: string | null } | null } | null)?.outage;
+      if (o) outage = { id: o.id, summary: o.summary, etaAt: o.etaAt };
+    }
+  }
+  return { offers: [...offers.values()], plansListed, outage, done };
+}
+
 /**
  * The customer's previous message and the latest assistant message (a reply or a
- * follow-up) before this run, truncated; null for the first message of a
- * conversation. Only the planning call sees it, never the workers.
+ * follow-up) before this run, truncated, and the conversation's state; null for the
+ * first message of a conversation with nothing waiting for review.
  */
-export async function loadConversationContext(db: Db, run: { id: string; conversationId: string; createdAt: Date }): Promise<ConversationContext | null> {
-  const earlier = await db.message.findMany({
-    where: { conversationId: run.conversationId, createdAt: { lte: run.createdAt }, NOT: { runId: run.id } },
-    orderBy: { createdAt: "desc" },
-    take: 20,
-    select: { role: true, content: true },
+export async function loadConversationContext(
+  db: Db,
+  run: { id: string; conversationId: string; customerId: string; createdAt: Date },
+): Promise<ConversationContext | null> {
+  const [earlier, previousRun, reviews] = await Promise.all([
+    db.message.findMany({
+      where: { conversationId: run.conversationId, createdAt: { lte: run.createdAt }, NOT: { runId: run.id } },
+      orderBy: { createdAt: "desc" },
+      take: 20,
+      select: { role: true, content: true },
+    }),
+    db.run.findFirst({
+      where: { conversationId: run.conversationId, createdAt: { lt: run.createdAt }, NOT: { id: run.id } },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, input: true, plan: true },
+    }),
+    db.reviewItem.findMany({
+      where: { customerId: run.customerId, status: "pending", runId: { not: run.id } },
+      orderBy: { createdAt: "asc" },
+      select: { proposedAction: true, createdAt: true },
+    }),
+  ]);
+  const pending: PendingAction[] = reviews.flatMap((r): PendingAction[] => {
+    const a = r.proposedAction as { type?: string; amountCents?: number; toPlanId?: string } | null;
+    if (a?.type === "credit") return [{ type: "credit", amountCents: a.amountCents, since: r.createdAt.toISOString() }];
+    if (a?.type === "plan_change") return [{ type: "plan_change", toPlanId: a.toPlanId, since: r.createdAt.toISOString() }];
+    return [];
   });
+  const calls = previousRun ? await db.toolCall.findMany({ where: { runId: previousRun.id, isError: false }, orderBy: { createdAt: "asc" }, select: { tool: true, args: true, result: true } }) : [];
+  const plan = previousRun?.plan ? planSchema.safeParse(previousRun.plan) : null;
+  const previous = previousRun
+    ? { message: cut(previousRun.input), kind: plan?.success ? plan.data.kind : "unknown", tasks: plan?.success ? plan.data.tasks.map((t) => ({ worker: t.worker, instruction: cut(t.instruction) })) : [] }
+    : null;
   const customer = earlier.find((m) => m.role === "user")?.content ?? null;
   const reply = earlier.find((m) => m.role === "assistant")?.content ?? null;
-  if (customer === null && reply === null) return null;
-  return { customer: customer && cut(customer), reply: reply && cut(reply) };
+  if (!previous && customer === null && reply === null && pending.length === 0) return null;
+  return {
+    customer: customer && cut(customer),
+    reply: reply && cut(reply),
+    state: { previous, ...stateFromCalls(calls), pending },
+  };
 }
 
 /** The context as the lines added to the supervisor's system prompt. */
 export function contextPrompt(context: ConversationContext): string {
-  return [
+  const lines = [
     "Earlier in this conversation (for context only: plan only the customer's new message):",
     ...(context.customer ? [`Customer: ${context.customer}`] : []),
     ...(context.reply ? [`Team: ${context.reply}`] : []),
-  ].join("\n");
+    `${STATE_MARKER} ${JSON.stringify(context.state)}`,
+    "Resolve a follow-up against this state into self-contained instructions: a confirmation (\"ok do it\", \"yes please\") becomes the offered action, named in full; a reference (\"the faster one\", \"that roaming thing\") becomes the thing it names; a question about an earlier answer goes to the worker that gave it, with what it asked about. A retraction (\"never mind\") changes nothing: answer with kind \"small_talk\" and say nothing was changed. An action in `pending` already waits for a specialist: never delegate it again; answer from `pending` (what, since when).",
+  ];
+  return lines.join("\n");
 }

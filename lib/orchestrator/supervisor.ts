@@ -25,11 +25,14 @@ export interface PlanOutcome {
 /**
  * Tiered delegation: a message the classifier is sure has one business intent, for
  * a registered worker, goes straight to that worker; everything else gets the
- * planning call.
+ * planning call. So does every message that follows an earlier turn or comes while an
+ * action of the customer's waits for review: "sign me up" or "refund it" may name an
+ * offer or an action the classifier cannot see, and only the planner has the state.
  */
 export async function planMessage(deps: EngineDeps, message: string, signal?: AbortSignal, context?: ConversationContext | null, runId?: string): Promise<PlanOutcome> {
   const guess = deps.classifier?.classify(message) ?? { worker: null, confidence: 0 };
-  if (guess.worker && Object.hasOwn(deps.workers, guess.worker) && guess.confidence >= deps.fastPathConfidence) {
+  const followsUp = Boolean(context && (context.state.previous || context.state.pending.length));
+  if (!followsUp && guess.worker && Object.hasOwn(deps.workers, guess.worker) && guess.confidence >= deps.fastPathConfidence) {
     return {
       plan: { kind: "delegate", via: "classifier", tasks: [{ id: "t1", worker: guess.worker, instruction: message }], confidence: guess.confidence },
       usage: null,

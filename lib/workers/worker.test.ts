@@ -6,7 +6,7 @@ import { workers } from "./registry";
 // description and its worker's instructions. Answers that something is already so
 // (another conversation of the customer's, or an earlier request, got there first)
 // must be told as facts, never as the worker's own action (issue 20, finding 5).
-const ALREADY_SO = new Set(["already_booked", "no_fault", "already_credited", "already_on_plan"]);
+const ALREADY_SO = new Set(["already_booked", "no_fault", "already_credited", "already_on_plan", "already_pending"]);
 
 const statusesOf = (def: { outputSchema: Record<string, unknown> }): string[] =>
   (def.outputSchema.status as { options?: string[] } | undefined)?.options ?? [];

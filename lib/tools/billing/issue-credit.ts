@@ -8,13 +8,14 @@ import { defineTool, idempotencyKeyInput, REPLAYED } from "../define";
 import { notFound } from "../errors";
 import { bumpCustomerVersion, lockCustomer, sideEffectKey, withIdempotency, type Replayable } from "../ledger";
 import { creditWindow, findInvoice, loadAccount, type AccountFacts } from "../account";
+import { pendingSince } from "../pending-review";
 import { findDiscrepancies, type Discrepancy } from "./discrepancies";
 import { creditWindowSchema } from "./schemas";
 
 const proposedCredit = z.object({ type: z.literal("credit"), invoiceId: z.string(), amountCents: z.number().int(), reason: z.string() });
 
 const outputSchema = {
-  status: z.enum(["applied", "needs_approval", "already_credited", "refused"]),
+  status: z.enum(["applied", "needs_approval", "already_pending", "already_credited", "refused"]),
   reason: z.string(),
   invoiceId: z.string().optional(),
   amountCents: z.number().int().optional(),
@@ -22,6 +23,7 @@ const outputSchema = {
   reviewKind: z.literal("credit_over_limit").optional().describe("Set when needs_approval: the review item to create"),
   proposedAction: proposedCredit.optional().describe("Set when needs_approval: what a reviewer would approve"),
   creditWindow: creditWindowSchema.optional(),
+  pendingSince: z.string().optional().describe("Set when already_pending: when that credit was sent for approval (ISO)"),
   replayed: z.boolean().describe(REPLAYED),
 };
 type IssueCreditResult = z.infer<z.ZodObject<typeof outputSchema>>;
@@ -60,10 +62,10 @@ async function createCredit(tx: Tx, ctx: ToolContext, data: { invoiceId: string;
 export const issueCredit = defineTool({
   name: "issue_credit",
   description:
-    "Credits a billing discrepancy that find_discrepancies reported, for exactly its amount. applied: credited now by this call. needs_approval: above the automatic credit limit; the proposed action goes to a human reviewer (nothing is credited). already_credited: that discrepancy was credited before this call (by an earlier request, or another conversation of the customer's that got there first); nothing was credited now, the charge is already settled. refused: any other amount, nothing credited.",
+    "Credits a billing discrepancy that find_discrepancies reported, for exactly its amount. applied: credited now by this call. needs_approval: above the automatic credit limit; the proposed action goes to a human reviewer (nothing is credited). already_pending: that very credit already waits for a reviewer (sent earlier, see pendingSince); nothing new was proposed. already_credited: that discrepancy was credited before this call (by an earlier request, or another conversation of the customer's that got there first); nothing was credited now, the charge is already settled. refused: any other amount, nothing credited.",
   sideEffect: true,
   progress: (r) =>
-    r.status === "applied" ? "Applied a credit" : r.status === "needs_approval" ? "Sent a credit for approval" : r.status === "already_credited" ? "That charge was already credited" : "Credit not applied",
+    r.status === "applied" ? "Applied a credit" : r.status === "needs_approval" ? "Sent a credit for approval" : r.status === "already_pending" ? "That credit is already waiting for approval" : r.status === "already_credited" ? "That charge was already credited" : "Credit not applied",
   inputSchema: {
     invoiceId: z.string().min(1).max(64),
     amountCents: z.number().int().positive().max(10_000_000).describe("The discrepancy's amount in cents"),
@@ -85,6 +87,10 @@ export const issueCredit = defineTool({
         const { credits: _credits, ...window } = creditWindow(account);
         const decision = decideCredit({ priorCredits: account.credits, amountCents, today: account.today, policy: account.policy });
         if (decision.verdict === "needs_approval") {
+          const since = await pendingSince(tx, ctx.customerId, (a) => a.type === "credit" && a.invoiceId === invoiceId && a.amountCents === amountCents);
+          if (since) {
+            return { status: "already_pending", reason: `A credit of ${dollars(amountCents)} on ${invoiceId} already waits for a reviewer's approval`, invoiceId, amountCents, pendingSince: since.toISOString() };
+          }
           return {
             status: "needs_approval",
             reason: decision.reason,

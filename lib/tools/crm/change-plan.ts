@@ -6,16 +6,18 @@ import { today, type ToolContext } from "../context";
 import { defineTool, idempotencyKeyInput, REPLAYED } from "../define";
 import { notFound } from "../errors";
 import { lockCustomer, sideEffectKey, withIdempotency, type Replayable } from "../ledger";
+import { pendingSince } from "../pending-review";
 import { quotePlanChange } from "./quote";
 
 const outputSchema = {
-  status: z.enum(["applied", "needs_approval", "already_on_plan", "refused"]),
+  status: z.enum(["applied", "needs_approval", "already_pending", "already_on_plan", "refused"]),
   reason: z.string(),
   fromPlanId: z.string(),
   toPlanId: z.string(),
   feeCents: z.number().int(),
   planChangeId: z.string().optional().describe("Set when applied"),
   effectiveOn: z.string().optional().describe("Set when applied"),
+  pendingSince: z.string().optional().describe("Set when already_pending: when that change was sent for approval (ISO)"),
   reviewKind: z.literal("downgrade_fee").optional().describe("Set when needs_approval: the review item to create"),
   proposedAction: z
     .object({ type: z.literal("plan_change"), toPlanId: z.string(), feeCents: z.number().int() })
@@ -50,10 +52,10 @@ async function applyPlanChange(tx: Tx, ctx: ToolContext, change: { fromPlanId: s
 export const changePlan = defineTool({
   name: "change_plan",
   description:
-    "Changes the customer's plan. applied: upgrades and fee-free downgrades apply at once, by this call. needs_approval: a downgrade with an early-termination fee; the proposed action goes to a human (nothing changes). already_on_plan: the account was already on that plan before this call (changed by an earlier request, or by another conversation of the customer's that got there first); nothing was changed now. refused: a suspended or overdue account, nothing changes.",
+    "Changes the customer's plan. applied: upgrades and fee-free downgrades apply at once, by this call. needs_approval: a downgrade with an early-termination fee; the proposed action goes to a human (nothing changes). already_pending: that very change already waits for a reviewer (sent earlier, see pendingSince); nothing new was proposed. already_on_plan: the account was already on that plan before this call (changed by an earlier request, or by another conversation of the customer's that got there first); nothing was changed now. refused: a suspended or overdue account, nothing changes.",
   sideEffect: true,
   progress: (r) =>
-    r.status === "applied" ? "Changed your plan" : r.status === "needs_approval" ? "Sent the plan change for approval" : r.status === "already_on_plan" ? "You're already on that plan" : "Plan change not possible",
+    r.status === "applied" ? "Changed your plan" : r.status === "needs_approval" ? "Sent the plan change for approval" : r.status === "already_pending" ? "That change is already waiting for approval" : r.status === "already_on_plan" ? "You're already on that plan" : "Plan change not possible",
   inputSchema: { toPlanId: z.string().min(1).max(64).describe("A plan id from list_plans"), idempotencyKey: idempotencyKeyInput },
   outputSchema,
   async run(ctx, { toPlanId, idempotencyKey }) {
@@ -68,6 +70,8 @@ export const changePlan = defineTool({
         if (q.direction === "same") return { status: "already_on_plan", ...base, reason: alreadyOn(q.toPlan.name) };
         if (q.decision === "refused") return { status: "refused", ...base };
         if (q.decision === "needs_approval") {
+          const since = await pendingSince(tx, ctx.customerId, (a) => a.type === "plan_change" && a.toPlanId === q.toPlan.id);
+          if (since) return { status: "already_pending", ...base, reason: `A change to ${q.toPlan.name} already waits for a reviewer's approval`, pendingSince: since.toISOString() };
           return { status: "needs_approval", ...base, reviewKind: "downgrade_fee", proposedAction: { type: "plan_change", toPlanId: q.toPlan.id, feeCents: q.feeCents } };
         }
         const applied = await applyPlanChange(tx, ctx, { fromPlanId: q.fromPlan.id, toPlanId: q.toPlan.id, feeCents: q.feeCents, source: "automatic" });

@@ -2,7 +2,7 @@ import { formatCents } from "../../../money";
 import type { WorkerResult } from "../../../contracts";
 import type { Brain } from "../local-model";
 import { analyseRequest, classifyIntents, namesAnotherBusiness, parsePlanTarget } from "../nlu";
-import { allOf, call, calls, combineConfidence, finish, latest, OWN_ACCOUNT_ONLY, refuseOutOfScope, withheld } from "./common";
+import { allOf, call, calls, combineConfidence, finish, latest, OWN_ACCOUNT_ONLY, refuseOutOfScope, spokenTime, withheld } from "./common";
 
 interface PlanInfo { id: string; name: string; downMbps: number; upMbps?: number; monthlyCents: number }
 
@@ -20,6 +20,12 @@ function resolveTarget(text: string, plans: PlanInfo[], current: PlanInfo | unde
   if (t.direction === "up") return bySpeed[i + 1];
   if (t.direction === "down") return i > 0 ? bySpeed[i - 1] : undefined;
   return undefined;
+}
+
+/** A message that names a plan, a direction or a rank of plans ("Fiber 500?", "a faster plan", "the premium one") without asking for a change. */
+function asksAboutPlans(text: string, plans: PlanInfo[]): boolean {
+  const t = parsePlanTarget(text, plans);
+  return Boolean(t.planId || t.direction || t.superlative);
 }
 
 /** The account worker's decisions: profile, catalogue, quote, and a change only when asked. */
@@ -75,6 +81,9 @@ export const accountBrain: Brain = (input) => {
         sentences.push(`Moving to ${target.name} before your contract ends on ${p.contractEndsOn} carries an early-termination fee of ${formatCents(fee)}, so the change needs a specialist's approval. I've sent it for review and your plan stays as it is until then.`);
         result.actions.push({ type: "plan_change", status: "proposed", description: `Change to ${target.id} with fee ${formatCents(fee)} awaiting approval` });
         result.status = "needs_review";
+      } else if (v.status === "already_pending") {
+        // The same change already waits for a reviewer (asked for earlier): not proposed again.
+        sentences.push(`Your change to ${target.name} has been with a specialist for approval since ${spokenTime(v.pendingSince)}, so I haven't sent it again; your plan stays as it is until they decide.`);
       } else if (v.status === "already_on_plan") {
         // On that plan before this call (an earlier request, or another conversation of
         // this customer's that got there first): nothing to change, and not this run's change.
@@ -91,23 +100,36 @@ export const accountBrain: Brain = (input) => {
         result.status = "refused";
       }
     }
-  } else if (req.asksQuote && current) {
-    const cheaper = plans.filter((x) => x.monthlyCents < current.monthlyCents);
-    const candidates = parsePlanTarget(text, plans).direction === "up" ? plans.filter((x) => x.monthlyCents > current.monthlyCents) : cheaper;
+  } else if (current && !namesAnotherBusiness(text) && (req.asksQuote || req.asksOptions || asksAboutPlans(text, plans))) {
+    // A question about plans and prices: the plan it names, the plans in the direction it
+    // asks ("a faster plan", "anything cheaper"), or, for "what plans do you have", all of
+    // them; each quoted (price, speed, and the fee a switch would carry), nothing changed.
+    const t = parsePlanTarget(text, plans);
+    const others = plans.filter((x) => x.id !== current.id);
+    const named = t.planId ? plans.find((x) => x.id === t.planId) : undefined;
+    const candidates = named && named.id !== current.id && !(t.direction && !t.superlative && Math.sign(named.downMbps - current.downMbps) !== (t.direction === "up" ? 1 : -1))
+      ? [named]
+      : t.direction === "up"
+        ? others.filter((x) => x.downMbps > current.downMbps)
+        : t.direction === "down"
+          ? others.filter((x) => x.monthlyCents < current.monthlyCents)
+          : req.asksOptions && !req.asksQuote
+            ? others
+            : named?.id === current.id ? [] : others.filter((x) => x.monthlyCents < current.monthlyCents);
     const missing = candidates.filter((x) => !quoted(x.id));
     if (missing.length) return calls(...missing.map((x) => ["quote_plan_change", { toPlanId: x.id }] as [string, Record<string, unknown>]));
-    if (!candidates.length) sentences.push(`There's no cheaper plan than ${current.name}.`);
+    if (named?.id === current.id) sentences.push(`You're on ${current.name} already, at ${formatCents(current.monthlyCents)} a month.`);
+    else if (!candidates.length) sentences.push(t.direction === "up" ? `You're already on our fastest plan, ${current.name}.` : `There's no cheaper plan than ${current.name}.`);
+    else sentences.push(`You're on ${current.name} at ${formatCents(current.monthlyCents)} a month.`);
     for (const c of candidates) {
       const q = quoted(c.id)?.value ?? {};
-      sentences.push(`Switching to ${c.name} (${formatCents(c.monthlyCents)}/month) ${q.feeCents ? `would carry an early-termination fee of ${formatCents(q.feeCents)} (${q.remainingMonths} remaining months)` : "would have no fee"}${q.decision === "needs_approval" ? " and needs a specialist's approval" : ""}.`);
+      const fee = q.feeCents ? `switching would carry an early-termination fee of ${formatCents(q.feeCents)} (${q.remainingMonths} months left on your contract)` : "switching would have no fee";
+      sentences.push(`${c.name} is ${formatCents(c.monthlyCents)} a month for ${c.downMbps >= 1000 ? `${c.downMbps / 1000} Gbps` : `${c.downMbps} Mbps`}; ${fee}${q.decision === "needs_approval" ? " and would need a specialist's approval" : q.decision === "refused" ? `, but I can't make that change right now: ${String(q.reason ?? "the account is not eligible").replace(/\.$/, "")}` : ""}.`);
     }
-    sentences.push("Nothing has been changed; just tell me if you'd like to go ahead.");
-  } else if (req.asksOptions && current) {
-    const faster = plans.filter((x) => x.downMbps > current.downMbps);
-    if (faster.length === 0) sentences.push(`You're already on our fastest plan, ${current.name}.`);
-    else sentences.push(`You're on ${current.name}. Faster options: ${faster.map((x) => `${x.name} (${x.downMbps} Mbps, ${formatCents(x.monthlyCents)}/month)`).join("; ")}. Upgrades apply right away with no fee; just say which one you'd like.`);
+    if (candidates.length === 1) sentences.push(`Nothing has been changed; just say if you'd like to switch to ${candidates[0].name}.`);
+    else if (candidates.length > 1) sentences.push("Nothing has been changed; just tell me which one you'd like.");
   }
-  if (result.status !== "refused" && (req.asksContractEnd || (!req.wantsPlanChange && !req.asksQuote && !req.asksOptions))) {
+  if (result.status !== "refused" && (req.asksContractEnd || (!req.wantsPlanChange && !req.asksQuote && !req.asksOptions && !asksAboutPlans(text, plans)))) {
     sentences.push(`Your contract runs until ${p.contractEndsOn}${current ? ` on ${current.name}` : ""}.`);
     if (!req.asksContractEnd) {
       // e.g. "thinking about cancelling": inform, change nothing, and let a person follow up.

@@ -2,7 +2,7 @@ import { formatCents } from "../../../money";
 import type { WorkerResult } from "../../../contracts";
 import type { Brain } from "../local-model";
 import { analyseRequest, classifyIntents, namesAnotherBusiness, parseAmountsCents, parseInvoiceIds } from "../nlu";
-import { allOf, call, calls, combineConfidence, finish, latest, OWN_ACCOUNT_ONLY, refuseOutOfScope, withheld } from "./common";
+import { allOf, call, calls, combineConfidence, finish, latest, OWN_ACCOUNT_ONLY, refuseOutOfScope, spokenTime, withheld } from "./common";
 
 interface Discrepancy { invoiceId: string; lineRef: string; kind: string; description: string; amountCents: number; credited?: boolean }
 
@@ -102,6 +102,10 @@ export const billingBrain: Brain = (input) => {
       sentences.push(`${what}. A credit of ${formatCents(amt)} needs a billing specialist's approval, so I've sent it for review; you'll hear back once it's decided.`);
       result.actions.push({ type: "credit", status: "proposed", description: `Credit ${formatCents(amt)} on ${v.proposedAction?.invoiceId ?? d?.invoiceId} awaiting approval` });
       result.status = "needs_review";
+    } else if (v.status === "already_pending") {
+      // The same credit already waits for a reviewer (asked for earlier): not proposed again.
+      sentences.push(`${what}. A credit of ${formatCents(v.amountCents)} for it has been with a billing specialist for approval since ${spokenTime(v.pendingSince)}, so I haven't sent it again; you'll hear back once it's decided.`);
+      result.facts.push(`${v.invoiceId}: ${formatCents(v.amountCents)} credit already awaiting approval`);
     } else if (v.status === "already_credited") {
       // Credited before this call (an earlier request, or another conversation of this
       // customer's that got there first): settled, not refused, and not this run's credit.

@@ -59,3 +59,12 @@ export function refuseOutOfScope(worker: string, scope: string): BrainDecision {
 /** A role the local model has no decision logic for: it says so instead of guessing. */
 export const refuseBrain = (): BrainDecision =>
   finish({ status: "refused", summary: "The offline model has no logic for this worker's tasks.", facts: [], actions: [], confidence: 0.9 });
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "Nov 15 at 14:02 UTC": a moment as a person writes it (the supervisor and the workers word times alike). */
+export function spokenTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "earlier";
+  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} at ${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")} UTC`;
+}

@@ -176,7 +176,7 @@ const DOWN_RE =
 const UP_RE =
   /\b(?:upgrad\w*|move (?:me |us |it )?up|step (?:me |us )?up|go(?:ing)? up|bump (?:me |us |it )?up|faster|quicker|more speed|higher(?:[- ]speed)? (?:plan|tier|package)|(?:raise|increase) (?:my|the|our) (?:plan|tier|package|speed)|higher tier|bigger (?:plan|package)|plan above|tier up|up a tier|boost|(?:plan|tier|level|step|one) (?:up|higher|above))\b/gi;
 const CHEAPEST_RE = /\b(?:cheapest|least expensive|lowest[- ]priced?|lowest (?:plan|tier|cost|price)|lowest speed|most affordable|basic (?:plan|tier|package|one|speed)|bottom tier|entry[- ]level|smallest (?:plan|package|tier))\b/i;
-const FASTEST_RE = /\b(?:fastest|quickest|top (?:plan|tier|speed)|highest (?:plan|tier|speed)|maximum speed|max speed|biggest (?:plan|package)|the best (?:plan|speed) you have)\b/i;
+const FASTEST_RE = /\b(?:fastest|quickest|top (?:plan|tier|speed)|highest (?:plan|tier|speed)|maximum speed|max speed|biggest (?:plan|package)|the best (?:plan|speed) you have|premium(?: (?:plan|tier|package|one|speed))?)\b/i;
 
 interface Mention {
   planId: string;

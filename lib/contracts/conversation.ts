@@ -1,0 +1,53 @@
+// The conversation's state as the supervisor is given it (lib/orchestrator/
+// conversation-context.ts builds it from the stored runs): shared by the orchestrator,
+// which writes it into the planning prompt, and any model that reads it back.
+
+/** A plan change the last turn quoted and did not make: what a confirmation would do. */
+export interface PlanOffer {
+  toPlanId: string;
+  toPlanName: string;
+  monthlyCents: number;
+  downMbps: number;
+  /** Early-termination fee the change would trigger. */
+  feeCents: number;
+  decision: "allowed" | "needs_approval" | "refused";
+}
+
+/** A plan the last turn listed (the catalogue beside the customer's own). */
+export interface ListedPlan {
+  id: string;
+  name: string;
+  monthlyCents: number;
+  downMbps: number;
+  current: boolean;
+}
+
+/** An action of the customer's that waits for a person (any conversation of theirs). */
+export interface PendingAction {
+  type: "credit" | "plan_change";
+  amountCents?: number;
+  toPlanId?: string;
+  /** When it was sent for review (ISO). */
+  since: string;
+}
+
+/** What the last turn did (applied by its own tool calls): a retraction must not be told "nothing changed". */
+export type DoneAction =
+  | { type: "plan_change"; fromPlanId: string; toPlanId: string }
+  | { type: "credit"; amountCents: number };
+
+export interface ConversationState {
+  /** The conversation's last turn before this message: the customer's words and how it was planned. */
+  previous: { message: string; kind: string; tasks: Array<{ worker: string; instruction: string }> } | null;
+  offers: PlanOffer[];
+  /** The catalogue the last turn looked up (the customer's own plan marked current): what a reference like "the fastest one" is resolved against. */
+  plansListed: ListedPlan[];
+  done: DoneAction[];
+  /** An outage the last turn found, with its expected end (ISO, or null when unknown). */
+  outage: { id: string; summary: string; etaAt: string | null } | null;
+  pending: PendingAction[];
+}
+
+/** Marks the state's line in the supervisor's prompt (a model reads it as JSON after the marker). */
+export const STATE_MARKER = "Conversation state (JSON):";
+

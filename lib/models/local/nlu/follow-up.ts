@@ -1,0 +1,121 @@
+/**
+ * What a message does to the conversation before it (the supervisor's planning call
+ * reads the conversation state from its prompt, lib/contracts/conversation.ts):
+ *
+ * - confirm: "ok do it", "yes please", "sign me up", "fine, switch me to it"
+ * - retract: "never mind", "cancel that", "keep my plan", "actually no"
+ * - status:  "any news on my refund?", "has it been approved yet?"
+ * - ask:     a question that names no business of its own ("so when will it be fixed?")
+ *
+ * and which listed plan a reference names ("the fastest one", "the cheaper of the two",
+ * "the 500 one"). Deterministic, from word lists that describe how people confirm,
+ * withdraw and ask, not from any evaluation's phrasing.
+ */
+import type { ListedPlan, PlanOffer } from "../../../contracts";
+
+export type FollowUpAct = "confirm" | "retract" | "status" | "ask" | null;
+
+/** Lower case, straight apostrophes, one space; a final "?" kept, other end punctuation dropped. */
+function normalise(text: string): string {
+  return text.toLowerCase().replace(/[\u2018\u2019`]/g, "'").replace(/\s+/g, " ").trim().replace(/[.!,;:\s]+$/, "");
+}
+
+const RETRACT = [
+  /\bnever ?mind\b/, /\bforget (it|that|about it)\b/, /\bcancel (that|it|this|the (change|upgrade|downgrade|request))\b/,
+  /\bdon'?t (do|change|bother|go ahead|switch|make)\b/, /\bdo not (do|change|switch|make)\b/, /\bno,? thanks?\b/, /\bno thank you\b/,
+  /\bchanged my mind\b/, /\bkeep (my|the) (current |old |existing |same )?plan\b/, /\bstay (on|with) (my|the) (current |old )?plan\b/,
+  /\bleave it( as it is)?\b/, /^(actually,? )?no\b/, /\bhold off\b/, /\bnot (now|anymore|any more)\b/, /\bscratch that\b/,
+];
+const STATUS = [
+  /\bany (news|update|updates|word|progress)\b/, /\b(what'?s|what is) the (status|latest)\b/, /\bstatus (of|on)\b/,
+  /\bheard (back|anything)\b/, /\b(is|has|was) (it|that|this|the \w+|my \w+) (been )?(approved|done|gone through|processed|sorted|decided)\b/,
+  /\bdid (it|that|my \w+) (go through|get approved|get processed)\b/, /\bstill (waiting|pending)\b/, /\bhow long (will|does) (it|the review|approval)\b/,
+];
+const CONFIRM_START = /^(yes|yeah|yep|yup|sure|ok|okay|alright|all right|fine|great|perfect|please|go ahead|do it|deal|sounds good|that works|confirm|confirmed|proceed|absolutely|definitely|let'?s (do it|go))\b/;
+const CONFIRM_ANY = [
+  /\bgo ahead\b/, /\bdo it\b/, /\bdo that\b/, /\bsign me up\b/, /\bswitch me\b/, /\bmove me\b/, /\bput me on\b/, /\blet'?s do (it|that)\b/,
+  /\bi'?ll take (it|that|the|one)\b/, /\bmake the (change|switch)\b/, /\byes,? please\b/, /\bplease do\b/, /\bbook it\b/, /\bthat one\b/,
+  /\bi want (it|that|that one)\b/, /\bi'?d like (it|that|that one)\b/, /\bapply it\b/, /\bproceed\b/, /\bconfirm\b/,
+];
+const QUESTION_START = /^(so |and |but |ok |okay )?(when|what time|how long|why|how come|how much|which|where|what|is|are|will|would|can|could|does|do|did|has|have)\b/;
+
+// A bare question asks about what was just said and nothing else: every word is a
+// function word, a word that points back ("it", "that", "the other one") or a verb or
+// adverb any topic shares ("fixed", "coming", "take", "long"). "so when will it be fixed?"
+// is bare; "is it going to rain tomorrow?" and "who won the game?" are not.
+const FUNCTION_WORDS = new Set(
+  ("so and but or then ok okay well hmm um oh also just really actually exactly again still yet now "
+  + "when what whats what's time how long why which where who whom whose "
+  + "will would shall should is isn't are aren't was were be been being am do does did doesn't don't can can't could "
+  + "has have had has it it's its that that's this these those they them their there here one ones other another "
+  + "the a an of to for in on at by with about from as than any some more much many "
+  + "i i'm me my mine we us our you your yours").split(" "),
+);
+const POINTING = new Set("it it's its that that's this these those they them one ones other another".split(" "));
+const SHARED = new Set(
+  ("fix fixed fixing repaired sorted resolved back up working work works come coming arrive arriving arrives get getting "
+  + "take takes taking happen happening happens done finished ready start started starting soon late cost costs include included "
+  + "mean means sure expect going go goes be").split(" "),
+);
+
+/** Whether a question names nothing of its own and only points back at the last answer. */
+export function isBareQuestion(text: string): boolean {
+  const words = normalise(text).replace(/[?]/g, " ").split(/[^a-z']+/).filter(Boolean);
+  if (words.length === 0 || words.length > 10) return false;
+  if (!words.every((w) => FUNCTION_WORDS.has(w) || SHARED.has(w))) return false;
+  return words.length <= 3 || words.some((w) => POINTING.has(w));
+}
+
+/** The act of a message in a conversation, or null when it stands on its own. */
+export function followUpAct(text: string): FollowUpAct {
+  const t = normalise(text);
+  if (RETRACT.some((r) => r.test(t))) return "retract";
+  if (STATUS.some((r) => r.test(t))) return "status";
+  if (CONFIRM_START.test(t) || CONFIRM_ANY.some((r) => r.test(t))) return "confirm";
+  if (t.endsWith("?") || QUESTION_START.test(t)) return "ask";
+  return null;
+}
+
+type Choice = Pick<ListedPlan, "id" | "name" | "monthlyCents" | "downMbps">;
+
+/**
+ * The plan among `choices` a reference names: by name or speed ("fiber 500", "the 1 gig",
+ * "the 500 one"), or by rank ("the fastest", "the cheaper one", "the slower of the two").
+ * null when nothing is named, "ambiguous" when a rank is asked of no clear order.
+ */
+export function pickPlan(text: string, choices: Choice[]): Choice | "ambiguous" | null {
+  if (choices.length === 0) return null;
+  const t = normalise(text);
+  // A word of the plan's name that no other choice has ("gig" in "Fiber 1 Gig") names it too.
+  const words = (p: Choice) => p.name.toLowerCase().split(/\s+/).filter((w) => !/^\d+$/.test(w));
+  const own = (p: Choice) => words(p).filter((w) => choices.every((o) => o === p || !words(o).includes(w)));
+  const named = choices.filter((p) => {
+    const name = p.name.toLowerCase();
+    const speed = String(p.downMbps >= 1000 ? p.downMbps / 1000 : p.downMbps);
+    return t.includes(name) || new RegExp(`\\b${speed}\\s*(mbps|meg|gig|g)?\\b`).test(t) || own(p).some((w) => new RegExp(`\\b${w}\\b`).test(t));
+  });
+  if (named.length === 1) return named[0];
+  const bySpeed = [...choices].sort((a, b) => a.downMbps - b.downMbps);
+  const byPrice = [...choices].sort((a, b) => a.monthlyCents - b.monthlyCents);
+  if (/\b(fastest|quickest|top|best|premium|highest|biggest|most (speed|bandwidth))\b/.test(t)) return bySpeed.at(-1)!;
+  if (/\b(slowest|lowest|smallest|basic|cheapest|least expensive)\b/.test(t)) return /\bslowest|lowest|smallest|basic\b/.test(t) ? bySpeed[0] : byPrice[0];
+  if (/\bmost expensive|priciest\b/.test(t)) return byPrice.at(-1)!;
+  if (choices.length === 2) {
+    if (/\b(faster|quicker|bigger|higher|more speed)\b/.test(t)) return bySpeed[1];
+    if (/\b(slower|smaller|lower)\b/.test(t)) return bySpeed[0];
+    if (/\b(cheaper|less expensive)\b/.test(t)) return byPrice[0];
+    if (/\b(pricier|more expensive|dearer)\b/.test(t)) return byPrice[1];
+    if (/\b(first|former)\b/.test(t)) return choices[0];
+    if (/\b(second|latter|last)\b/.test(t)) return choices[1];
+  }
+  if (/\b(fast|cheap|slow)(er|est)\b|\b(first|second|last|former|latter)\b/.test(t)) return "ambiguous";
+  return null;
+}
+
+/** The offer a confirmation takes up: the only one, or the one its words name. */
+export function pickOffer(text: string, offers: PlanOffer[]): PlanOffer | "ambiguous" | null {
+  if (offers.length === 0) return null;
+  const picked = pickPlan(text, offers.map((o) => ({ id: o.toPlanId, name: o.toPlanName, monthlyCents: o.monthlyCents, downMbps: o.downMbps })));
+  if (picked && picked !== "ambiguous") return offers.find((o) => o.toPlanId === picked.id)!;
+  return offers.length === 1 ? offers[0] : "ambiguous";
+}
