@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 // typescript-eslint supports TypeScript 7 (typescript-eslint/typescript-eslint#10940).
 const require = createRequire(import.meta.url);
 const typescript6 = require.resolve("@typescript/typescript6");
-const LINT_PACKAGES = /[\\/]node_modules[\\/](?:@typescript-eslint|typescript-eslint|ts-api-utils|eslint-plugin-import)[\\/]/;
+const LINT_PACKAGES = /[\\/]node_modules[\\/](?:@typescript-eslint|typescript-eslint|ts-api-utils|eslint-plugin-import|eslint-plugin-import-x)[\\/]/;
 const HOOKED = Symbol.for("switchboard.eslint.typescript6");
 if (!Module[HOOKED]) {
   Module[HOOKED] = true;
@@ -26,6 +26,8 @@ if (!Module[HOOKED]) {
 // Imported only after the hook is in place.
 const { default: nextCoreWebVitals } = await import("eslint-config-next/core-web-vitals");
 const { default: nextTypescript } = await import("eslint-config-next/typescript");
+const { importX } = await import("eslint-plugin-import-x");
+const { createTypeScriptImportResolver } = await import("eslint-import-resolver-typescript");
 
 // --- Which way imports point (docs/ARCHITECTURE.md, "Which way imports point") ---------
 //   shells    app/, components/, scripts/, e2e/, test/, root files: may import anything below
@@ -207,6 +209,18 @@ const config = [
     },
   },
 
+  {
+    // No import cycle anywhere (the layer zones above order the layers; this also
+    // catches a cycle inside one folder, such as two tools importing each other).
+    // eslint-plugin-import's no-cycle finds nothing under ESLint 10, so the cycle check
+    // is import-x's, with the TypeScript resolver (tsconfig paths: "@/...").
+    name: "switchboard/no-cycles",
+    files: ["lib/**", "app/**", "components/**", "scripts/**"],
+    plugins: { "import-x": importX },
+    // import-x follows only files with these extensions (its default is .js alone).
+    settings: { "import-x/extensions": [".ts", ".tsx", ".mts", ".js", ".mjs"], "import-x/resolver-next": [createTypeScriptImportResolver({ alwaysTryTypes: true })] },
+    rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
+  },
   {
     // The project logger is lib/log.ts (`log.info({ ... }, "message")`). CLIs under
     // scripts/ print to the console on purpose, and tests may too.

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 // each import to a file first), so a case names its target and checks it still exists.
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const BOUNDARY_RULES = new Set(["import/no-restricted-paths", "no-restricted-imports", "no-console"]);
+const BOUNDARY_RULES = new Set(["import/no-restricted-paths", "no-restricted-imports", "no-console", "import-x/no-cycle"]);
 
 let eslint: ESLint;
 beforeAll(() => {
@@ -109,5 +109,16 @@ describe("import boundaries (eslint.config.mjs)", () => {
   it("catches type-only imports too", async () => {
     const findings = await boundaryFindings("lib/workers/probe.ts", `import type { EngineDeps } from "../orchestrator/deps";\nexport type X = EngineDeps;\n`);
     expect(findings.map((f) => f.rule)).toEqual(["import/no-restricted-paths"]);
+  });
+
+  it("forbids a cycle inside one layer, through a relative or an @/ import", async () => {
+    // lib/tools/billing/issue-credit.ts imports ../define: define.ts importing it back closes a cycle.
+    expect(exists("lib/tools/billing/issue-credit")).toBe(true);
+    for (const imports of ["./billing/issue-credit", "@/lib/tools/billing/issue-credit"]) {
+      const findings = await boundaryFindings("lib/tools/define.ts", `import "${imports}";\nexport {};\n`);
+      expect(findings.map((f) => f.rule), imports).toEqual(["import-x/no-cycle"]);
+    }
+    // Importing it without the way back is fine.
+    expect(await boundaryFindings("lib/tools/probe.ts", `import "./billing/issue-credit";\nexport {};\n`)).toEqual([]);
   });
 });

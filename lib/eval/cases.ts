@@ -31,7 +31,7 @@ export const evalCaseSchema = z.object({ ...common, message: z.string(), expect:
  * run one after another in one conversation on one seeded world (no reset between
  * them), each scored like a single case against its own run.
  */
-export const evalConversationSchema = z
+const evalConversationSchema = z
   .object({ ...common, turns: z.array(z.object({ message: z.string(), expect: expectSchema })).min(1).max(20) });
 
 /**

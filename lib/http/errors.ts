@@ -96,7 +96,7 @@ export const BUSY_RETRY_AFTER_S = 2;
  * outlived its timeout, a connection that kept failing): a 503 the caller may retry,
  * not a 500 that reads as a bug. Such a transaction rolled back whole.
  */
-export function databaseBusy(surface: ErrorSurface, cause?: unknown): ApiError {
+function databaseBusy(surface: ErrorSurface, cause?: unknown): ApiError {
   return new ApiError(`unavailable:${surface}`, "Switchboard's database is too busy to answer right now. Try again in a few seconds.", {
     headers: { "retry-after": String(BUSY_RETRY_AFTER_S) },
     cause,
