@@ -28,6 +28,11 @@ function asksAboutPlans(text: string, plans: PlanInfo[]): boolean {
   return Boolean(t.planId || t.direction || t.superlative);
 }
 
+/** "can I go down to basic without paying anything?", "would there be a fee if I switch": a question about the cost of a change, answered with a quote, not made. */
+function asksWhatItCosts(text: string): boolean {
+  return /\bwithout (?:paying|a fee|any fee|a penalty|any penalty|a charge|being charged)\b|\b(?:is|would|will) there (?:be )?(?:a|any) (?:fee|charge|penalty|cost)\b|\bhow much\b|\bwhat (?:would|will|does) it cost\b/i.test(text);
+}
+
 /** The account worker's decisions: profile, catalogue, quote, and a change only when asked. */
 export const accountBrain: Brain = (input) => {
   const text = input.userText;
@@ -60,7 +65,7 @@ export const accountBrain: Brain = (input) => {
     sentences.push(OWN_ACCOUNT_ONLY);
     result.status = "refused";
     result.actions.push({ type: "plan_change", status: "refused", description: "Request concerned another account" });
-  } else if (req.wantsPlanChange && !namesAnotherBusiness(text)) {
+  } else if (req.wantsPlanChange && !namesAnotherBusiness(text) && !asksWhatItCosts(text)) {
     const target = resolveTarget(text, plans, current);
     if (!target) {
       sentences.push(`I couldn't tell which plan you'd like. ${current ? `You're on ${current.name}. ` : ""}Our plans are ${plans.map((x) => `${x.name} (${formatCents(x.monthlyCents)}/month)`).join(", ")}.`);
@@ -100,7 +105,7 @@ export const accountBrain: Brain = (input) => {
         result.status = "refused";
       }
     }
-  } else if (current && !namesAnotherBusiness(text) && (req.asksQuote || req.asksOptions || asksAboutPlans(text, plans))) {
+  } else if (current && !namesAnotherBusiness(text) && (req.asksQuote || req.asksOptions || asksAboutPlans(text, plans) || (req.wantsPlanChange && asksWhatItCosts(text)))) {
     // A question about plans and prices: the plan it names, the plans in the direction it
     // asks ("a faster plan", "anything cheaper"), or, for "what plans do you have", all of
     // them; each quoted (price, speed, and the fee a switch would carry), nothing changed.

@@ -29,6 +29,10 @@ function pointedAt(text: string, discrepancies: Discrepancy[]): Discrepancy[] {
   const amounts = parseAmountsCents(text);
   const byAmount = discrepancies.filter((d) => amounts.includes(d.amountCents));
   if (byAmount.length) return byAmount;
+  // The amount the customer sees billed, not the overcharge: "why am I paying $75?" of a
+  // $75 line that should be $60 points at that line's $15 discrepancy.
+  const byBilled = discrepancies.filter((d) => amounts.some((a) => d.description.includes(formatCents(a))));
+  if (byBilled.length) return byBilled;
   const invoices = parseInvoiceIds(text);
   const byInvoice = discrepancies.filter((d) => invoices.includes(d.invoiceId));
   if (byInvoice.length) return byInvoice;

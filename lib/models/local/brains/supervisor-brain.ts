@@ -102,9 +102,14 @@ function followUp(text: string, state: ConversationState): PlanOut | null {
   // catalogue by name or rank ("the fastest one please", "upgrade me"), in a message about
   // nothing but the plan: "my line is slower than it should be" or a question about the
   // bill is planned on its own.
-  const aboutThePlanOnly = domain.verdict !== "in_domain" || domain.subtasks.every((t) => t.worker === "account");
+  // A short pick ("the cheapest one") right after a turn about plans is a pick, whatever
+  // the classifier makes of its few words.
+  const afterPlans = Boolean(state.offers.length || state.previous?.tasks.some((t) => t.worker === "account"));
+  const shortPick = afterPlans && text.trim().split(/\s+/).length <= 6 && Boolean(pickPlan(text, state.offers.length ? offered : listed));
+  const aboutThePlanOnly = shortPick || domain.verdict !== "in_domain" || domain.subtasks.every((t) => t.worker === "account");
   if ((act === "confirm" || act === null) && aboutThePlanOnly) {
-    const offer = pickOffer(text, state.offers);
+    // The only offer is taken by a confirmation; a message that does not confirm must name it.
+    const offer = act === "confirm" ? pickOffer(text, state.offers) : state.offers.length ? ((pickPlan(text, offered) && "ambiguous") as "ambiguous" | null) : null;
     if (offer && offer !== "ambiguous") return take({ id: offer.toPlanId, name: offer.toPlanName });
     const pool = offer === "ambiguous" ? offered : listed;
     const picked = pickPlan(text, pool);
@@ -125,7 +130,9 @@ function followUp(text: string, state: ConversationState): PlanOut | null {
     }
     return null;
   }
-  if (act === "ask" && domain.verdict !== "in_domain" && state.previous?.tasks.length && isBareQuestion(text)) {
+  // A question with no subject of its own ("and when is it going to be fixed?") is about
+  // the last answer, whatever a classifier guesses from its few words.
+  if (act === "ask" && state.previous?.tasks.length && isBareQuestion(text)) {
     return { kind: "delegate", tasks: state.previous.tasks.map((t) => ({ worker: t.worker, instruction: `${t.instruction.replace(/[\s.?!]*$/, ".")} ${text.trim()}` })) };
   }
   return null;

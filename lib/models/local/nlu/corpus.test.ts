@@ -15,7 +15,11 @@ function evalMessages(file: string): string[] {
     .readFileSync(path.join(EVAL_DIR, file), "utf8")
     .split("\n")
     .filter((l) => l.trim())
-    .map((l) => (JSON.parse(l) as { message: string }).message);
+    // A conversation's messages are its turns'.
+    .flatMap((l) => {
+      const c = JSON.parse(l) as { message?: string; turns?: Array<{ message: string }> };
+      return c.turns ? c.turns.map((t) => t.message) : [c.message!];
+    });
 }
 
 describe("intent corpus", () => {

@@ -25,26 +25,29 @@ const RETRACT = [
   /\bdon'?t (do|change|bother|go ahead|switch|make)\b/, /\bdo not (do|change|switch|make)\b/, /\bno,? thanks?\b/, /\bno thank you\b/,
   /\bchanged my mind\b/, /\bkeep (my|the) (current |old |existing |same )?plan\b/, /\bstay (on|with) (my|the) (current |old )?plan\b/,
   /\bleave it( as it is)?\b/, /^(actually,? )?no\b/, /\bhold off\b/, /\bnot (now|anymore|any more)\b/, /\bscratch that\b/,
+  /\b(i'?ll|i will|i'm gonna|i am going to|gonna) (pass|skip it|leave it)\b/, /\bforget (i asked|i said|i mentioned|what i said|the whole thing)\b/,
+  /\b(that'?s|that is|it'?s|it is|way|much) too (much|expensive|pricey|steep|dear)\b/, /\bnot worth it\b/, /^nope\b/, /\bpass on (it|that|this)\b/, /\bnot interested\b/, /\b(i'?m|i am) (good|fine|ok|okay) (then|for now|thanks|as i am)\b/,
 ];
 const STATUS = [
   /\bany (news|update|updates|word|progress)\b/, /\b(what'?s|what is) the (status|latest)\b/, /\bstatus (of|on)\b/,
   /\bheard (back|anything)\b/, /\b(is|has|was) (it|that|this|the \w+|my \w+) (been )?(approved|done|gone through|processed|sorted|decided)\b/,
-  /\bdid (it|that|my \w+) (go through|get approved|get processed)\b/, /\bstill (waiting|pending)\b/, /\bhow long (will|does) (it|the review|approval)\b/,
+  /\bdid (it|that|my \w+) (go through|get approved|get processed)\b/, /\b(anyone|someone|somebody|a person) (actually )?(looking|working|dealing) (at|on|with) (it|this|that|my)\b/, /\bstill (waiting|pending)\b/, /\bhow long (will|does) (it|the review|approval)\b/,
 ];
 const CONFIRM_START = /^(yes|yeah|yep|yup|sure|ok|okay|alright|all right|fine|great|perfect|please|go ahead|do it|deal|sounds good|that works|confirm|confirmed|proceed|absolutely|definitely|let'?s (do it|go))\b/;
 const CONFIRM_ANY = [
   /\bgo ahead\b/, /\bdo it\b/, /\bdo that\b/, /\bsign me up\b/, /\bswitch me\b/, /\bmove me\b/, /\bput me on\b/, /\blet'?s do (it|that)\b/,
   /\bi'?ll take (it|that|the|one)\b/, /\bmake the (change|switch)\b/, /\byes,? please\b/, /\bplease do\b/, /\bbook it\b/, /\bthat one\b/,
-  /\bi want (it|that|that one)\b/, /\bi'?d like (it|that|that one)\b/, /\bapply it\b/, /\bproceed\b/, /\bconfirm\b/,
+  /\bi want (it|that|that one)\b/, /\bi'?d like (it|that|that one)\b/, /\bapply it\b/, /\bproceed\b/, /\bconfirm\b/, /\bgo on(,)? then\b/, /^go on\b/, /\bgo for it\b/, /\bsounds (good|great|fine)\b/, /\bthat works\b/, /\bi'?m in\b/,
 ];
-const QUESTION_START = /^(so |and |but |ok |okay )?(when|what time|how long|why|how come|how much|which|where|what|is|are|will|would|can|could|does|do|did|has|have)\b/;
+const QUESTION_START = /^(when|what time|how long|why|how come|how much|which|where|what|is|are|will|would|can|could|does|do|did|has|have)\b/;
 
 // A bare question asks about what was just said and nothing else: every word is a
 // function word, a word that points back ("it", "that", "the other one") or a verb or
 // adverb any topic shares ("fixed", "coming", "take", "long"). "so when will it be fixed?"
 // is bare; "is it going to rain tomorrow?" and "who won the game?" are not.
 const FUNCTION_WORDS = new Set(
-  ("so and but or then ok okay well hmm um oh also just really actually exactly again still yet now "
+  ("so and but or then ok okay well hmm um oh also just really actually exactly again still yet now not no yes "
+  + "roughly approximately about around probably likely usually normally even know tell say think longer sooner later less left "
   + "when what whats what's time how long why which where who whom whose "
   + "will would shall should is isn't are aren't was were be been being am do does did doesn't don't can can't could "
   + "has have had has it it's its that that's this these those they them their there here one ones other another "
@@ -55,7 +58,7 @@ const POINTING = new Set("it it's its that that's this these those they them one
 const SHARED = new Set(
   ("fix fixed fixing repaired sorted resolved back up working work works come coming arrive arriving arrives get getting "
   + "take takes taking happen happening happens done finished ready start started starting soon late cost costs include included "
-  + "mean means sure expect going go goes be").split(" "),
+  + "mean means sure expect going go goes be need needs home there present around wait waiting").split(" "),
 );
 
 /** Whether a question names nothing of its own and only points back at the last answer. */
@@ -63,16 +66,34 @@ export function isBareQuestion(text: string): boolean {
   const words = normalise(text).replace(/[?]/g, " ").split(/[^a-z']+/).filter(Boolean);
   if (words.length === 0 || words.length > 10) return false;
   if (!words.every((w) => FUNCTION_WORDS.has(w) || SHARED.has(w))) return false;
-  return words.length <= 3 || words.some((w) => POINTING.has(w));
+  return words.length <= 8 || words.some((w) => POINTING.has(w));
 }
 
-/** The act of a message in a conversation, or null when it stands on its own. */
+// Words that open a clause without saying anything: "ugh ok. yeah go on then".
+const FILLER = /^(?:(?:ugh|hmm+|um+|uh+|oh|ah|well|right|so|and|but|then|ok so|alright so)[\s,]+)+/;
+
+// What may come before a question word: "ok and roughly when ...", "yeah but how long ...".
+const LEAD_IN = /^(?:(?:ok|okay|yes|yeah|and|so|but|then|also|just|roughly|approximately|about|um+|hmm+|ugh|well|right)[\s,]+)+/;
+
+/** The clauses of a message, each without its leading filler words. */
+function clauses(t: string): string[] {
+  return t.split(/[.!;,]+\s*|\s+-\s+/).map((c) => c.trim().replace(FILLER, "")).filter(Boolean);
+}
+
+/**
+ * The act of a message in a conversation, or null when it stands on its own. A
+ * withdrawal wins over everything ("ok never mind"); then a question about a waiting
+ * action; then an explicit go-ahead ("do it", "sign me up"); then a question ("ok and
+ * when will it be back?"); then a clause that opens with a yes ("yeah go on then").
+ */
 export function followUpAct(text: string): FollowUpAct {
   const t = normalise(text);
   if (RETRACT.some((r) => r.test(t))) return "retract";
   if (STATUS.some((r) => r.test(t))) return "status";
-  if (CONFIRM_START.test(t) || CONFIRM_ANY.some((r) => r.test(t))) return "confirm";
-  if (t.endsWith("?") || QUESTION_START.test(t)) return "ask";
+  if (CONFIRM_ANY.some((r) => r.test(t))) return "confirm";
+  const parts = clauses(t);
+  if (t.endsWith("?") || parts.some((c) => QUESTION_START.test(c.replace(LEAD_IN, "")))) return "ask";
+  if (parts.some((c) => CONFIRM_START.test(c))) return "confirm";
   return null;
 }
 

@@ -93,7 +93,7 @@ const NO_CREDIT_RES: RegExp[] = [/\b(?:don't|do not|no need to|not asking for a)
 const DISPUTE_RES: RegExp[] = [
   /\bwrong\b|\bincorrect\b|\bmistake\b|\berror\b|\bnot right\b|\bisn't right\b|\bdoesn't (?:match|add up|look right)\b|\bdon't recogni[sz]e\b|\bnot mine\b|\bunfair\b/,
   /\btoo (?:high|much|expensive)\b|\bso (?:high|expensive)\b|\bway (?:more|higher|too)\b|\bovercharg|\bdouble[- ]?charg|\bcharged (?:me )?twice\b|\bbilled (?:me )?twice\b|\b2x\b|\bdbl\b/,
-  /\bnever (?:turned|signed|ordered|activated|asked|agreed|authori[sz]ed|used|added|enabled|requested|subscribed)\b|\bdidn't (?:order|sign up|authori[sz]e|agree|ask|add|turn)\b|\bdid not (?:order|sign up|authori[sz]e|agree|ask|add)\b|\bdon't (?:remember|even) (?:adding|ordering|travel)\b/,
+  /\bnever (?:turned|signed|ordered|activated|asked|agreed|authori[sz]ed|used|added|enabled|requested|subscribed|bought|purchased|paid for|got|had|wanted)\b|\bdidn't (?:order|sign up|authori[sz]e|agree|ask|add|turn|buy|purchase|want)\b|\bdid not (?:order|sign up|authori[sz]e|agree|ask|add|buy|purchase|want)\b|\bdon't (?:remember|even) (?:adding|ordering|travel)\b/,
   /\bwhat(?:'s| is| are)? (?:this|that|these|the) [^.?!]{0,25}\b(?:charge|fee|item|line|amount|penalty)s?\b/,
   /\bwhat(?:'s| is) [^.?!]{0,12}(?:<money>|\$\d)[^.?!]{0,25}\b(?:charge|fee|for)\b/,
   /\bwhy (?:(?:tf|wtf|the (?:hell|heck|fuck)|on earth|in the world) )?(?:is|was|are|were|do|does|did) (?:there|i|my|this|that|the)\b[^.?!]{0,40}\b(?:charg|fee|bill|invoice|paying|penalty|price|rate|late)/,
@@ -101,8 +101,8 @@ const DISPUTE_RES: RegExp[] = [
   /\b(?:fee|charge|penalty)\b[^.?!]{0,30}\bi (?:already |did |have |had )?paid\b/,
   /\bwhy am i (?:being )?(?:charged|billed|paying)\b/,
   /\bstill (?:charg|bill|paying|shows?|has)\w*\b[^.?!]{0,40}\b(?:price|rate|plan|fee|old)\b/,
-  /\bpaid (?:it )?(?:on time|early|before|on the due date|already|in time)\b|\balready paid\b/,
-  /\bdispute\b|\bfraudulent\b|\bunauthori[sz]ed\b|\bshouldn't (?:be there|apply)\b|\bshould be \$?\d/,
+  /\bpaid (?:it )?(?:on time|early|before|on the due date|already|in time)\b|\balready paid\b|\bpayment (?:was|went (?:out|through|in)|arrived|cleared)\s+(?:on time|early|in time|before the due date)\b/,
+  /\bdisput(?:e|es|ed|ing)\b|\bfraudulent\b|\bunauthori[sz]ed\b|\bshouldn't (?:be there|apply)\b|\bshould be \$?\d/,
   // a charge the customer says is not theirs to pay: "a fee I don't owe", "doesn't belong there", "I shouldn't have"
   /\b(?:don't|do not|shouldn't|should not|never) owe\b|\b(?:doesn't|does not|don't|do not) belong\b|\b(?:shouldn't|should not) (?:have|be (?:paying|charged|billed))\b/,
   // higher than it should be, said in a sentence of its own: "It seems higher than usual"
@@ -110,6 +110,10 @@ const DISPUTE_RES: RegExp[] = [
   // the bill says one thing and the customer another: "says Fiber 500 but I'm on Fiber 300", "$75 but my plan costs $60"
   /\b(?:bill|invoice|statement|line|charge)\b[^.?!]{0,12}\b(?:says|shows|lists|reads|is)\b[^.?!]{0,30}\bbut (?:i'm|i am|i've been|i have been|i was|i switched|i moved|we're|we are|my plan)\b/,
   /\$amt\b[^.?!]{0,30}\bbut\b[^.?!]{0,30}\$amt\b/,
+  // a charge, then the change the customer made: "my invoice charged me for fiber 500 but I moved to 300"
+  /\b(?:bill|invoice|statement)\b[^.?!]{0,40}\bbut (?:i|we) (?:moved|switched|changed|downgraded|upgraded|cancel\w*|went)\b/,
+  // the same the other way round: "I'm on Fiber 300 but my bill charges me the Fiber 500 price"
+  /\b(?:i'm|i am|i've been|i have been|we're|we are)\s+(?:on|paying for|signed up for|subscribed to)\b[^.?!]{0,30}\bbut\b[^.?!]{0,20}\b(?:bill|invoice|statement)\b[^.?!]{0,20}\b(?:charg|bill|show|say|list|read)\w*/,
   // a plan change the bill does not show: "switched down to Fiber 300 ... yet this invoice bills me $75"
   /\b(?:switched|moved|changed|downgraded|upgraded|went) (?:down |up |over )?(?:to|plans?)\b[^.?!]{0,40}\b(?:yet|but|and still|still)\b[^.?!]{0,30}\b(?:bill|charg|invoice)\w*/,
   /\bstill (?:at|on|says?|lists?|showing|shows)\b[^.?!]{0,40}\b(?:price|rate|plan|old|previous|fiber)\b/,
