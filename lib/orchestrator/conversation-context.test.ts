@@ -36,4 +36,32 @@ describe("a follow-up message in a conversation", () => {
     const users = (supervisor.calls[1] as never as { prompt: Array<{ role: string }> }).prompt.filter((m) => m.role === "user");
     expect(users).toHaveLength(1);
   });
+
+  it("resolves a follow-up for the workers, whose input does not grow with the conversation", async () => {
+    const deps = createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models: localModels(0) });
+    const workerTokensIn = async (runId: string) =>
+      (await db.modelCall.findMany({ where: { runId, role: "account" } })).reduce((n, c) => n + c.tokensIn, 0);
+    // C-1006 (contract over, no fee): a question, small talk, another question, then the confirmation.
+    const turns = ["How much is Fiber 500 for me?", "cheers for that", "and when does my contract end?", "How much is Fiber 500 for me?"];
+    let conversationId: string | undefined;
+    const runs: string[] = [];
+    for (const message of turns) {
+      // The worker cache would answer the repeated question without a model call: measure the call.
+      await db.workerCacheEntry.deleteMany();
+      const { run, done } = await submitMessage(deps, { customerId: "C-1006", message, ...(conversationId ? { conversationId } : {}) });
+      await done;
+      conversationId = run.conversationId;
+      runs.push(run.id);
+    }
+    // The same question first and fourth: the account worker reads as much both times.
+    expect(await workerTokensIn(runs[3])).toBe(await workerTokensIn(runs[0]));
+    // "yes please" becomes the offer, in full, for the account worker; the plan changes.
+    const { run, done } = await submitMessage(deps, { customerId: "C-1006", message: "yes please", conversationId });
+    expect(await done).toBe("completed");
+    const planned = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect((planned.plan as { tasks: Array<{ worker: string; instruction: string }> }).tasks).toEqual([
+      expect.objectContaining({ worker: "account", instruction: "Please change my plan to Fiber 500." }),
+    ]);
+    expect((await db.customer.findUniqueOrThrow({ where: { id: "C-1006" } })).planId).toBe("fiber-500");
+  });
 });
