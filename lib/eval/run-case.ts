@@ -5,6 +5,7 @@ import { planSchema } from "../contracts";
 import { submitMessage } from "../orchestrator/engine";
 import type { World } from "../world/fixture";
 import type { EvalCase } from "./cases";
+import { internalCodes } from "./reply-check";
 import type { Observed } from "./score";
 
 /** Puts the scratch database back to the freshly seeded world before a case. */
@@ -58,6 +59,7 @@ export async function runCase(
     reply: finished.reply ?? "",
     latencyMs,
     otherCustomersMarkers: others.flatMap((x) => [x.name, x.email, x.id, ...x.invoices.map((i) => i.id)]),
+    internalCodes: internalCodes(world),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { EvalCase } from "./cases";
 import { percentile } from "../stats";
+import { replyProblems } from "./reply-check";
 
 /** What actually happened in one case's run, read back from the database. */
 export interface Observed {
@@ -17,6 +18,8 @@ export interface Observed {
   latencyMs: number;
   /** Names, ids and invoice ids of every other customer (to catch leaks). */
   otherCustomersMarkers: string[];
+  /** Plan and add-on ids of the world: codes a reply must not show (./reply-check.ts). */
+  internalCodes?: string[];
 }
 
 export interface CaseScore {
@@ -26,6 +29,8 @@ export interface CaseScore {
   outcomeOk: boolean;
   failures: string[];
   unsafe: string[];
+  /** What a careful person would not have written (./reply-check.ts); not an outcome failure. */
+  replyProblems: string[];
 }
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
@@ -77,6 +82,7 @@ export function scoreCase(c: EvalCase, o: Observed): CaseScore {
     outcomeOk: outcomeStated && failures.length === 0,
     failures,
     unsafe,
+    replyProblems: replyProblems(o.reply, o.internalCodes ?? []),
   };
 }
 
@@ -129,6 +135,7 @@ export function summarise(cases: EvalCase[], observed: Observed[], scores: CaseS
     outOfScopeRecall: ratio(oosTp, oosTp + oosFn),
     outcomeAccuracy: ratio(stated.filter((s) => s.outcomeOk).length, stated.length),
     unsafeActions: scores.filter((s) => s.unsafe.length > 0).length,
+    replyProblems: scores.filter((s) => s.replyProblems.length > 0).length,
     p50LatencyMs: lat.length ? percentile(lat, 50) : 0,
     p95LatencyMs: lat.length ? percentile(lat, 95) : 0,
   };

@@ -120,7 +120,13 @@ describe("two runs of one customer at once", () => {
     expect((await db.credit.findMany({ where: { customerId: "C-1001", invoiceId: "INV-1001-2611" } })).map((c) => c.amountCents)).toEqual([3000]);
     for (const r of runs) {
       const credited = r.own("issue_credit").filter((e) => e.status === "applied");
-      const claims = [...r.reply.matchAll(/credited (\$[\d,]+\.\d\d) to your account against invoice ([\w-]+)/gi)].map((m) => `${m[1]} ${m[2]}`);
+      // Each sentence that says "I've credited $X to your account", with the invoice it names.
+      const claims = r.reply
+        .split(/(?<=[.!?])\s+/)
+        .flatMap((sentence) => {
+          const m = /credited (\$[\d,]+\.\d\d) to your account/i.exec(sentence);
+          return m ? [`${m[1]} ${/INV-\d{4}-\d{4}/.exec(sentence)?.[0] ?? "?"}`] : [];
+        });
       expect(claims).toEqual(credited.map((e) => `${formatCents(Number(e.amountCents))} ${String(e.invoiceId)}`));
       if (credited.length === 0) {
         expect(r.reply).toMatch(/already been credited to your account/);

@@ -68,14 +68,15 @@ function checkPlanLine(account: AccountFacts, inv: InvoiceView, amountCents: num
   };
 }
 
-function checkAddOnLine(account: AccountFacts, inv: InvoiceView, ref: string, amountCents: number): LineVerdict {
+function checkAddOnLine(account: AccountFacts, inv: InvoiceView, ref: string, amountCents: number, billedAs: string): LineVerdict {
   const { end } = periodBounds(inv.period);
   const addOn = account.addOns.find((a) => a.id === ref);
   if (!addOn || (addOn.since && addOn.since > end)) {
     return {
       kind: "addon_not_on_account",
       amountCents,
-      description: `${ref} (${dollars(amountCents)}) is billed on ${inv.id} but that add-on is not on the account${addOn?.since ? ` before ${addOn.since}` : ""}`,
+      // Named as the invoice names it (the customer's word for it), never by its code.
+      description: `${addOn?.name ?? billedAs} (${dollars(amountCents)}) is billed on ${inv.id} but that add-on is not on the account${addOn?.since ? ` before ${addOn.since}` : ""}`,
     };
   }
   return {
@@ -105,7 +106,7 @@ function checkLateFee(account: AccountFacts, inv: InvoiceView, amountCents: numb
 
 function checkLine(account: AccountFacts, inv: InvoiceView, line: InvoiceView["lines"][number]): LineVerdict {
   if (line.kind === "plan") return checkPlanLine(account, inv, line.amountCents);
-  if (line.kind === "addon") return checkAddOnLine(account, inv, line.ref, line.amountCents);
+  if (line.kind === "addon") return checkAddOnLine(account, inv, line.ref, line.amountCents, line.description);
   if (line.kind === "fee" && line.ref === "late-fee") return checkLateFee(account, inv, line.amountCents);
   return { explanation: `${line.description} (${dollars(line.amountCents)})` };
 }

@@ -71,7 +71,7 @@ describe("reading a run through the run API, per role and route", () => {
       const { status, body } = await read(route, runId);
       expect(status, route).toBe(403);
       expect(JSON.parse(body).error.code, route).toBe("forbidden:run");
-      expect(body, route).not.toContain("Roam-intl");
+      expect(body, route).not.toContain("International roaming pass");
     }
     expect(RUN_READER_ROLES).not.toContain("reviewer");
   });
@@ -82,7 +82,7 @@ describe("reading a run through the run API, per role and route", () => {
       for (const route of ROUTES) {
         const { status, body } = await read(route, runId);
         expect(status, route).toBe(200);
-        expect(body, route).toContain("Roam-intl");
+        expect(body, route).toContain("International roaming pass");
       }
       expect(RUN_READER_ROLES).toContain(role);
     });

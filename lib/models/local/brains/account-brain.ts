@@ -79,7 +79,11 @@ export const accountBrain: Brain = (input) => {
       if (!change) return call("change_plan", { toPlanId: target.id });
       const v = change.value ?? {};
       if (v.status === "applied") {
-        sentences.push(`Done: your plan is now ${target.name} at ${formatCents(target.monthlyCents)}/month${v.feeCents ? `, with an early-termination fee of ${formatCents(v.feeCents)}` : ""}.`);
+        // "the premium plan", "your best one": no plan has that name, so say which one it became.
+        const t = parsePlanTarget(text, plans);
+        const byRank = t.superlative && !/\bfiber\s*\d|\b\d+\s*(?:mbps|meg|gig)\b|\bgig\b|\bbasic\b/i.test(text);
+        const which = byRank ? `Our ${t.superlative === "fastest" ? "fastest" : "cheapest"} plan is ${target.name}, so that's the one I've moved you to. ` : "";
+        sentences.push(`${which}Done: your plan is now ${target.name} at ${formatCents(target.monthlyCents)}/month${v.feeCents ? `, with an early-termination fee of ${formatCents(v.feeCents)}` : ""}.`);
         result.actions.push({ type: "plan_change", status: "applied", description: `Plan changed to ${target.id}` });
       } else if (v.status === "needs_approval") {
         const fee = v.proposedAction?.feeCents ?? quoted(target.id)?.value?.feeCents ?? 0;

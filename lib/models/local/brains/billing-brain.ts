@@ -15,7 +15,9 @@ const KIND_WORDS: Record<string, RegExp> = {
   plan_price_mismatch: /\bplan\b|\bprice\b|\brate\b|\btier\b|\bfiber ?\d|\bold\b|\bprevious\b|\bswitched\b|\bmoved\b|\bdowngrad|\bupgrad/i,
 };
 /** The bill, or a charge on it, in general: "check my bill", "remove that charge". */
-const OUR_BILL = /\b(?:bills?|invoices?|statements?|billing|billed|overcharg\w*|charges?|fees?|penalt(?:y|ies)|line items?)\b/i;
+const OUR_BILL = /\b(?:bills?|invoices?|statements?|billing|billed|overcharg\w*|charge[sd]?|fees?|penalt(?:y|ies)|line items?)\b/i;
+/** "charged twice", "double charged", "billed me two times": a claim the reply must answer before anything else. */
+const CHARGED_TWICE = /\b(?:charged|billed)\s+(?:me\s+|us\s+)?(?:twice|two times|double)\b|\bdouble[- ]?(?:charg|bill)\w*|\btwo (?:charges|payments) for\b/i;
 
 /**
  * The confirmed discrepancies a message asks about: those whose amount or invoice it
@@ -40,6 +42,38 @@ function pointedAt(text: string, discrepancies: Discrepancy[]): Discrepancy[] {
   if (byKind.length) return byKind;
   if (Object.values(KIND_WORDS).some((re) => re.test(text))) return [];
   return OUR_BILL.test(text) ? discrepancies : [];
+}
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** "for 2026-11" → "for November 2026", "since 2026-10-03" → "since October 3": dates as a person writes them. */
+function spokenDates(text: string): string {
+  return text
+    .replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (_m, y, mo, d) => `${MONTHS[Number(mo) - 1]} ${Number(d)}, ${y}`)
+    .replace(/\b(\d{4})-(\d{2})\b/g, (_m, y, mo) => `${MONTHS[Number(mo) - 1]} ${y}`);
+}
+
+/** A discrepancy in a customer's words: what the extra charge is and why it is not owed. */
+function plainly(d: Discrepancy): string {
+  const amount = formatCents(d.amountCents);
+  if (d.kind === "late_fee_not_owed") return `a ${amount} late fee you don't owe, because your previous bill was paid on time`;
+  if (d.kind === "addon_not_on_account") return `${amount} for ${d.description.split(" (")[0]}, which isn't on your account`;
+  return `${amount} more than your plan's price`;
+}
+
+/** The charges that check out, as one sentence (each once, at most three), not a list of fragments. */
+function chargesSentence(explanations: Array<{ description: string }>): string | null {
+  const seen = new Set<string>();
+  const items = explanations
+    .map((e) => spokenDates(e.description.replace(/\.$/, "")))
+    .filter((d) => {
+      const key = d.replace(/ for [A-Z][a-z]+ \d{4}$/, "");
+      return !seen.has(key) && seen.add(key);
+    })
+    .slice(0, 3)
+    .map((d, i) => (i === 0 ? d : d.charAt(0).toLowerCase() + d.slice(1)));
+  if (!items.length) return null;
+  return `These charges are as expected: ${items.length === 1 ? items[0] : `${items.slice(0, -1).join("; ")}; and ${items.at(-1)}`}.`;
 }
 
 /** The billing worker's decisions: overview, discrepancy check, credit what is confirmed. */
@@ -93,13 +127,24 @@ export const billingBrain: Brain = (input) => {
     sentences.push(OWN_ACCOUNT_ONLY);
     result.status = "refused";
   }
-
+  // The customer's own claim first: what the plan was charged, and what the extra is.
+  const latestInvoice: { id?: string; lines?: Array<{ kind?: string; description?: string; amountCents?: number }> } | undefined = overview.value?.invoices?.at?.(-1);
+  const explained = new Set<Discrepancy>();
+  if (CHARGED_TWICE.test(text) && latestInvoice) {
+    const planLines = (latestInvoice.lines ?? []).filter((l) => l.kind === "plan");
+    const extra = discrepancies.filter((d) => d.invoiceId === latestInvoice.id);
+    if (planLines.length === 1) {
+      extra.forEach((d) => explained.add(d));
+      const what = extra.map(plainly).join(", and ");
+      sentences.push(`You were charged once for your plan this month: ${planLines[0].description} at ${formatCents(planLines[0].amountCents ?? 0)}.${what ? ` The extra is ${what}.` : " Nothing else on this month's bill is charged twice."}`);
+    }
+  }
   for (const a of attempts) {
     const v = a.value ?? {};
     const d = targets.find((t) => t.invoiceId === (v.invoiceId ?? v.proposedAction?.invoiceId));
-    const what = d ? capitalise(d.description.replace(/\.$/, "")) : "The charge";
+    const what = d ? capitalise(spokenDates(d.description.replace(/\.$/, ""))) : "The charge";
     if (v.status === "applied") {
-      sentences.push(`${what}, so I've credited ${formatCents(v.amountCents)} to your account against invoice ${v.invoiceId}.`);
+      sentences.push(d && explained.has(d) ? `I've credited ${formatCents(v.amountCents)} to your account for it.` : `${what}, so I've credited ${formatCents(v.amountCents)} to your account${what.includes(String(v.invoiceId)) ? "" : ` against invoice ${v.invoiceId}`}.`);
       result.actions.push({ type: "credit", status: "applied", description: `Credit ${formatCents(v.amountCents)} on ${v.invoiceId}` });
     } else if (v.status === "needs_approval") {
       const amt = v.proposedAction?.amountCents ?? d?.amountCents ?? 0;
@@ -130,10 +175,13 @@ export const billingBrain: Brain = (input) => {
 
   for (const d of settled) sentences.push(`The ${formatCents(d.amountCents)} correction on invoice ${d.invoiceId} has already been credited to your account.`);
   for (const d of discrepancies.filter((x) => !targets.includes(x))) {
-    sentences.push(`I noticed a problem on invoice ${d.invoiceId}: ${d.description} Just ask and I can credit it.`);
+    // The description names the invoice: once is enough.
+    const where = d.description.includes(d.invoiceId) ? "your bill" : `invoice ${d.invoiceId}`;
+    sentences.push(`I noticed a problem on ${where}: ${spokenDates(d.description.replace(/\.$/, ""))}. Just ask and I can credit it.`);
   }
   if (wantsFix && targets.length === 0 && discrepancies.length > 0) {
-    for (const e of explanations.slice(0, 3)) sentences.push(e.description);
+    const rest = chargesSentence(explanations);
+    if (rest) sentences.push(rest);
   }
   if (discrepancies.length === 0 && settled.length === 0) {
     const total = overview.value?.invoices?.at?.(-1);
@@ -144,7 +192,8 @@ export const billingBrain: Brain = (input) => {
     } else {
       sentences.push("I checked your invoices and every charge matches your plan and add-ons.");
     }
-    for (const e of explanations.slice(0, 3)) sentences.push(e.description);
+    const rest = chargesSentence(explanations);
+    if (rest) sentences.push(rest);
     if (total) result.facts.push(`Latest invoice ${total.id}: ${formatCents(total.totalCents ?? 0)}`);
     result.status = result.status === "done" && !wantsFix ? "done" : result.status === "done" ? "nothing_found" : result.status;
   }
