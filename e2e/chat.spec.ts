@@ -306,3 +306,45 @@ test.describe("chatting with the agents", () => {
     }
   });
 });
+
+test.describe("the article's customer, as a conversation", () => {
+  test.beforeAll(resetE2eWorld);
+  test.setTimeout(120_000);
+
+  test("answers all three concerns in whole sentences, with no internal code, then takes a withdrawal without changing anything", async ({ page }, testInfo) => {
+    const chat = new ChatPage(page);
+    await chat.goto();
+    await chat.startAs("C-1001", "Dana Reyes");
+    await chat.sendMessage("I was charged twice for my subscription this month, my internet has been dropping every evening, and I want to upgrade to the premium plan");
+    const reply = await chat.lastReplyWhenDone();
+    const text = await reply.innerText();
+
+    // "Charged twice" answered first: what the plan was charged, what the extra is, and the credit.
+    expect(text).toContain("You were charged once for your plan this month: Fiber 300 at $60.00.");
+    expect(text).toContain("The extra is a $30.00 late fee you don't owe");
+    expect(text).toContain("I've credited $30.00 to your account");
+    // The evenings' drops: the line was checked and fixed.
+    expect(text).toMatch(/remote reset/);
+    // "Premium" is no plan's name: the reply says which plan it became.
+    expect(text).toContain("our fastest plan is Fiber 1 Gig");
+    expect(text).toContain("your plan is now Fiber 1 Gig");
+    // Written as a person would: whole sentences, no codes, no timestamps, an invoice named at most once.
+    for (const para of text.split(/\n+/).map((p) => p.trim()).filter(Boolean)) expect(para, para).toMatch(/[.!?]$/);
+    expect(text).not.toMatch(/\b(?:basic-100|fiber-300|fiber-500|gig-1000|roam-intl|router-rental|stream-plus)\b/i);
+    expect(text).not.toMatch(/\b[a-z]+_[a-z_]+\b/); // tool names and statuses
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}/);
+    for (const id of text.match(/INV-\d{4}-\d{4}/g) ?? []) expect(text.split(id).length - 1, id).toBe(1);
+    await screenshot(page, testInfo, "article-conversation");
+
+    const changes = async () => Number((await dbQuery<{ n: string }>(`SELECT count(*) AS n FROM plan_changes WHERE "customerId" = 'C-1001'`))[0].n);
+    const before = await changes();
+    // The customer takes the plan back: nothing changes, and the reply says what already stands.
+    await chat.sendMessage("actually never mind the upgrade");
+    const second = await chat.lastReplyWhenDone();
+    await expect(second).toContainText("Your plan was already changed to Fiber 1 Gig");
+    await expect(second).toContainText("if you'd like to go back to Fiber 300, just say so");
+    expect(await changes()).toBe(before);
+    const [{ planId }] = await dbQuery<{ planId: string }>(`SELECT "planId" FROM customers WHERE id = 'C-1001'`);
+    expect(planId).toBe("gig-1000");
+  });
+});

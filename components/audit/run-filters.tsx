@@ -3,6 +3,7 @@ import { RUN_OUTCOMES, type RunListFilter } from "@/lib/audit/run-list";
 import { RUN_STATUSES } from "@/lib/contracts";
 import { RUN_STATUS_STYLES } from "@/components/status/run-status";
 import { workerLabel } from "@/lib/format/worker-label";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { buttonStyles, inputStyles } from "@/components/ui/styles";
 import { OUTCOME_LABELS } from "./run-status-badge";
 
@@ -21,35 +22,14 @@ export function RunFilters({ filter, workers }: { filter: RunListFilter; workers
         Search
         <input type="search" name="q" defaultValue={filter.q ?? ""} placeholder="Run id, customer, or words" className={control} data-testid="audit-search" />
       </label>
-      <label className={field}>
-        Status
-        <select name="status" defaultValue={filter.status ?? ""} className={control} data-testid="audit-filter-status">
-          <option value="">Any</option>
-          {RUN_STATUSES.map((s) => <option key={s} value={s}>{RUN_STATUS_STYLES[s].label}</option>)}
-        </select>
-      </label>
-      <label className={field}>
-        Worker
-        <select name="worker" defaultValue={filter.worker ?? ""} className={control} data-testid="audit-filter-worker">
-          <option value="">Any</option>
-          {workers.map((w) => <option key={w} value={w}>{workerLabel(w)}</option>)}
-        </select>
-      </label>
-      <label className={field}>
-        Escalated
-        <select name="escalated" defaultValue={filter.escalated ?? ""} className={control} data-testid="audit-filter-escalated">
-          <option value="">Any</option>
-          <option value="yes">Yes</option>
-          <option value="no">No</option>
-        </select>
-      </label>
-      <label className={field}>
-        Outcome
-        <select name="outcome" defaultValue={filter.outcome ?? ""} className={control} data-testid="audit-filter-outcome">
-          <option value="">Any</option>
-          {RUN_OUTCOMES.map((o) => <option key={o} value={o}>{OUTCOME_LABELS[o]}</option>)}
-        </select>
-      </label>
+      <FilterSelect label="Status" name="status" value={filter.status} anyLabel="Any" testId="audit-filter-status" className={field} selectClassName={control}
+        options={RUN_STATUSES.map((s) => ({ value: s, label: RUN_STATUS_STYLES[s].label }))} />
+      <FilterSelect label="Worker" name="worker" value={filter.worker} anyLabel="Any" testId="audit-filter-worker" className={field} selectClassName={control}
+        options={workers.map((w) => ({ value: w, label: workerLabel(w) }))} />
+      <FilterSelect label="Escalated" name="escalated" value={filter.escalated} anyLabel="Any" testId="audit-filter-escalated" className={field} selectClassName={control}
+        options={[{ value: "yes", label: "Yes" }, { value: "no", label: "No" }]} />
+      <FilterSelect label="Outcome" name="outcome" value={filter.outcome} anyLabel="Any" testId="audit-filter-outcome" className={field} selectClassName={control}
+        options={RUN_OUTCOMES.map((o) => ({ value: o, label: OUTCOME_LABELS[o] }))} />
       <label className={field}>
         From
         <input type="date" name="from" defaultValue={filter.from ?? ""} className={control} data-testid="audit-filter-from" />

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { REVIEW_KINDS } from "@/lib/contracts";
 import { queueHref, type QueueParams } from "@/lib/reviews/queue-params";
 import { workerLabel } from "@/lib/format/worker-label";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { buttonStyles } from "@/components/ui/styles";
 import { REVIEW_KIND_LABELS } from "./review-kind";
 
@@ -36,42 +37,16 @@ export function QueueFilters({ params, workers }: { params: QueueParams; workers
       <form method="get" action="/reviews" className="flex flex-wrap items-end gap-3">
         {f.overdue ? <input type="hidden" name="overdue" value="1" /> : null}
         {f.mine ? <input type="hidden" name="mine" value="1" /> : null}
-        <label className="flex flex-col gap-1">
-          <span className={label}>Kind</span>
-          <select name="kind" defaultValue={f.kind ?? ""} className={field} data-testid="filter-kind">
-            <option value="">All kinds</option>
-            {REVIEW_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {REVIEW_KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1">
-          <span className={label}>Worker</span>
-          <select name="worker" defaultValue={f.worker ?? ""} className={field} data-testid="filter-worker">
-            <option value="">All workers</option>
-            {workers.map((w) => (
-              <option key={w} value={w}>
-                {workerLabel(w)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Kind" name="kind" value={f.kind} anyLabel="All kinds" testId="filter-kind" className="flex flex-col gap-1" labelClassName={label} selectClassName={field}
+          options={REVIEW_KINDS.map((k) => ({ value: k, label: REVIEW_KIND_LABELS[k] }))} />
+        <FilterSelect label="Worker" name="worker" value={f.worker} anyLabel="All workers" testId="filter-worker" className="flex flex-col gap-1" labelClassName={label} selectClassName={field}
+          options={workers.map((w) => ({ value: w, label: workerLabel(w) }))} />
         <label className="flex flex-col gap-1">
           <span className={label}>Customer</span>
           <input name="customer" defaultValue={f.customerId ?? ""} placeholder="C-1002" pattern="C-\d{1,8}" className={`${field} w-28 font-mono`} data-testid="filter-customer" />
         </label>
-        <label className="flex flex-col gap-1">
-          <span className={label}>Sort</span>
-          <select name="sort" defaultValue={params.sort} className={field} data-testid="filter-sort">
-            {Object.entries(SORT_LABELS).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Sort" name="sort" value={params.sort} testId="filter-sort" className="flex flex-col gap-1" labelClassName={label} selectClassName={field}
+          options={Object.entries(SORT_LABELS).map(([value, l]) => ({ value, label: l }))} />
         <button type="submit" className={`${buttonStyles.secondary} h-8`} data-testid="filter-apply">
           Apply
         </button>
