@@ -317,7 +317,8 @@ test.describe("the article's customer, as a conversation", () => {
     await chat.startAs("C-1001", "Dana Reyes");
     await chat.sendMessage("I was charged twice for my subscription this month, my internet has been dropping every evening, and I want to upgrade to the premium plan");
     const reply = await chat.lastReplyWhenDone();
-    const text = await reply.innerText();
+    // The bubble opens with a label for screen readers ("Switchboard: "): the reply is what follows.
+    const text = (await reply.innerText()).replace(/^Switchboard:\s*/, "");
 
     // "Charged twice" answered first: what the plan was charged, what the extra is, and the credit.
     expect(text).toContain("You were charged once for your plan this month: Fiber 300 at $60.00.");
