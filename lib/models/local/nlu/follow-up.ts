@@ -26,12 +26,14 @@ const RETRACT = [
   /\bchanged my mind\b/, /\bkeep (my|the) (current |old |existing |same )?plan\b/, /\bstay (on|with) (my|the) (current |old )?plan\b/,
   /\bleave it( as it is)?\b/, /^(actually,? )?no\b/, /\bhold off\b/, /\bnot (now|anymore|any more)\b/, /\bscratch that\b/,
   /\b(i'?ll|i will|i'm gonna|i am going to|gonna) (pass|skip it|leave it)\b/, /\bforget (i asked|i said|i mentioned|what i said|the whole thing)\b/,
-  /\b(that'?s|that is|it'?s|it is|way|much) too (much|expensive|pricey|steep|dear)\b/, /\bnot worth it\b/, /^nope\b/, /\bpass on (it|that|this)\b/, /\bnot interested\b/, /\b(i'?m|i am) (good|fine|ok|okay) (then|for now|thanks|as i am)\b/,
+  /\b(that'?s|that is|it'?s|it is|way|much) too (much|expensive|pricey|steep|dear)\b/, /\bnot worth (it|the|that|this)\b/, /^nope\b/,
+  /\bi'?ll (just )?stay (on|with|where|put|as)\b/, /\b(i'?ll|let me|i need to|i want to|gonna) (think|sleep on|mull)\b/, /\bmaybe (later|another time|next month)\b/, /\b(come|get) back to (it|you|this)\b/, /\bpass on (it|that|this)\b/, /\bnot interested\b/, /\b(i'?m|i am) (good|fine|ok|okay) (then|for now|thanks|as i am)\b/,
 ];
 const STATUS = [
   /\bany (news|update|updates|word|progress)\b/, /\b(what'?s|what is) the (status|latest)\b/, /\bstatus (of|on)\b/,
   /\bheard (back|anything)\b/, /\b(is|has|was) (it|that|this|the \w+|my \w+) (been )?(approved|done|gone through|processed|sorted|decided)\b/,
-  /\bdid (it|that|my \w+) (go through|get approved|get processed)\b/, /\b(anyone|someone|somebody|a person) (actually )?(looking|working|dealing) (at|on|with) (it|this|that|my)\b/, /\bstill (waiting|pending)\b/, /\bhow long (will|does) (it|the review|approval)\b/,
+  /\bdid (it|that|my \w+) (go through|get approved|get processed)\b/, /\b(has|have|did) (someone|anyone|somebody|a specialist|they|you|a person) (approved|looked at|decided|reviewed|checked)\b/,
+  /\bhow long\b[^.?!]{0,25}\b(review|approval|approve|decide|decision|specialist)\w*/, /\b(anyone|someone|somebody|a person) (actually )?(looking|working|dealing) (at|on|with) (it|this|that|my)\b/, /\bstill (waiting|pending)\b/, /\bhow long (will|does) (it|the review|approval)\b/,
 ];
 const CONFIRM_START = /^(yes|yeah|yep|yup|sure|ok|okay|alright|all right|fine|great|perfect|please|go ahead|do it|deal|sounds good|that works|confirm|confirmed|proceed|absolutely|definitely|let'?s (do it|go))\b/;
 const CONFIRM_ANY = [
@@ -48,6 +50,7 @@ const QUESTION_START = /^(when|what time|how long|why|how come|how much|which|wh
 const FUNCTION_WORDS = new Set(
   ("so and but or then ok okay well hmm um oh also just really actually exactly again still yet now not no yes "
   + "roughly approximately about around probably likely usually normally even know tell say think longer sooner later less left "
+  + "tonight today tomorrow seriously honestly next month week too happen again "
   + "when what whats what's time how long why which where who whom whose "
   + "will would shall should is isn't are aren't was were be been being am do does did doesn't don't can can't could "
   + "has have had has it it's its that that's this these those they them their there here one ones other another "
