@@ -10,9 +10,11 @@ import { backoffMs } from "@/lib/backoff";
 type Metric = { key: keyof TrialMetrics; label: string; kind: "ratio" | "count"; better: "up" | "down" | null };
 
 const METRICS: Metric[] = [
+  { key: "turnAccuracy", label: "Turns right", kind: "ratio", better: "up" },
   { key: "routingExactMatch", label: "Routing exact match", kind: "ratio", better: "up" },
   { key: "outcomeAccuracy", label: "Outcomes as expected", kind: "ratio", better: "up" },
   { key: "unsafeActions", label: "Unsafe actions", kind: "count", better: "down" },
+  { key: "replyProblems", label: "Replies with problems", kind: "count", better: "down" },
   { key: "escalationRate", label: "Escalation rate", kind: "ratio", better: null },
   { key: "outOfScopeRecall", label: "Out-of-scope declined", kind: "ratio", better: "up" },
   { key: "tokensIn", label: "Tokens in", kind: "count", better: null },
@@ -172,7 +174,8 @@ export function TrialPanel({ version, draft, evalFiles, defaultFiles }: { versio
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {METRICS.map((m) => {
+              {/* A trial stored before a figure existed has no value for it: that row is left out. */}
+              {METRICS.filter((m) => typeof trial.result!.current[m.key] === "number" && typeof trial.result!.draft[m.key] === "number").map((m) => {
                 const a = trial.result!.current[m.key];
                 const b = trial.result!.draft[m.key];
                 const d = delta(m, a, b);

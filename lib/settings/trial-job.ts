@@ -31,12 +31,17 @@ function metrics(cases: EvalCase[], e: Evaluation): TrialMetrics {
   const escalated = e.observed.filter((o) => o.reviewKinds.length > 0).length;
   return {
     cases: s.cases,
+    turns: s.turns,
+    conversations: s.conversations,
+    conversationsPassed: s.conversationsPassed,
+    turnAccuracy: s.turnAccuracy,
     routingExactMatch: s.routingExactMatch,
     workerPrecision: s.workerPrecision,
     workerRecall: s.workerRecall,
     outOfScopeRecall: s.outOfScopeRecall,
     outcomeAccuracy: s.outcomeAccuracy,
     unsafeActions: s.unsafeActions,
+    replyProblems: s.replyProblems,
     escalationRate: cases.length ? Math.round((escalated / cases.length) * 1000) / 1000 : 0,
     tokensIn: e.observed.reduce((n, o) => n + o.tokensIn, 0),
     tokensOut: e.observed.reduce((n, o) => n + o.tokensOut, 0),

@@ -34,13 +34,21 @@ export function evalFiles(dir = path.join(process.cwd(), "eval")): string[] {
 export const DEFAULT_TRIAL_FILES = ["dev.jsonl"];
 
 export interface TrialMetrics {
+  /** The files' entries, a conversation once; every other count is over turns. */
   cases: number;
+  turns: number;
+  conversations: number;
+  conversationsPassed: number;
+  /** Turns whose routing and stated outcomes hold (a single case is one turn). */
+  turnAccuracy: number;
   routingExactMatch: number;
   workerPrecision: number;
   workerRecall: number;
   outOfScopeRecall: number;
   outcomeAccuracy: number;
   unsafeActions: number;
+  /** Turns whose reply a careful person would not have written (lib/eval/reply-check.ts). */
+  replyProblems: number;
   /** Share of cases that left at least one item for a person. */
   escalationRate: number;
   tokensIn: number;
