@@ -1,7 +1,7 @@
 import { formatCents } from "../../../money";
 import type { WorkerResult } from "../../../contracts";
 import type { Brain } from "../local-model";
-import { analyseRequest, classifyIntents, namesAnotherBusiness, parsePlanTarget } from "../nlu";
+import { analyseRequest, classifyIntents, namesAnotherBusiness, namesAPlan, parsePlanTarget, type RequestAnalysis } from "../nlu";
 import { allOf, call, calls, combineConfidence, finish, latest, OWN_ACCOUNT_ONLY, refuseOutOfScope, spokenTime, withheld } from "./common";
 
 interface PlanInfo { id: string; name: string; downMbps: number; upMbps?: number; monthlyCents: number }
@@ -31,6 +31,23 @@ function asksAboutPlans(text: string, plans: PlanInfo[]): boolean {
 /** "can I go down to basic without paying anything?", "would there be a fee if I switch": a question about the cost of a change, answered with a quote, not made. */
 function asksWhatItCosts(text: string): boolean {
   return /\bwithout (?:paying|a fee|any fee|a penalty|any penalty|a charge|being charged)\b|\b(?:is|would|will) there (?:be )?(?:a|any) (?:fee|charge|penalty|cost)\b|\bhow much\b|\bwhat (?:would|will|does) it cost\b/i.test(text);
+}
+
+/**
+ * The plans a question about plans is about: the one it names (unless it names it
+ * against the direction it asks: "downgrade, 300 is too much" on Fiber 300), the plans in
+ * the direction it asks, all of them for "what plans do you have", else the cheaper
+ * ones ("what would switching cost me").
+ */
+function plansAskedAbout(t: ReturnType<typeof parsePlanTarget>, req: RequestAnalysis, plans: PlanInfo[], current: PlanInfo): PlanInfo[] {
+  const others = plans.filter((x) => x.id !== current.id);
+  const named = t.planId ? plans.find((x) => x.id === t.planId) : undefined;
+  const against = named && t.direction && !t.superlative && Math.sign(named.downMbps - current.downMbps) !== (t.direction === "up" ? 1 : -1);
+  if (named && named.id !== current.id && !against) return [named];
+  if (t.direction === "up") return others.filter((x) => x.downMbps > current.downMbps);
+  if (t.direction === "down") return others.filter((x) => x.monthlyCents < current.monthlyCents);
+  if (req.asksOptions && !req.asksQuote) return others;
+  return named?.id === current.id ? [] : others.filter((x) => x.monthlyCents < current.monthlyCents);
 }
 
 /** The account worker's decisions: profile, catalogue, quote, and a change only when asked. */
@@ -81,7 +98,7 @@ export const accountBrain: Brain = (input) => {
       if (v.status === "applied") {
         // "the premium plan", "your best one": no plan has that name, so say which one it became.
         const t = parsePlanTarget(text, plans);
-        const byRank = t.superlative && !/\bfiber\s*\d|\b\d+\s*(?:mbps|meg|gig)\b|\bgig\b|\bbasic\b/i.test(text);
+        const byRank = t.superlative && !namesAPlan(text);
         const which = byRank ? `Our ${t.superlative === "fastest" ? "fastest" : "cheapest"} plan is ${target.name}, so that's the one I've moved you to. ` : "";
         sentences.push(`${which}Done: your plan is now ${target.name} at ${formatCents(target.monthlyCents)}/month${v.feeCents ? `, with an early-termination fee of ${formatCents(v.feeCents)}` : ""}.`);
         result.actions.push({ type: "plan_change", status: "applied", description: `Plan changed to ${target.id}` });
@@ -114,17 +131,8 @@ export const accountBrain: Brain = (input) => {
     // asks ("a faster plan", "anything cheaper"), or, for "what plans do you have", all of
     // them; each quoted (price, speed, and the fee a switch would carry), nothing changed.
     const t = parsePlanTarget(text, plans);
-    const others = plans.filter((x) => x.id !== current.id);
     const named = t.planId ? plans.find((x) => x.id === t.planId) : undefined;
-    const candidates = named && named.id !== current.id && !(t.direction && !t.superlative && Math.sign(named.downMbps - current.downMbps) !== (t.direction === "up" ? 1 : -1))
-      ? [named]
-      : t.direction === "up"
-        ? others.filter((x) => x.downMbps > current.downMbps)
-        : t.direction === "down"
-          ? others.filter((x) => x.monthlyCents < current.monthlyCents)
-          : req.asksOptions && !req.asksQuote
-            ? others
-            : named?.id === current.id ? [] : others.filter((x) => x.monthlyCents < current.monthlyCents);
+    const candidates = plansAskedAbout(t, req, plans, current);
     const missing = candidates.filter((x) => !quoted(x.id));
     if (missing.length) return calls(...missing.map((x) => ["quote_plan_change", { toPlanId: x.id }] as [string, Record<string, unknown>]));
     if (named?.id === current.id) sentences.push(`You're on ${current.name} already, at ${formatCents(current.monthlyCents)} a month.`);

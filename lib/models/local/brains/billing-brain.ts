@@ -2,7 +2,7 @@ import { formatCents } from "../../../money";
 import type { WorkerResult } from "../../../contracts";
 import type { Brain } from "../local-model";
 import { analyseRequest, classifyIntents, namesAnotherBusiness, parseAmountsCents, parseInvoiceIds } from "../nlu";
-import { allOf, call, calls, combineConfidence, finish, latest, OWN_ACCOUNT_ONLY, refuseOutOfScope, spokenTime, withheld } from "./common";
+import { allOf, call, calls, combineConfidence, finish, latest, OWN_ACCOUNT_ONLY, refuseOutOfScope, spokenDates, spokenTime, withheld } from "./common";
 
 interface Discrepancy { invoiceId: string; lineRef: string; kind: string; description: string; amountCents: number; credited?: boolean }
 
@@ -44,14 +44,7 @@ function pointedAt(text: string, discrepancies: Discrepancy[]): Discrepancy[] {
   return OUR_BILL.test(text) ? discrepancies : [];
 }
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-
-/** "for 2026-11" → "for November 2026", "since 2026-10-03" → "since October 3": dates as a person writes them. */
-function spokenDates(text: string): string {
-  return text
-    .replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (_m, y, mo, d) => `${MONTHS[Number(mo) - 1]} ${Number(d)}, ${y}`)
-    .replace(/\b(\d{4})-(\d{2})\b/g, (_m, y, mo) => `${MONTHS[Number(mo) - 1]} ${y}`);
-}
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** A discrepancy in a customer's words: what the extra charge is and why it is not owed. */
 function plainly(d: Discrepancy): string {
@@ -71,7 +64,7 @@ function chargesSentence(explanations: Array<{ description: string }>): string |
       return !seen.has(key) && seen.add(key);
     })
     .slice(0, 3)
-    .map((d, i) => (i === 0 ? d : d.charAt(0).toLowerCase() + d.slice(1)));
+    .map((d, i) => (i === 0 ? d : lowerFirst(d)));
   if (!items.length) return null;
   return `These charges are as expected: ${items.length === 1 ? items[0] : `${items.slice(0, -1).join("; ")}; and ${items.at(-1)}`}.`;
 }

@@ -60,11 +60,18 @@ export function refuseOutOfScope(worker: string, scope: string): BrainDecision {
 export const refuseBrain = (): BrainDecision =>
   finish({ status: "refused", summary: "The offline model has no logic for this worker's tasks.", facts: [], actions: [], confidence: 0.9 });
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** "for 2026-11" → "for November 2026", "since 2026-10-03" → "since October 3, 2026": dates in a text as a person writes them. */
+export function spokenDates(text: string): string {
+  return text
+    .replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (_m, y, mo, d) => `${MONTHS[Number(mo) - 1]} ${Number(d)}, ${y}`)
+    .replace(/\b(\d{4})-(\d{2})\b/g, (_m, y, mo) => `${MONTHS[Number(mo) - 1]} ${y}`);
+}
 
 /** "Nov 15 at 14:02 UTC": a moment as a person writes it (the supervisor and the workers word times alike). */
 export function spokenTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "earlier";
-  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} at ${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")} UTC`;
+  return `${MONTHS[d.getUTCMonth()].slice(0, 3)} ${d.getUTCDate()} at ${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")} UTC`;
 }

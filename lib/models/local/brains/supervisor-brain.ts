@@ -1,7 +1,7 @@
 import type { Brain } from "../local-model";
 import { DECLINE_REPLY, smallTalkReply, STATE_MARKER, type ConversationState, type PendingAction } from "../../../contracts";
 import { formatCents } from "../../../money";
-import { judgeDomain } from "../nlu";
+import { judgeDomain, namesAPlan } from "../nlu";
 import { spokenTime } from "./common";
 import { followUpAct, isBareQuestion, pickOffer, pickPlan } from "../nlu/follow-up";
 
@@ -48,6 +48,9 @@ function describePending(p: PendingAction, planName: (id: string) => string): st
 }
 
 const say = (reply: string): PlanOut => ({ kind: "small_talk", tasks: [], reply });
+/** What waits for a specialist, and that the answer comes here: the reply to a status question or to asking again. */
+const waitingReply = (pending: PendingAction[], planName: (id: string) => string, closing = "You'll see their answer here as soon as they decide.") =>
+  say(`${pending.map((p) => describePending(p, planName)).join(" ")} ${closing}`);
 const changeTo = (name: string): PlanOut => ({ kind: "delegate", tasks: [{ worker: "account", instruction: `Please change my plan to ${name}.` }] });
 
 /**
@@ -72,7 +75,7 @@ function followUp(text: string, state: ConversationState): PlanOut | null {
   const pendingPlan = (id: string) => state.pending.find((p) => p.type === "plan_change" && p.toPlanId === id);
   const take = (p: { id: string; name: string }): PlanOut => {
     const waiting = pendingPlan(p.id);
-    return waiting ? say(`${describePending(waiting, planName)} You'll see their answer here as soon as they decide.`) : changeTo(p.name);
+    return waiting ? waitingReply([waiting], planName) : changeTo(p.name);
   };
   const current = state.plansListed.find((p) => p.current);
   const offered = state.offers.map((o) => ({ id: o.toPlanId, name: o.toPlanName, monthlyCents: o.monthlyCents, downMbps: o.downMbps }));
@@ -96,7 +99,7 @@ function followUp(text: string, state: ConversationState): PlanOut | null {
     return say([first, ...made, ...waiting].join(" ") + withdraw + " Is there anything else I can help with?");
   }
   if (act === "status" && state.pending.length) {
-    return say(`${state.pending.map((p) => describePending(p, planName)).join(" ")} You'll see their answer here as soon as they decide; there's nothing more you need to do.`);
+    return waitingReply(state.pending, planName, "You'll see their answer here as soon as they decide; there's nothing more you need to do.");
   }
   // A pick among what was offered ("ok do it", "the cheaper of the two") or in the
   // catalogue by name or rank ("the fastest one please", "upgrade me"), in a message about
@@ -108,10 +111,11 @@ function followUp(text: string, state: ConversationState): PlanOut | null {
   const shortPick = afterPlans && text.trim().split(/\s+/).length <= 6 && Boolean(pickPlan(text, state.offers.length ? offered : listed));
   const aboutThePlanOnly = shortPick || domain.verdict !== "in_domain" || domain.subtasks.every((t) => t.worker === "account");
   if ((act === "confirm" || act === null) && aboutThePlanOnly) {
-    // The only offer is taken by a confirmation; a message that does not confirm must name it.
-    const offer = act === "confirm" ? pickOffer(text, state.offers) : state.offers.length ? ((pickPlan(text, offered) && "ambiguous") as "ambiguous" | null) : null;
+    // The only offer is taken by a confirmation; a message that does not confirm must name
+    // it, and then it is picked among the offers rather than the whole catalogue.
+    const offer = act === "confirm" ? pickOffer(text, state.offers) : null;
     if (offer && offer !== "ambiguous") return take({ id: offer.toPlanId, name: offer.toPlanName });
-    const pool = offer === "ambiguous" ? offered : listed;
+    const pool = offer === "ambiguous" || (state.offers.length && pickPlan(text, offered)) ? offered : listed;
     const picked = pickPlan(text, pool);
     if (picked && picked !== "ambiguous") return take(picked);
     // "upgrade me" / "the faster one" with no plan named: the offered (else catalogue) plans in that direction.
@@ -125,7 +129,7 @@ function followUp(text: string, state: ConversationState): PlanOut | null {
       if (offer === "ambiguous") return ask(offered);
       // "ok do it" when the last turn's action already waits for a specialist.
       if (state.pending.length && !state.offers.length) {
-        return say(`${state.pending.map((p) => describePending(p, planName)).join(" ")} You'll see their answer here as soon as they decide.`);
+        return waitingReply(state.pending, planName);
       }
     }
     return null;
@@ -136,9 +140,4 @@ function followUp(text: string, state: ConversationState): PlanOut | null {
     return { kind: "delegate", tasks: state.previous.tasks.map((t) => ({ worker: t.worker, instruction: `${t.instruction.replace(/[\s.?!]*$/, ".")} ${text.trim()}` })) };
   }
   return null;
-}
-
-/** Whether the words name a plan themselves (then the account worker reads it). */
-function namesAPlan(text: string): boolean {
-  return /\bfiber\s*\d|\b\d+\s*(mbps|meg|gig)\b|\b1\s*gig\b|\bgig\b|\bbasic\b/i.test(text);
 }

@@ -28,7 +28,7 @@ export {
   parseCustomerIds,
   parseDates,
   parsePlanTarget,
-  
+  namesAPlan,
   
   type PlanInfo,
   

@@ -269,3 +269,11 @@ export function parsePlanTarget(text: string, plans: PlanInfo[]): PlanTarget {
   if (!result.direction && result.superlative) result.direction = result.superlative === "cheapest" ? "down" : "up";
   return result;
 }
+
+/**
+ * Whether the words name a plan themselves, by name or speed ("fiber 500", "the 1 gig",
+ * "300 mbps", "basic"), rather than by rank or direction ("the premium one", "faster").
+ */
+export function namesAPlan(text: string): boolean {
+  return /\bfiber\s*\d|\b\d+\s*(?:mbps|meg|gig)\b|\bgig\b|\bbasic\b/i.test(text);
+}
