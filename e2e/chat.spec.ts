@@ -311,7 +311,8 @@ test.describe("the article's customer, as a conversation", () => {
   test.beforeAll(resetE2eWorld);
   test.setTimeout(120_000);
 
-  test("answers all three concerns in whole sentences, with no internal code, then takes a withdrawal without changing anything", async ({ page }, testInfo) => {
+  // @embedded: a conversation of two turns on the default database too (CI runs it again there).
+  test("answers all three concerns in whole sentences, with no internal code, then takes a withdrawal without changing anything", { tag: "@embedded" }, async ({ page }, testInfo) => {
     const chat = new ChatPage(page);
     await chat.goto();
     await chat.startAs("C-1001", "Dana Reyes");

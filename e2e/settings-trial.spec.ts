@@ -25,6 +25,8 @@ test("Test this change runs on a scratch world of its own: the live runs, review
   const chat = new ChatPage(page);
   await chat.goto();
   await chat.startAs("C-1001", "Dana Reyes");
+  // Its own conversation: another journey on this database may have left one with C-1001.
+  await chat.newConversation();
   await chat.sendMessage(LATE_FEE);
   await chat.lastReplyWhenDone();
   const runId = await chat.lastRunId();

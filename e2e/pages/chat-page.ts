@@ -46,6 +46,13 @@ export class ChatPage {
     await expect(this.input).toBeEnabled();
   }
 
+  /** A fresh conversation for this customer (a journey before may have left one open). */
+  async newConversation() {
+    const button = this.page.getByTestId("chat-new-conversation");
+    if (await button.isEnabled()) await button.click();
+    await expect(this.userMessages).toHaveCount(0);
+  }
+
   async sendMessage(text: string) {
     await this.input.fill(text);
     await this.send.click();

@@ -1,5 +1,6 @@
 import { clockFromEnv, type Clock } from "../clock";
 import type { Db } from "../db/client";
+import { isDatabaseBusy } from "../db/transient";
 import { log as rootLog } from "../log";
 import { intentClassifierFromEnv, modelsFromEnv, modelWithIdFromEnv, type Models } from "../models/registry";
 import { connectWorkerTools } from "../tools/mcp-client";
@@ -101,7 +102,10 @@ export function startRecoveryLoop(deps: EngineDeps, signal: AbortSignal, opts: {
       // Reviewers' retries of failed parts whose process died are finished too.
       if (opts.reviewRoles) await resumeAbandonedRetries(deps, { allowedRoles: opts.reviewRoles });
     } catch (err) {
-      deps.log.error({ err }, "recovery failed");
+      // A database too busy this turn (the embedded one has a single session) is tried
+      // again at the next poll: a warning, not an error.
+      if (isDatabaseBusy(err)) deps.log.warn({ err }, "recovery skipped a turn: the database was too busy");
+      else deps.log.error({ err }, "recovery failed");
     }
     if (!signal.aborted) setTimeout(tick, everyMs).unref?.();
   };
