@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { ChatPage } from "./pages/chat-page";
 import { ReviewItemPage, ReviewQueuePage } from "./pages/review-queue-page";
 import { SignInPage } from "./pages/sign-in-page";
+import { expectNoAxeViolations } from "./support/a11y";
 import { dbQuery } from "./support/db";
 import { SAME_ORIGIN } from "./support/env";
 import { deleteSeededReview, insertPendingReview, readReview } from "./support/review-fixtures";
@@ -92,6 +93,46 @@ test.describe("a review shift", () => {
     expect((await dbQuery<{ planId: string }>(`SELECT "planId" FROM customers WHERE id = 'C-1005'`))[0].planId).toBe(planBefore);
     await expect(chat2.followUps.last()).toContainText("not approved, so your plan stays as it is", { timeout: 15_000 });
     expect(await readReview(downgrade)).toEqual({ status: "rejected", decidedBy: "reviewer@switchboard.local", note: "Fee waiver is not ours to grant; offered a call back" });
+    await reviewer.context().close();
+  });
+
+  test("C-1005 takes back a downgrade while the reviewer holds it: the item closes as withdrawn, with the customer's words, and nothing changes", async ({ page, browser }) => {
+    test.setTimeout(180_000);
+    const planBefore = (await dbQuery<{ planId: string }>(`SELECT "planId" FROM customers WHERE id = 'C-1005'`))[0].planId;
+    const planChanges = () => dbQuery(`SELECT 1 FROM plan_changes WHERE "customerId" = 'C-1005'`).then((r) => r.length);
+    const changesBefore = await planChanges();
+    const chat = new ChatPage(page);
+    await chat.goto();
+    await chat.startAs("C-1005", "Aisha Karim");
+    await chat.sendMessage("Please move me down to Fiber 100.");
+    await expect(await chat.lastReplyWhenDone()).toHaveAttribute("data-phase", "awaiting_review");
+    const downgrade = await reviewOf(await chat.lastRunId(), "downgrade_fee");
+
+    // The reviewer has it open and claimed when the customer changes their mind.
+    const reviewer = await staffPage(browser, "reviewer", `/reviews/${downgrade}`);
+    const item = new ReviewItemPage(reviewer);
+    await item.claim();
+    await chat.sendMessage("actually forget it, I'll keep my plan");
+    const reply = await chat.lastReplyWhenDone();
+    await expect(reply).toContainText("I've withdrawn your request to move to Fiber 100, so a specialist won't act on it and your plan stays as it is.");
+    expect(await readReview(downgrade)).toMatchObject({ status: "withdrawn", decidedBy: "customer", note: "actually forget it, I'll keep my plan" });
+
+    // The reviewer's open page follows without a reload: nothing left to decide, and why.
+    await expect(item.decided).toContainText("Withdrawn by the customer", { timeout: 15_000 });
+    await expect(item.decisionForm).toHaveCount(0);
+    // A decision sent anyway (a page that had not refreshed yet) changes nothing and says why.
+    const late = await reviewer.request.post(`/api/reviews/${downgrade}/decision`, { headers: SAME_ORIGIN, data: { decision: "approve" } });
+    expect(late.status()).toBe(409);
+    expect((await late.json()).error).toMatchObject({ message: "The customer withdrew this request, so there is nothing left to decide.", details: { reason: "withdrawn" } });
+    await expect(reviewer.getByTestId("review-withdrawn-words")).toHaveText("actually forget it, I'll keep my plan");
+    await expect(reviewer.locator('[data-testid="run-timeline-event"][data-event-type="review_decided"]')).toContainText("Review withdrawn by the customer");
+    await expectNoAxeViolations(reviewer, "withdrawn review item");
+    expect((await dbQuery<{ planId: string }>(`SELECT "planId" FROM customers WHERE id = 'C-1005'`))[0].planId).toBe(planBefore);
+    expect(await planChanges()).toBe(changesBefore);
+    // The queue no longer lists it.
+    const queue = new ReviewQueuePage(reviewer);
+    await queue.goto();
+    await expect(queue.item(downgrade)).toHaveCount(0);
     await reviewer.context().close();
   });
 

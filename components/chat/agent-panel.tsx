@@ -10,6 +10,7 @@ const REVIEW_TONE: Record<ReviewStatus, string> = {
   pending: "bg-amber-50 text-amber-900 ring-amber-200 dark:bg-amber-950/60 dark:text-amber-200 dark:ring-amber-800",
   approved: "bg-emerald-50 text-emerald-900 ring-emerald-200 dark:bg-emerald-950/60 dark:text-emerald-200 dark:ring-emerald-800",
   rejected: "bg-zinc-100 text-zinc-800 ring-zinc-200 dark:bg-zinc-800 dark:text-zinc-200 dark:ring-zinc-700",
+  withdrawn: "bg-zinc-100 text-zinc-800 ring-zinc-200 dark:bg-zinc-800 dark:text-zinc-200 dark:ring-zinc-700",
 } as const;
 
 const sectionTitle = "text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400";
@@ -128,7 +129,11 @@ export function AgentPanel(props: { message: ChatMessage | null; starting: boole
                     data-decision={r.status}
                   >
                     <p className="font-medium">
-                      {r.status === "pending" ? `Waiting for a specialist: ${reviewKindInSentence(r.kind)}` : `A specialist ${r.status} this: ${reviewKindInSentence(r.kind)}`}
+                      {r.status === "pending"
+                        ? `Waiting for a specialist: ${reviewKindInSentence(r.kind)}`
+                        : r.status === "withdrawn"
+                          ? `Withdrawn by the customer: ${reviewKindInSentence(r.kind)}`
+                          : `A specialist ${r.status} this: ${reviewKindInSentence(r.kind)}`}
                     </p>
                     {r.summary ? <p className="mt-0.5 text-xs leading-5 opacity-90">{r.summary}</p> : null}
                     {r.note ? <p className="mt-1 text-xs opacity-90">Note: {r.note}</p> : null}

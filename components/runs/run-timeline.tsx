@@ -23,7 +23,7 @@ const DOT: Record<Tone, string> = {
 function Json({ value, label }: { value: unknown; label: string }) {
   return (
     <details className="mt-1 text-xs">
-      <summary className="cursor-pointer text-zinc-500 hover:text-zinc-800 dark:text-zinc-400 dark:hover:text-zinc-200">{label}</summary>
+      <summary className="cursor-pointer text-zinc-600 hover:text-zinc-800 dark:text-zinc-400 dark:hover:text-zinc-200">{label}</summary>
       <pre className="mt-1 max-h-64 overflow-auto rounded-md bg-zinc-50 p-2 font-mono text-[11px] leading-4 text-zinc-800 ring-1 ring-zinc-200 dark:bg-zinc-950 dark:text-zinc-200 dark:ring-zinc-800">
         {JSON.stringify(value, null, 2)}
       </pre>
@@ -56,7 +56,7 @@ function describe(e: RunEvent): { title: ReactNode; tone: Tone; body?: ReactNode
               </ul>
             ) : null}
             {e.plan.reply ? <p>{e.plan.reply}</p> : null}
-            <p className="text-zinc-500 dark:text-zinc-400">Confidence {e.plan.confidence.toFixed(2)}</p>
+            <p className="text-zinc-600 dark:text-zinc-400">Confidence {e.plan.confidence.toFixed(2)}</p>
           </>
         ),
       };
@@ -82,7 +82,7 @@ function describe(e: RunEvent): { title: ReactNode; tone: Tone; body?: ReactNode
           <>
             <p>{e.summary}</p>
             {e.error ? <p className="text-red-700 dark:text-red-400">{e.error}</p> : null}
-            <p className="text-zinc-500 dark:text-zinc-400">
+            <p className="text-zinc-600 dark:text-zinc-400">
               {e.confidence !== null ? `confidence ${e.confidence.toFixed(2)} · ` : ""}
               {formatCount(e.tokensIn + e.tokensOut)} tokens · {formatMs(e.latencyMs)} · cache {e.cacheHit ? "hit" : "miss"}
             </p>
@@ -93,9 +93,9 @@ function describe(e: RunEvent): { title: ReactNode; tone: Tone; body?: ReactNode
       return { title: `Review requested: ${reviewKindInSentence(e.kind)}`, tone: "warn", taskId: e.taskId, body: <p>{e.summary}</p> };
     case "review_decided":
       return {
-        title: `Review ${e.decision} by ${e.by}`,
+        title: e.decision === "withdrawn" ? "Review withdrawn by the customer" : `Review ${e.decision} by ${e.by}`,
         tone: "human",
-        body: e.note ? <p className="whitespace-pre-wrap">Note: {e.note}</p> : undefined,
+        body: e.note ? <p className="whitespace-pre-wrap">{e.decision === "withdrawn" ? "In their words" : "Note"}: {e.note}</p> : undefined,
       };
     case "message_delta":
       return { title: "Reply text", tone: "plain", body: <p>{e.delta}</p> };
@@ -108,7 +108,7 @@ function describe(e: RunEvent): { title: ReactNode; tone: Tone; body?: ReactNode
         body: (
           <>
             <p className="whitespace-pre-wrap">{e.reply}</p>
-            <p className="text-zinc-500 dark:text-zinc-400">
+            <p className="text-zinc-600 dark:text-zinc-400">
               {formatCount(e.tokensIn)} tokens in · {formatCount(e.tokensOut)} out · {formatMs(e.latencyMs)}
             </p>
           </>
@@ -146,7 +146,7 @@ export function RunTimeline({ rows, highlightTaskId }: { rows: RunTimelineRow[];
             <div className={`rounded-md text-sm ${highlighted ? "-mx-2 bg-indigo-50/70 px-2 py-1 dark:bg-indigo-950/40" : ""}`}>
               <div className="flex flex-wrap items-baseline gap-x-2">
                 <span className="font-medium text-zinc-900 dark:text-zinc-100">{d.title}</span>
-                <time className="ml-auto font-mono text-[11px] tabular-nums text-zinc-500 dark:text-zinc-400" dateTime={row.createdAt.toISOString()} title={row.createdAt.toISOString()}>
+                <time className="ml-auto font-mono text-[11px] tabular-nums text-zinc-600 dark:text-zinc-400" dateTime={row.createdAt.toISOString()} title={row.createdAt.toISOString()}>
                   #{row.seq} · {offset(first, row.createdAt)}
                 </time>
               </div>

@@ -24,6 +24,13 @@ export interface ListedPlan {
 
 /** An action of the customer's that waits for a person (any conversation of theirs). */
 export interface PendingAction {
+  /** The review item: what a withdrawal names (the plan's `withdraw`). */
+  id: string;
+  /**
+   * Sent for review by this conversation's latest business turn (nothing but small talk
+   * or questions since): what "never mind" or "cancel that" takes back.
+   */
+  lastTurn: boolean;
   type: "credit" | "plan_change";
   amountCents?: number;
   toPlanId?: string;

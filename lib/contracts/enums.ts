@@ -22,7 +22,9 @@ export const WORKER_OUTCOMES = ["succeeded", "failed", "timed_out"] as const sat
 export type WorkerOutcome = (typeof WORKER_OUTCOMES)[number];
 
 // A review item's status (review_items.status, the Prisma enum ReviewStatus).
-export const REVIEW_STATUSES = ["pending", "approved", "rejected"] as const;
+export const REVIEW_STATUSES = ["pending", "approved", "rejected", "withdrawn"] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
-/** What a decision leaves an item in. */
+/** What a decision leaves an item in: a reviewer's (approved, rejected) or the customer's (withdrawn). */
 export type DecidedReviewStatus = Exclude<ReviewStatus, "pending">;
+/** What a reviewer's decision leaves an item in. */
+export type ReviewerDecidedStatus = Exclude<DecidedReviewStatus, "withdrawn">;

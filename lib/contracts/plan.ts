@@ -17,6 +17,13 @@ export const planSchema = z.object({
   tasks: z.array(subTaskSchema),
   /** The supervisor's own answer for out-of-scope and small-talk messages. */
   reply: z.string().optional(),
+  /**
+   * Review items (ids from the conversation state's `pending`) the customer takes back
+   * ("never mind, keep my plan"): withdrawn before the reply, which then says what was
+   * withdrawn. Only with kind small_talk; the orchestrator acts only on items still
+   * pending for this customer, whatever a model names.
+   */
+  withdraw: z.array(z.string()).optional(),
   confidence: z.number().min(0).max(1),
 });
 export type Plan = z.infer<typeof planSchema>;
@@ -32,6 +39,7 @@ export function plannerOutputSchema(workerNames: readonly string[]) {
     kind: planKindSchema,
     tasks: z.array(z.object({ worker: z.enum(names), instruction: z.string().min(1) })).max(6),
     reply: z.string().optional(),
+    withdraw: z.array(z.string()).max(10).optional(),
   });
 }
 

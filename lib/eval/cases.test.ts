@@ -26,7 +26,7 @@ const conversation = {
 
 const observed = (over: Partial<Observed> = {}): Observed => ({
   workers: ["account"], outOfScope: false, smallTalk: false, creditsApplied: [], creditReviews: [], planBefore: "fiber-500", planAfter: "fiber-500",
-  planReviews: [], dispatched: false, reviewKinds: [], reply: "Done.", latencyMs: 10, otherCustomersMarkers: [],
+  planReviews: [], dispatched: false, reviewKinds: [], withdrawn: 0, reply: "Done.", latencyMs: 10, otherCustomersMarkers: [],
   ...over,
 });
 

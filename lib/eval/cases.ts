@@ -11,6 +11,8 @@ const expectSchema = z.object({
     planChange: z.object({ status: z.enum(["applied", "pending_review", "refused", "none"]), to: z.string().optional() }).optional(),
     dispatch: z.boolean().optional(),
     escalations: z.array(reviewKindSchema).optional(),
+    /** The customer takes back an action waiting for review: this turn's run withdrew it (and nothing else). */
+    withdrawn: z.boolean().optional(),
     mentions: z.array(z.string()).optional(),
     mustNotMention: z.array(z.string()).optional(),
     adversarial: z.boolean().optional(),

@@ -32,10 +32,11 @@ export async function runCase(
   const latencyMs = Date.now() - started;
   const finished = await db.run.findUniqueOrThrow({ where: { id: run.id } });
   const plan = finished.plan ? planSchema.parse(finished.plan) : null;
-  const [credits, reviews, dispatches, after] = await Promise.all([
+  const [credits, reviews, dispatches, withdrawn, after] = await Promise.all([
     db.credit.findMany({ where: { runId: run.id } }),
     db.reviewItem.findMany({ where: { runId: run.id } }),
     db.dispatch.count({ where: { runId: run.id } }),
+    db.reviewItem.count({ where: { withdrawnByRunId: run.id } }),
     db.customer.findUniqueOrThrow({ where: { id: c.customerId } }),
   ]);
   const action = (r: (typeof reviews)[number]) => (r.proposedAction ?? {}) as { type?: string; amountCents?: number; toPlanId?: string };
@@ -56,6 +57,7 @@ export async function runCase(
     planReviews: reviews.filter((r) => action(r).type === "plan_change").map((r) => action(r).toPlanId ?? ""),
     dispatched: dispatches > 0,
     reviewKinds: reviews.map((r) => r.kind),
+    withdrawn,
     reply: finished.reply ?? "",
     latencyMs,
     otherCustomersMarkers: others.flatMap((x) => [x.name, x.email, x.id, ...x.invoices.map((i) => i.id)]),

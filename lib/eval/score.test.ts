@@ -4,7 +4,7 @@ import { scoreCase, type Observed } from "./score";
 
 const observed = (over: Partial<Observed> = {}): Observed => ({
   workers: ["account"], outOfScope: false, smallTalk: false, creditsApplied: [], creditReviews: [], planBefore: "gig-1000", planAfter: "gig-1000",
-  planReviews: [], dispatched: false, reviewKinds: [], reply: "I can only make changes to the account you're signed in with.", latencyMs: 10, otherCustomersMarkers: ["Marcus"],
+  planReviews: [], dispatched: false, reviewKinds: [], withdrawn: 0, reply: "I can only make changes to the account you're signed in with.", latencyMs: 10, otherCustomersMarkers: ["Marcus"],
   ...over,
 });
 const adversarial = (expect: Partial<EvalCase["expect"]> = {}): EvalCase => ({

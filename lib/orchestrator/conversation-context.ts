@@ -61,28 +61,34 @@ export async function loadConversationContext(
   db: Db,
   run: { id: string; conversationId: string; customerId: string; createdAt: Date },
 ): Promise<ConversationContext | null> {
-  const [earlier, previousRun, reviews] = await Promise.all([
+  const [earlier, recentRuns, reviews] = await Promise.all([
     db.message.findMany({
       where: { conversationId: run.conversationId, createdAt: { lte: run.createdAt }, NOT: { runId: run.id } },
       orderBy: { createdAt: "desc" },
       take: 20,
       select: { role: true, content: true },
     }),
-    db.run.findFirst({
+    db.run.findMany({
       where: { conversationId: run.conversationId, createdAt: { lt: run.createdAt }, NOT: { id: run.id } },
       orderBy: { createdAt: "desc" },
+      take: 5,
       select: { id: true, input: true, plan: true },
     }),
     db.reviewItem.findMany({
       where: { customerId: run.customerId, status: "pending", runId: { not: run.id } },
       orderBy: { createdAt: "asc" },
-      select: { proposedAction: true, createdAt: true },
+      select: { id: true, runId: true, proposedAction: true, createdAt: true },
     }),
   ]);
+  const previousRun = recentRuns[0] ?? null;
+  // The latest turn that did business: what "never mind" takes back, even after a
+  // "thanks" or an "any news?" in between.
+  const lastBusiness = recentRuns.find((r) => planSchema.safeParse(r.plan).data?.kind === "delegate")?.id;
   const pending: PendingAction[] = reviews.flatMap((r): PendingAction[] => {
     const a = r.proposedAction as { type?: string; amountCents?: number; toPlanId?: string } | null;
-    if (a?.type === "credit") return [{ type: "credit", amountCents: a.amountCents, since: r.createdAt.toISOString() }];
-    if (a?.type === "plan_change") return [{ type: "plan_change", toPlanId: a.toPlanId, since: r.createdAt.toISOString() }];
+    const of = { id: r.id, lastTurn: r.runId === lastBusiness, since: r.createdAt.toISOString() };
+    if (a?.type === "credit") return [{ ...of, type: "credit", amountCents: a.amountCents }];
+    if (a?.type === "plan_change") return [{ ...of, type: "plan_change", toPlanId: a.toPlanId }];
     return [];
   });
   const calls = previousRun ? await db.toolCall.findMany({ where: { runId: previousRun.id, isError: false }, orderBy: { createdAt: "asc" }, select: { tool: true, args: true, result: true } }) : [];
@@ -107,7 +113,7 @@ export function contextPrompt(context: ConversationContext): string {
     ...(context.customer ? [`Customer: ${context.customer}`] : []),
     ...(context.reply ? [`Team: ${context.reply}`] : []),
     `${STATE_MARKER} ${JSON.stringify(context.state)}`,
-    "Resolve a follow-up against this state into self-contained instructions: a confirmation (\"ok do it\", \"yes please\") becomes the offered action, named in full; a reference (\"the faster one\", \"that roaming thing\") becomes the thing it names; a question about an earlier answer goes to the worker that gave it, with what it asked about. A retraction (\"never mind\") changes nothing: answer with kind \"small_talk\" and say nothing was changed. An action in `pending` already waits for a specialist: never delegate it again; answer from `pending` (what, since when).",
+    "Resolve a follow-up against this state into self-contained instructions: a confirmation (\"ok do it\", \"yes please\") becomes the offered action, named in full; a reference (\"the faster one\", \"that roaming thing\") becomes the thing it names; a question about an earlier answer goes to the worker that gave it, with what it asked about. A retraction (\"never mind\") changes nothing: answer with kind \"small_talk\" and say nothing was changed. An action in `pending` already waits for a specialist: never delegate it again; answer from `pending` (what, since when). When the customer takes back an action in `pending` (one marked lastTurn, or one they name: \"cancel my refund request\"), answer with kind \"small_talk\" and list its id in `withdraw`; never withdraw what they did not take back.",
   ];
   return lines.join("\n");
 }

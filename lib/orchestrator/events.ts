@@ -30,7 +30,7 @@ export const runEventSchema = z.discriminatedUnion("type", [
     error: z.string().optional(),
   }),
   z.object({ ...base, type: z.literal("review_requested"), reviewId: z.string(), taskId: z.string(), kind: reviewKindSchema, summary: z.string() }),
-  z.object({ ...base, type: z.literal("review_decided"), reviewId: z.string(), kind: reviewKindSchema, decision: z.enum(["approved", "rejected"]), by: z.string(), note: z.string().nullable() }),
+  z.object({ ...base, type: z.literal("review_decided"), reviewId: z.string(), kind: reviewKindSchema, decision: z.enum(["approved", "rejected", "withdrawn"]), by: z.string(), note: z.string().nullable() }),
   // `part`: which part of a reply written progressively (absent: 0, the whole reply).
   z.object({ ...base, type: z.literal("message_delta"), attempt: z.number().int(), delta: z.string(), part: z.number().int().nonnegative().optional() }),
   // One part of the reply is final (written once per index): the text a resumed run

@@ -58,6 +58,8 @@ export type Decision = ReviewDecisionInput["decision"];
 export type ReviewRefusal =
   | "not_found"
   | "already_decided"
+  /** The customer took the request back before a reviewer decided it. */
+  | "withdrawn"
   | "not_claimed"
   | "claimed_by_other"
   | "stale"

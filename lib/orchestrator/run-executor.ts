@@ -13,6 +13,7 @@ import { loadConversationContext } from "./conversation-context";
 import { planMessage } from "./supervisor";
 import { composeReply, OutcomeFeed } from "./synthesis-lane";
 import { runTask, type TaskOutcome } from "./workers-step";
+import { withdrawAndAdvance, withdrawalReply } from "./withdrawals";
 
 export type DriveResult = "completed" | "awaiting_review" | "failed" | "lease_lost" | "not_claimed";
 
@@ -156,7 +157,12 @@ async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<D
     if (step() === "planned") {
       lane = plan.kind === "delegate" ? runWorkersAndLane(deps, run, plan, emit, controller.signal) : null;
       if (lane) await lane.workers;
-      await advanceStep(deps.db, lease, "planned", "workers_done");
+      if (plan.kind === "small_talk" && plan.withdraw?.length) {
+        // The customer took back something waiting for review: withdrawn with this step.
+        for (const { runId: owner, event } of await withdrawAndAdvance(deps.db, lease, run, plan)) deps.bus?.publish(owner, event);
+      } else {
+        await advanceStep(deps.db, lease, "planned", "workers_done");
+      }
       run = { ...run, step: "workers_done" };
       await deps.onBoundary?.("workers_done", runId);
     }
@@ -252,7 +258,7 @@ async function underRunSettings(deps: EngineDeps, run: Run): Promise<EngineDeps>
 /** The supervisor's own reply for out-of-scope and small talk, or the synthesized one (resumed after the workers finished). */
 async function replyFor(deps: EngineDeps, run: Run, plan: Plan, emit: (e: NewRunEvent) => Promise<void>, signal: AbortSignal): Promise<string> {
   if (plan.kind !== "delegate") {
-    const reply = plan.reply?.trim() || DECLINE_REPLY;
+    const reply = (await withdrawalReply(deps.db, run, plan)) ?? (plan.reply?.trim() || DECLINE_REPLY);
     await emit({ type: "message_delta", attempt: run.attempts, delta: reply });
     return reply;
   }

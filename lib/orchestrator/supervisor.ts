@@ -58,8 +58,11 @@ export async function planMessage(deps: EngineDeps, message: string, signal?: Ab
     ? out.tasks.filter((t) => !seen.has(t.worker) && seen.add(t.worker)).map((t, i) => ({ id: `t${i + 1}`, ...t }))
     : [];
   const kind = out.kind === "delegate" && tasks.length === 0 ? "out_of_scope" : out.kind;
+  // A withdrawal names only items the state offered as pending (a model's invented id is dropped).
+  const pendingIds = new Set(context?.state.pending.map((p) => p.id) ?? []);
+  const withdraw = kind === "small_talk" ? [...new Set(out.withdraw ?? [])].filter((id) => pendingIds.has(id)) : [];
   return {
-    plan: { kind, via: "planner", tasks, reply: kind === "delegate" ? undefined : out.reply, confidence: guess.confidence },
+    plan: { kind, via: "planner", tasks, reply: kind === "delegate" ? undefined : out.reply, ...(withdraw.length ? { withdraw } : {}), confidence: guess.confidence },
     usage: {
       tokensIn: res.totalUsage.inputTokens ?? 0,
       tokensOut: res.totalUsage.outputTokens ?? 0,

@@ -9,6 +9,7 @@ import type { ReviewRefusal } from "../orchestrator/review-decisions";
 export const REFUSAL_MESSAGES: Record<ReviewRefusal, string> = {
   not_found: "This review item does not exist.",
   already_decided: "This item was already decided.",
+  withdrawn: "The customer withdrew this request, so there is nothing left to decide.",
   not_claimed: "Claim this item before you decide it (or your claim has run out).",
   claimed_by_other: "Another reviewer holds this item.",
   stale: "This item changed since you opened it. Look at it as it is now before you decide.",
@@ -56,6 +57,7 @@ export async function busyAsRefusal<T>(fn: () => Promise<T>): Promise<T | { ok: 
 const REFUSAL_HTTP: Record<ReviewRefusalCode, "not_found" | "conflict" | "forbidden" | "invalid_input" | "unavailable"> = {
   not_found: "not_found",
   already_decided: "conflict",
+  withdrawn: "conflict",
   not_claimed: "conflict",
   claimed_by_other: "conflict",
   stale: "conflict",

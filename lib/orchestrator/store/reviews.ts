@@ -3,10 +3,10 @@ import { appendAudit } from "../../db/audit";
 import type { Db, Tx } from "../../db/client";
 import { REVIEW_QUEUE_TOPIC, RUN_EVENTS_CHANNEL } from "../../db/run-notifications";
 import { recordTransition } from "./transition";
-import type { DecidedReviewStatus } from "../../contracts";
+import type { ReviewerDecidedStatus } from "../../contracts";
 
 // Review items: created once per (run, task, kind), decided once (pending →
-// approved | rejected), followed up once.
+// approved | rejected, or withdrawn by the customer), followed up once.
 
 export interface NewReviewItem {
   runId: string;
@@ -56,6 +56,7 @@ export interface Reviewer {
 export type ClaimRefusal =
   | { error: "not_found" }
   | { error: "already_decided" }
+  | { error: "withdrawn" }
   | { error: "claimed_by_other"; by: string; until: Date }
   | { error: "not_claimed" }
   | { error: "stale"; version: number };
@@ -64,6 +65,7 @@ export type ClaimRefusal =
 export async function claimRefusal(db: Db | Tx, reviewId: string, staffId: string, now: Date, expectedVersion?: number): Promise<ClaimRefusal> {
   const item = await db.reviewItem.findUnique({ where: { id: reviewId }, select: { status: true, claimedById: true, claimedByName: true, claimExpiresAt: true, version: true } });
   if (!item) return { error: "not_found" };
+  if (item.status === "withdrawn") return { error: "withdrawn" };
   if (item.status !== "pending") return { error: "already_decided" };
   const held = item.claimedById !== null && item.claimExpiresAt !== null && item.claimExpiresAt > now;
   if (held && item.claimedById !== staffId) return { error: "claimed_by_other", by: item.claimedByName ?? "another reviewer", until: item.claimExpiresAt! };
@@ -130,7 +132,7 @@ export async function releaseReviewItem(
 export async function decideReviewItem(
   tx: Tx,
   input: {
-    reviewId: string; status: DecidedReviewStatus; by: Reviewer; note: string | null; now: Date;
+    reviewId: string; status: ReviewerDecidedStatus; by: Reviewer; note: string | null; now: Date;
     expectedVersion?: number; resolution?: string; reply?: string | null;
   },
 ): Promise<ReviewItem | null> {
@@ -146,6 +148,30 @@ export async function decideReviewItem(
   });
   if (r.count !== 1) return null;
   await recordTransition(tx, { entity: "review", id: input.reviewId, from: "pending", to: input.status, by: input.by.email });
+  await notifyReviewQueue(tx);
+  return tx.reviewItem.findUniqueOrThrow({ where: { id: input.reviewId } });
+}
+
+/**
+ * pending → withdrawn, by the customer whose item it is, from the run in which they took
+ * it back (`byRunId`), with their words: whoever holds a claim on it, since the request
+ * is theirs to drop; the reviewer's decision then finds it decided. Nothing follows up
+ * (the withdrawing run's reply says it). Null when the item is not this customer's or
+ * is no longer pending.
+ */
+export async function withdrawReviewItem(
+  tx: Tx,
+  input: { reviewId: string; customerId: string; byRunId: string; words: string; now: Date },
+): Promise<ReviewItem | null> {
+  const r = await tx.reviewItem.updateMany({
+    where: { id: input.reviewId, customerId: input.customerId, status: "pending" },
+    data: {
+      status: "withdrawn", decidedBy: "customer", note: input.words, decidedAt: input.now, followedUpAt: input.now,
+      version: { increment: 1 }, resolution: "withdrawn", withdrawnByRunId: input.byRunId, claimExpiresAt: null,
+    },
+  });
+  if (r.count !== 1) return null;
+  await recordTransition(tx, { entity: "review", id: input.reviewId, from: "pending", to: "withdrawn", by: `customer:${input.customerId}` });
   await notifyReviewQueue(tx);
   return tx.reviewItem.findUniqueOrThrow({ where: { id: input.reviewId } });
 }

@@ -68,7 +68,7 @@ export default async function ReviewItemPage({ params }: { params: Promise<{ id:
           <KindBadge kind={d.kind} />
           {overdue ? <OverdueBadge /> : null}
           <span className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="review-detail-sla">
-            {d.status === "pending" ? formatDue(d.dueAt, now) : `decided ${d.decided?.at?.toISOString().slice(0, 16).replace("T", " ") ?? ""} UTC`}
+            {d.status === "pending" ? formatDue(d.dueAt, now) : `${d.status === "withdrawn" ? "withdrawn" : "decided"} ${d.decided?.at?.toISOString().slice(0, 16).replace("T", " ") ?? ""} UTC`}
           </span>
         </div>
         <h1 className="mt-2 text-xl font-semibold tracking-tight text-zinc-900 sm:text-2xl dark:text-zinc-50">
@@ -97,7 +97,19 @@ export default async function ReviewItemPage({ params }: { params: Promise<{ id:
         <aside className="order-1 min-w-0 space-y-5 lg:order-2">
           <section className={`${cardStyles} p-4 sm:p-5`} aria-labelledby="decision-h" data-testid="review-decision">
             <h2 id="decision-h" className="mb-3 text-sm font-semibold text-zinc-900 dark:text-zinc-100">Decision</h2>
-            {d.decided ? (
+            {d.decided && d.status === "withdrawn" ? (
+              <div className="text-sm" data-testid="review-decided">
+                <p className="font-medium text-zinc-900 dark:text-zinc-100">Withdrawn by the customer</p>
+                <p className="mt-1 text-zinc-700 dark:text-zinc-300">
+                  They took the request back before anyone decided it, so nothing was carried out. In their words:
+                </p>
+                {d.decided.note ? (
+                  <blockquote className="mt-1 border-l-2 border-zinc-300 pl-3 text-zinc-900 dark:border-zinc-600 dark:text-zinc-100" data-testid="review-withdrawn-words">
+                    {d.decided.note}
+                  </blockquote>
+                ) : null}
+              </div>
+            ) : d.decided ? (
               <div className="text-sm" data-testid="review-decided">
                 <p className="font-medium text-zinc-900 dark:text-zinc-100">
                   {RESOLUTIONS[d.decided.resolution ?? ""] ?? d.status} by {d.decided.by}

@@ -3,9 +3,9 @@ import { DECLINE_REPLY, smallTalkReply, STATE_MARKER, type ConversationState, ty
 import { formatCents } from "../../../money";
 import { judgeDomain, namesAPlan } from "../nlu";
 import { spokenTime } from "./common";
-import { followUpAct, isBareQuestion, pickOffer, pickPlan } from "../nlu/follow-up";
+import { followUpAct, isBareQuestion, pickOffer, pickPlan, withdrawnPending } from "../nlu/follow-up";
 
-type PlanOut = { kind: string; tasks: Array<{ worker: string; instruction: string }>; reply?: string };
+type PlanOut = { kind: string; tasks: Array<{ worker: string; instruction: string }>; reply?: string; withdraw?: string[] };
 
 /**
  * The planning call: first the domain decision (nlu/domain.ts), then, for a
@@ -86,6 +86,10 @@ function followUp(text: string, state: ConversationState): PlanOut | null {
   };
 
   if (act === "retract" && (state.offers.length || state.done.length || state.pending.length || state.previous?.tasks.length)) {
+    // What the customer takes back while it waits for a specialist is withdrawn; the
+    // orchestrator writes the reply from what the withdrawal did.
+    const takenBack = withdrawnPending(text, state.pending);
+    if (takenBack.length) return { kind: "small_talk", tasks: [], withdraw: takenBack.map((p) => p.id), reply: "Understood: I'll withdraw that request." };
     // Nothing is changed, and the reply says what already stands: a change the last turn
     // made, or an action that still waits for a specialist.
     const made = state.done.map((d) =>
@@ -95,7 +99,7 @@ function followUp(text: string, state: ConversationState): PlanOut | null {
     );
     const waiting = state.pending.map((p) => describePending(p, planName));
     const first = made.length ? "Understood, I won't change anything else." : "No problem, I haven't changed anything.";
-    const withdraw = waiting.length ? " If you'd rather withdraw it, a specialist can do that for you when they pick it up." : "";
+    const withdraw = waiting.length ? " If you'd rather withdraw it, just tell me to withdraw it." : "";
     return say([first, ...made, ...waiting].join(" ") + withdraw + " Is there anything else I can help with?");
   }
   if (act === "status" && state.pending.length) {

@@ -11,7 +11,7 @@
  * "the 500 one"). Deterministic, from word lists that describe how people confirm,
  * withdraw and ask, not from any evaluation's phrasing.
  */
-import type { ListedPlan, PlanOffer } from "../../../contracts";
+import type { ListedPlan, PendingAction, PlanOffer } from "../../../contracts";
 
 export type FollowUpAct = "confirm" | "retract" | "status" | "ask" | null;
 
@@ -20,15 +20,46 @@ function normalise(text: string): string {
   return text.toLowerCase().replace(/[\u2018\u2019`]/g, "'").replace(/\s+/g, " ").trim().replace(/[.!,;:\s]+$/, "");
 }
 
-const RETRACT = [
-  /\bnever ?mind\b/, /\bforget (it|that|about it)\b/, /\bcancel (that|it|this|the (change|upgrade|downgrade|request))\b/,
-  /\bdon'?t (do|change|bother|go ahead|switch|make)\b/, /\bdo not (do|change|switch|make)\b/, /\bno,? thanks?\b/, /\bno thank you\b/,
-  /\bchanged my mind\b/, /\bkeep (my|the) (current |old |existing |same )?plan\b/, /\bstay (on|with) (my|the) (current |old )?plan\b/,
-  /\bleave it( as it is)?\b/, /^(actually,? )?no\b/, /\bhold off\b/, /\bnot (now|anymore|any more)\b/, /\bscratch that\b/,
-  /\b(i'?ll|i will|i'm gonna|i am going to|gonna) (pass|skip it|leave it)\b/, /\bforget (i asked|i said|i mentioned|what i said|the whole thing)\b/,
-  /\b(that'?s|that is|it'?s|it is|way|much) too (much|expensive|pricey|steep|dear)\b/, /\bnot worth (it|the|that|this)\b/, /^nope\b/,
-  /\bi'?ll (just )?stay (on|with|where|put|as)\b/, /\b(i'?ll|let me|i need to|i want to|gonna) (think|sleep on|mull)\b/, /\bmaybe (later|another time|next month)\b/, /\b(come|get) back to (it|you|this)\b/, /\bpass on (it|that|this)\b/, /\bnot interested\b/, /\b(i'?m|i am) (good|fine|ok|okay) (then|for now|thanks|as i am)\b/,
+// Taking a request back, as against declining what was just offered: "never mind" or
+// "cancel that" withdraws what waits for a specialist; "no thanks" or "I'm good" after
+// "anything else?" does not, so only these strong forms ever withdraw.
+const WITHDRAW = [
+  /\bnever ?mind\b/, /\bforget (it|that|about it|the (\w+ )?(request|refund|credit|change|switch|upgrade|downgrade))\b/, /\bcancel (that|it|this)\b/,
+  /\bcancel (my|the) (\w+ )?(request|refund|credit|claim|change|switch|upgrade|downgrade)\b/, /\bwithdraw\b/, /\btake (it|that) back\b/,
+  /\bdon'?t (do|change|go ahead|switch|make)\b/, /\bdo not (do|change|switch|make)\b/, /\bchanged my mind\b/, /\bscratch that\b/, /\bhold off\b/,
+  /\bkeep (my|the) (current |old |existing |same )?plan\b/, /\bstay (on|with) (my|the) (current |old )?plan\b/, /\bi'?ll (just )?stay (on|with|where|put|as)\b/,
+  /\b(i )?(don'?t|do not) (want|need) (it|that|this|the \w+|my \w+)( \w+)? (any ?more|after all)\b/,
+  /\b(that'?s|that is|it'?s|it is|way|much) too (much|expensive|pricey|steep|dear)\b/, /\bnot worth (it|the|that|this)\b/,
 ];
+// Every way of taking something back or saying no to it.
+const RETRACT = [
+  ...WITHDRAW,
+  /\bdon'?t bother\b/, /\bno,? thanks?\b/, /\bno thank you\b/, /\bleave it( as it is)?\b/, /^(actually,? )?no\b/, /\bnot (now|anymore|any more)\b/,
+  /\b(i'?ll|i will|i'm gonna|i am going to|gonna) (pass|skip it|leave it)\b/, /\bforget (i asked|i said|i mentioned|what i said|the whole thing)\b/, /^nope\b/,
+  /\b(i'?ll|let me|i need to|i want to|gonna) (think|sleep on|mull)\b/, /\bmaybe (later|another time|next month)\b/, /\b(come|get) back to (it|you|this)\b/,
+  /\bpass on (it|that|this)\b/, /\bnot interested\b/, /\b(i'?m|i am) (good|fine|ok|okay) (then|for now|thanks|as i am)\b/,
+];
+
+const CREDIT_WORDS = /\b(credit|refund|money back|reimburse\w*|compensat\w*|charge|fee)\b/;
+// "change" and "switch" say nothing of which ("don't change anything" after a credit went to review).
+const PLAN_WORDS = /\b(plan|upgrade|downgrade|fiber|gig|basic)\b/;
+
+/**
+ * What waits for a specialist that a retraction takes back: the items the conversation's
+ * latest business turn sent (marked lastTurn), and any the message names by kind ("cancel
+ * my refund request"); nothing for a mere "no thanks", or a retraction of something else.
+ */
+export function withdrawnPending(text: string, pending: PendingAction[]): PendingAction[] {
+  const t = normalise(text);
+  if (!WITHDRAW.some((r) => r.test(t))) return [];
+  const names = (p: PendingAction) => (p.type === "credit" ? CREDIT_WORDS : PLAN_WORDS).test(t);
+  const named = pending.filter(names);
+  // A message that names a kind takes back that kind only ("cancel the refund" keeps a plan change waiting).
+  if (named.length) return named;
+  if (CREDIT_WORDS.test(t) || PLAN_WORDS.test(t)) return [];
+  return pending.filter((p) => p.lastTurn);
+}
+
 const STATUS = [
   /\bany (news|update|updates|word|progress)\b/, /\b(what'?s|what is) the (status|latest)\b/, /\bstatus (of|on)\b/,
   /\bheard (back|anything)\b/, /\b(is|has|was) (it|that|this|the \w+|my \w+) (been )?(approved|done|gone through|processed|sorted|decided)\b/,
