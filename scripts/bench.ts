@@ -159,6 +159,57 @@ async function workerTokens() {
   return { rows, actualRun, baselineRun, conversationTokens, messages: history.length };
 }
 
+/** The one-worker questions between the 3-part messages (the same customer, nothing changed). */
+const BETWEEN = ["When is my next bill due?", "is there an outage near me?", "Which plan am I on right now?"];
+
+/**
+ * A read-only 3-part message as message 1, 3, 5 and 7 of one conversation, a one-worker
+ * question between them: the input tokens of its planning, worker and synthesis calls at
+ * each position. The planner reads the last exchange and the conversation's state; a
+ * worker is sent its sub-task only, so its tokens should not grow with the conversation.
+ * Read-only, so every position finds the same data (C-1003's line is down in a known
+ * outage: nothing is reset).
+ */
+async function tokensByPosition() {
+  await resetWorld(db, world);
+  const rec = recorded(localModels(0));
+  const deps = createEngine({ db, worldAsOf: world.asOf, clock: fixedClock(world.asOf), models: rec.models });
+  let conversationId: string | undefined;
+  const send = async (message: string) => {
+    const { run, done } = await submitMessage(deps, { customerId: CACHE_CUSTOMER, message, conversationId });
+    const status = await done;
+    conversationId = run.conversationId;
+    return { run, status };
+  };
+  const input = (which: (role: string) => boolean) =>
+    rec.calls.filter((c) => which(c.role)).reduce((s, c) => s + countPromptTokens(c.options.prompt, c.options.tools), 0);
+  const rows: Array<{ position: number; supervisor: number; workers: number; workerCalls: number; synthesis: number; synthesisCalls: number; sameTasks: boolean; status: string }> = [];
+  let firstTasks = "";
+  for (let i = 0; i < 4; i++) {
+    if (i > 0) await send(BETWEEN[i - 1]);
+    // The last position (or the question before) answered the same sub-tasks: without this,
+    // the workers would be served from the worker cache and make no model call at all.
+    await db.workerCacheEntry.deleteMany({ where: { customerId: CACHE_CUSTOMER } });
+    rec.calls.length = 0;
+    const { run, status } = await send(CACHE_MESSAGE);
+    const plan = (await db.run.findUniqueOrThrow({ where: { id: run.id } })).plan as { tasks?: Array<{ worker: string; instruction: string }> } | null;
+    const tasks = JSON.stringify((plan?.tasks ?? []).map((t) => [t.worker, t.instruction]));
+    if (i === 0) firstTasks = tasks;
+    rows.push({
+      position: 2 * i + 1,
+      supervisor: input((r) => r === "supervisor"),
+      workers: input((r) => WORKERS.includes(r as never)),
+      workerCalls: rec.calls.filter((c) => WORKERS.includes(c.role as never)).length,
+      synthesis: input((r) => r === "synthesis"),
+      // Progressive synthesis writes a part per group of workers that finished together: timing, not the conversation.
+      synthesisCalls: rec.count("synthesis"),
+      sameTasks: tasks === firstTasks,
+      status,
+    });
+  }
+  return { rows, workersConstant: rows.every((r) => r.workers === rows[0].workers) };
+}
+
 /** The tokens of a worker call's user turn (its sub-task). */
 function taskTokens(o: LanguageModelV4CallOptions): number {
   return countPromptTokens(o.prompt.filter((m) => m.role === "user"));
@@ -281,7 +332,8 @@ try {
   const corpus = loadCorpus();
   const trainMs = median([0, 1, 2].map(() => trainIntentModel(corpus).trainingMs));
   console.log(`intent classifier: trained on ${corpus.length} utterances in ${Math.round(trainMs)} ms (median of 3)`);
-  // BENCH_ONLY=tokens prints the token table alone, BENCH_ONLY=engine the 0 ms part alone.
+  // BENCH_ONLY=tokens prints the token tables alone, BENCH_ONLY=conversation the tokens by
+  // position in a conversation alone, BENCH_ONLY=engine the 0 ms part alone.
   const only = process.env.BENCH_ONLY;
   let latency: ReturnType<typeof printLatency> | null = null;
   let comparison: Awaited<ReturnType<typeof compareWithLangGraph>> | null = null;
@@ -297,13 +349,25 @@ try {
     comparison = await compareWithLangGraph(results.get(MODES[0])!, zero, latency.summary[MODES[0].label]);
   }
 
-  const tokens = only === "engine" ? null : await workerTokens();
+  const tokens = only === "engine" || only === "conversation" ? null : await workerTokens();
   if (tokens) {
     console.log(`\nWorker input tokens: the 3-part message as message ${tokens.messages} of a conversation (${tokens.conversationTokens} tokens of conversation)`);
     console.table(tokens.rows);
     console.log(`per run (all model calls): ${tokens.actualRun} input tokens vs ${tokens.baselineRun} with the whole conversation sent to every worker (${(tokens.baselineRun / tokens.actualRun).toFixed(2)}×)`);
   }
-  const engine = only === "tokens" ? null : await engineCost();
+  const byPosition = only === "engine" ? null : await tokensByPosition();
+  if (byPosition) {
+    console.log(`\nInput tokens by position in one conversation: "${CACHE_MESSAGE}" (${CACHE_CUSTOMER}) as message 1, 3, 5 and 7, a one-worker question between them; local model at 0 ms`);
+    console.table(Object.fromEntries(byPosition.rows.map((r) => [`message ${r.position}`, {
+      "supervisor input tokens": r.supervisor, "worker input tokens": r.workers, "worker calls": r.workerCalls, "synthesis input tokens": r.synthesis, "synthesis calls": r.synthesisCalls,
+      "sub-tasks as at message 1": r.sameTasks ? "yes" : "no", status: r.status,
+    }])));
+    const w = byPosition.rows.map((r) => r.workers);
+    console.log(byPosition.workersConstant
+      ? `worker input tokens stayed constant: ${w[0]} at every position`
+      : `worker input tokens did NOT stay constant: ${w.join(" → ")}`);
+  }
+  const engine = only === "tokens" || only === "conversation" ? null : await engineCost();
   const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
 
   // Everything in one table: each figure next to its limit or target.
@@ -324,6 +388,13 @@ try {
     put("Switchboard ÷ LangGraph, wall / first reply text", `${comparison.ratioWall} / ${comparison.ratioFirstText}`, "< 1");
   }
   if (tokens) put("input tokens per run (whole-conversation baseline)", `${tokens.actualRun} (${tokens.baselineRun})`);
+  if (byPosition) {
+    const rows = byPosition.rows;
+    const col = (f: (r: (typeof rows)[number]) => number) => rows.map(f).join(" / ");
+    put("worker input tokens at message 1 / 3 / 5 / 7", col((r) => r.workers), "constant");
+    put("supervisor input tokens at message 1 / 3 / 5 / 7", col((r) => r.supervisor));
+    put("synthesis input tokens at message 1 / 3 / 5 / 7", col((r) => r.synthesis));
+  }
   if (engine) {
     put("orchestration per 3-worker run at 0 ms, wall / CPU (ms)", `${engine.orchestration.wallMs} / ${engine.orchestration.cpuMs}`, "≤ 50");
     put("SQL statements per 3-worker run", `${engine.orchestration.statements}`);
@@ -338,6 +409,7 @@ try {
   console.log(JSON.stringify({
     latencyMs: LATENCY, repeats: REPEATS, zeroRepeats: ZERO_REPEATS, ...latency, langgraph: comparison,
     tokens: tokens && { run: tokens.actualRun, baseline: tokens.baselineRun, workers: tokens.rows },
+    byPosition,
     engine, peakRssMiB, loadAvg: os.loadavg().map((l) => Number(l.toFixed(2))),
   }));
 } finally {

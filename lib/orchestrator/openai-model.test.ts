@@ -6,6 +6,7 @@ import { fixedClock } from "../clock";
 import { createEngine, submitMessage } from "./engine";
 import { modelsFromEnv } from "../models/registry";
 import { listReplyParts } from "./store";
+import { STATE_MARKER, type ConversationState } from "../contracts";
 
 // A local stand-in for an OpenAI-compatible server (/v1/chat/completions). It
 // records every request and answers like a model would: a plan for the planning
@@ -13,6 +14,9 @@ import { listReplyParts } from "./store";
 
 const db = useTestDb();
 const requests: any[] = [];
+// What the next planning calls answer, in order (a test queues its own); then the default plan.
+const plans: object[] = [];
+const defaultPlan = { kind: "delegate", tasks: [{ worker: "billing", instruction: "Check my bill." }, { worker: "tech_support", instruction: "My internet is slow." }] };
 let server: http.Server;
 let baseURL = "";
 
@@ -40,17 +44,20 @@ function answer(body: any, res: http.ServerResponse) {
   }
   res.writeHead(200, { "content-type": "application/json" });
   if (!body.tools) {
-    const plan = { kind: "delegate", tasks: [{ worker: "billing", instruction: "Check my bill." }, { worker: "tech_support", instruction: "My internet is slow." }] };
+    const plan = plans.shift() ?? defaultPlan;
     res.end(JSON.stringify(completion({ content: JSON.stringify(plan) }, "stop")));
     return;
   }
   const billing = system.includes("billing worker");
+  const account = system.includes("account management worker");
   if (!hasToolResults) {
-    const name = billing ? "get_billing_overview" : "run_line_test";
-    res.end(JSON.stringify(completion({ tool_calls: [{ id: `call_${requests.length}`, type: "function", function: { name, arguments: "{}" } }] }, "tool_calls")));
+    // The account worker quotes the move to the basic plan (a read, offered at the first step).
+    const [name, args] = billing ? ["get_billing_overview", {}] : account ? ["quote_plan_change", { toPlanId: "basic-100" }] : ["run_line_test", {}];
+    res.end(JSON.stringify(completion({ tool_calls: [{ id: `call_${requests.length}`, type: "function", function: { name, arguments: JSON.stringify(args) } }] }, "tool_calls")));
     return;
   }
-  const result = { status: "done", summary: billing ? "Your bill was checked." : "Your line was tested.", facts: [], actions: [], confidence: 0.9 };
+  const summary = billing ? "Your bill was checked." : account ? "Your plan change was quoted." : "Your line was tested.";
+  const result = { status: "done", summary, facts: [], actions: [], confidence: 0.9 };
   res.end(JSON.stringify(completion({ content: JSON.stringify(result) }, "stop")));
 }
 
@@ -72,6 +79,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 describe("OpenAI-compatible model path", () => {
   beforeEach(async () => {
     requests.length = 0;
+    plans.length = 0;
     await resetTestWorld(db);
   });
 
@@ -120,5 +128,58 @@ describe("OpenAI-compatible model path", () => {
     expect([...new Set(usage.map((u) => u.role))].sort()).toEqual(["billing", "supervisor", "synthesis", "tech_support"]);
     expect(usage.filter((u) => u.role === "synthesis")).toHaveLength(parts.length);
     expect(stored.tokensIn).toBeGreaterThan(0);
+  });
+
+  it("plans a follow-up with the conversation state, and its worker gets only its instruction", async () => {
+    const models = modelsFromEnv({ SWITCHBOARD_MODEL: "openai", OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: baseURL, OPENAI_MODEL: "fake-model" });
+    // No classifier: it would send turn 1 (one clear intent) straight to the account worker
+    // with no planning call, and this test reads turn 1's planning prompt too.
+    const deps = createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models, classifier: undefined });
+    const asked = "How much would it cost me to go down to the basic plan?";
+    const confirmed = "alright, let's do that then";
+    // What a planner would resolve the confirmation to; it differs from turn 1's task, so no cached result answers it.
+    const resolved = "Change my plan to Fiber 100 (basic-100); I accept the early-termination fee.";
+    plans.push({ kind: "delegate", tasks: [{ worker: "account", instruction: asked }] }, { kind: "delegate", tasks: [{ worker: "account", instruction: resolved }] });
+
+    const first = await submitMessage(deps, { customerId: "C-1005", message: asked });
+    expect(await first.done).toBe("completed");
+    const turn1 = requests.length;
+    const second = await submitMessage(deps, { customerId: "C-1005", message: confirmed, conversationId: first.run.conversationId });
+    expect(await second.done).toBe("completed");
+
+    type Sent = (typeof requests)[number];
+    type Message = { role: string; content: string };
+    const isPlanning = (r: Sent) => !r.body.tools && !r.body.stream;
+    const systemOf = (r: Sent): string => r.body.messages.find((m: Message) => m.role === "system").content;
+    const firstPlanning = requests.slice(0, turn1).filter(isPlanning);
+    const secondPlanning = requests.slice(turn1).filter(isPlanning);
+    expect(firstPlanning).toHaveLength(1);
+    expect(secondPlanning).toHaveLength(1);
+    // The first message of a conversation has no state to plan with.
+    expect(systemOf(firstPlanning[0])).not.toContain(STATE_MARKER);
+
+    // The follow-up's planning prompt carries the state: turn 1's message and the offer its
+    // quote tool returned (the fee as the tool computed it, not as the fake model said it).
+    const system = systemOf(secondPlanning[0]);
+    expect(system).toContain(STATE_MARKER);
+    const state = JSON.parse(system.slice(system.indexOf(STATE_MARKER) + STATE_MARKER.length).split("\n")[0]) as ConversationState;
+    const quote = await db.toolCall.findFirstOrThrow({ where: { runId: first.run.id, tool: "quote_plan_change" } });
+    const quoted = quote.result as { toPlan: { id: string }; feeCents: number };
+    expect(quoted.feeCents).toBe(16_000); // 16 months left on the contract x $10
+    expect(state.previous).toMatchObject({ message: asked, kind: "delegate", tasks: [{ worker: "account", instruction: asked }] });
+    expect(state.offers).toEqual([expect.objectContaining({ toPlanId: quoted.toPlan.id, feeCents: quoted.feeCents, decision: "needs_approval" })]);
+    expect(quoted.toPlan.id).toBe("basic-100");
+    expect(secondPlanning[0].body.messages.at(-1)).toMatchObject({ role: "user", content: confirmed });
+
+    // Turn 2's worker got its resolved instruction and nothing of the conversation.
+    const workers = requests.slice(turn1).filter((r) => r.body.tools);
+    expect(workers.length).toBeGreaterThan(0);
+    expect(workers[0].body.messages.find((m: Message) => m.role === "user").content).toBe(resolved);
+    for (const r of workers) {
+      const sent = JSON.stringify(r.body.messages);
+      expect(sent).not.toContain(asked);
+      expect(sent).not.toContain(confirmed);
+      expect(sent).not.toContain(STATE_MARKER);
+    }
   });
 });
