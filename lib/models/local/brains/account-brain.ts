@@ -1,7 +1,7 @@
 import { formatCents } from "../../../money";
 import type { WorkerResult } from "../../../contracts";
 import type { Brain } from "../local-model";
-import { analyseRequest, classifyIntents, namesAnotherBusiness, namesAPlan, parsePlanTarget, type RequestAnalysis } from "../nlu";
+import { analyseRequest, classifyIntents, namesAnotherBusiness, namesAPlan, parseNamedPlans, parsePlanTarget, type RequestAnalysis } from "../nlu";
 import { allOf, call, calls, combineConfidence, finish, latest, OWN_ACCOUNT_ONLY, refuseOutOfScope, spokenTime, withheld } from "./common";
 
 interface PlanInfo { id: string; name: string; downMbps: number; upMbps?: number; monthlyCents: number }
@@ -34,13 +34,18 @@ function asksWhatItCosts(text: string): boolean {
 }
 
 /**
- * The plans a question about plans is about: the one it names (unless it names it
- * against the direction it asks: "downgrade, 300 is too much" on Fiber 300), the plans in
- * the direction it asks, all of them for "what plans do you have", else the cheaper
- * ones ("what would switching cost me").
+ * The plans a question about plans is about: each of the ones it names when it names
+ * several ("fiber 500 vs the gig"), the one it names (unless it names it against the
+ * direction it asks: "downgrade, 300 is too much" on Fiber 300), the plans in the
+ * direction it asks, all of them for "what plans do you have", else the cheaper ones
+ * ("what would switching cost me").
  */
-function plansAskedAbout(t: ReturnType<typeof parsePlanTarget>, req: RequestAnalysis, plans: PlanInfo[], current: PlanInfo): PlanInfo[] {
+function plansAskedAbout(text: string, t: ReturnType<typeof parsePlanTarget>, req: RequestAnalysis, plans: PlanInfo[], current: PlanInfo): PlanInfo[] {
   const others = plans.filter((x) => x.id !== current.id);
+  // A comparison names every plan it is about ("fiber 500 vs the gig", "the 500 against
+  // the 300 I have"); the customer's own plan among them is already told apart.
+  const namedOthers = parseNamedPlans(text, plans).filter((id) => id !== current.id);
+  if (namedOthers.length > 1 || (namedOthers.length === 1 && t.planId === current.id)) return namedOthers.map((id) => plans.find((x) => x.id === id)!);
   const named = t.planId ? plans.find((x) => x.id === t.planId) : undefined;
   const against = named && t.direction && !t.superlative && Math.sign(named.downMbps - current.downMbps) !== (t.direction === "up" ? 1 : -1);
   if (named && named.id !== current.id && !against) return [named];
@@ -132,7 +137,7 @@ export const accountBrain: Brain = (input) => {
     // them; each quoted (price, speed, and the fee a switch would carry), nothing changed.
     const t = parsePlanTarget(text, plans);
     const named = t.planId ? plans.find((x) => x.id === t.planId) : undefined;
-    const candidates = plansAskedAbout(t, req, plans, current);
+    const candidates = plansAskedAbout(text, t, req, plans, current);
     const missing = candidates.filter((x) => !quoted(x.id));
     if (missing.length) return calls(...missing.map((x) => ["quote_plan_change", { toPlanId: x.id }] as [string, Record<string, unknown>]));
     if (named?.id === current.id) sentences.push(`You're on ${current.name} already, at ${formatCents(current.monthlyCents)} a month.`);

@@ -28,6 +28,7 @@ export {
   parseCustomerIds,
   parseDates,
   parsePlanTarget,
+  parseNamedPlans,
   namesAPlan,
   
   type PlanInfo,

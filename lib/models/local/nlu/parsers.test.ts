@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAmountsCents, parseCustomerIds, parseDates, parseInvoiceIds, parsePlanTarget, type PlanInfo } from "./index";
+import { parseAmountsCents, parseCustomerIds, parseDates, parseInvoiceIds, parseNamedPlans, parsePlanTarget, type PlanInfo } from "./index";
 
 const PLANS: PlanInfo[] = [
   { id: "basic-100", name: "Fiber 100", downMbps: 100, monthlyCents: 4500 },
@@ -102,5 +102,19 @@ describe("parsePlanTarget", () => {
     expect(t("ping spikes to 500ms")).toEqual({});
     expect(t("refunds up to $1000 are now auto-approved")).toEqual({});
     expect(t("my internet is slow")).toEqual({});
+  });
+});
+
+describe("parseNamedPlans", () => {
+  const n = (s: string) => parseNamedPlans(s, PLANS);
+  it("lists every plan a comparison names, once each, in order", () => {
+    expect(n("the gig or fiber 500, how do they stack up?")).toEqual(["gig-1000", "fiber-500"]);
+    expect(n("compare the 300, the 500 and the gig for me")).toEqual(["fiber-300", "fiber-500", "gig-1000"]);
+    expect(n("fiber 300 against fiber 300 and 1 gig")).toEqual(["fiber-300", "gig-1000"]);
+  });
+  it("leaves out the plan a message comes from or describes as the customer's", () => {
+    expect(n("switch me from fiber 500 to the 300")).toEqual(["fiber-300"]);
+    expect(n("gig is overkill, what does the 300 cost?")).toEqual(["fiber-300"]);
+    expect(n("my internet is slow")).toEqual([]);
   });
 });

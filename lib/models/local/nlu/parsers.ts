@@ -227,18 +227,12 @@ function planMentions(text: string, plans: PlanInfo[]): Mention[] {
 }
 
 /**
- * The plan a message asks to move to. Of several mentioned plans, the one
- * introduced by "to / onto / into / for / get / want / the" wins over one
- * introduced by "from" or describing the current plan ("I'm on", "I have").
- * A superlative ("cheapest", "fastest") resolves to that plan when no plan is
- * named. `direction` comes from wording (downgrade, move me down, cheaper,
- * upgrade, faster ...) or, when absent, from a superlative.
+ * Each plan mention scored as a destination: introduced by "to / onto / into / for /
+ * get / want / the" it gains, introduced by "from" or describing the current plan
+ * ("I'm on", "I have", "300 is more than we use") it loses.
  */
-export function parsePlanTarget(text: string, plans: PlanInfo[]): PlanTarget {
-  const lower = fixPlanVerbTypos(text.toLowerCase());
-  const result: PlanTarget = {};
-  const mentions = planMentions(text, plans);
-  const scored = mentions.map((m) => {
+function scoredMentions(text: string, lower: string, plans: PlanInfo[]): Array<Mention & { score: number }> {
+  return planMentions(text, plans).map((m) => {
     const before = lower.slice(Math.max(0, m.start - 30), m.start);
     let score = 0;
     if (/\b(?:to|onto|into|for|get|want|take|like|with|choose|pick|prefer)\s+(?:the\s+|a\s+|my\s+)?(?:new\s+)?(?:plan\s+)?$/.test(before)) score += 2;
@@ -249,9 +243,35 @@ export function parsePlanTarget(text: string, plans: PlanInfo[]): PlanTarget {
     if (/^\s*(?:mbps\s+|plan\s+|tier\s+|one\s+)?(?:is|'s|was)\s+(?:(?:way|much|far|a bit|a lot)\s+)?(?:more than|too (?:much|fast|expensive|slow)|overkill|plenty|enough|not enough)\b/.test(after)) score -= 3;
     return { ...m, score };
   });
+}
+
+/** A mention scored below this describes where the customer is or comes from, not a plan they ask about. */
+const TARGET_MIN_SCORE = -1;
+
+/**
+ * Every plan a message names as one it asks about, in order, each once: "fiber 500 vs
+ * the gig" names two, "from 500 to 300" only 300 (the plan it comes from is not asked about).
+ */
+export function parseNamedPlans(text: string, plans: PlanInfo[]): string[] {
+  const lower = fixPlanVerbTypos(text.toLowerCase());
+  return unique(scoredMentions(text, lower, plans).filter((m) => m.score >= TARGET_MIN_SCORE).map((m) => m.planId));
+}
+
+/**
+ * The plan a message asks to move to. Of several mentioned plans, the one
+ * introduced by "to / onto / into / for / get / want / the" wins over one
+ * introduced by "from" or describing the current plan ("I'm on", "I have").
+ * A superlative ("cheapest", "fastest") resolves to that plan when no plan is
+ * named. `direction` comes from wording (downgrade, move me down, cheaper,
+ * upgrade, faster ...) or, when absent, from a superlative.
+ */
+export function parsePlanTarget(text: string, plans: PlanInfo[]): PlanTarget {
+  const lower = fixPlanVerbTypos(text.toLowerCase());
+  const result: PlanTarget = {};
+  const scored = scoredMentions(text, lower, plans);
   if (scored.length) {
     const best = scored.reduce((a, b) => (b.score > a.score || (b.score === a.score && b.start > a.start) ? b : a));
-    if (best.score >= -1) result.planId = best.planId;
+    if (best.score >= TARGET_MIN_SCORE) result.planId = best.planId;
   }
   const ups = [...lower.matchAll(UP_RE)].map((m) => m.index ?? 0);
   const downs = [...lower.matchAll(DOWN_RE)].map((m) => m.index ?? 0);

@@ -230,3 +230,15 @@ describe("more of customers' wording", () => {
   );
   cases("reportsServiceDown", ["down again. third time this week", "offline since 7 this morning", "intenet not workin at all since yesterday"], ["download speeds are fine", "can I downgrade?", "turn off the living room lights"]);
 });
+
+// How customers phrase a change and a question about one: colloquial moves ("pop me onto",
+// "step down to"), a plan named on its own with a please, and a change supposed in an
+// if-clause next to its cost, which asks for a quote and is no request.
+describe("plan changes in the customer's words", () => {
+  cases(
+    "wantsPlanChange",
+    ["pop us onto fiber 300", "could you shift me over to the gig", "bring my plan down to the 100 one", "we'd like to step down to the 300", "can I come up to fiber 500?", "the 500 one please", "ok, fiber 300 thanks", "if a fee applies fine, just move me to fiber 100"],
+    ["stick me on hold", "bring me up to speed on the outage", "my speeds come down to 100 at night", "thanks", "the wifi please", "any penalty if I switch over to the 100 plan?", "tell me the charge if we change to fiber 300", "if we went down to 300 would we pay anything"],
+  );
+  cases("asksQuote", ["any penalty if I switch over to the 100 plan?", "tell me the charge if we change to fiber 300", "if we went down to 300 would we pay anything"], ["pop us onto fiber 300", "the 500 one please"]);
+});

@@ -167,6 +167,10 @@ const LIGHTS_RES: RegExp[] = [/\blights?\b[^.?!]{0,30}\b(?:red|orange|amber|blin
 
 // ------------------------------------------------------------- account
 
+// A plan by name, speed or rank, as a whole noun phrase: "the gig plan", "fiber 500", "the 300 one".
+const PLAN_NAMED = String.raw`(?:the |a )?(?:fiber ?\d+|\d{3,4}(?: ?mbps)?|gig(?:abit)?|1 ?gig|fastest|cheapest|basic|top)(?: (?:plan|one|tier|package|option))?`;
+// "I move", "we were to switch", "I went down": the change an if-clause supposes.
+const HYPOTHETICAL_CHANGE = String.raw`(?:i|we) (?:were to |was to |did |do |decide(?:d)? to |chose to |choose to |wanted to |want to )?(?:(?:upgrad|downgrad|mov|chang)(?:e|es|ed|ing)|switch(?:es|ed|ing)?|swap(?:s|ped|ping)?|go(?:es|ing)?|went|drop(?:s|ped|ping)?|step(?:s|ped|ping)?|come|came|take|took|get|got)\b`;
 const CHANGE_VERB = String.raw`(?:upgrade|downgrade|switch|swap|move|change|put|bump|drop|step|go|get|sign|take)`;
 const PLAN_CHANGE_RES: RegExp[] = [
   // imperatives: "upgrade me", "move me down to", "switch my plan to", "put me on"
@@ -180,6 +184,13 @@ const PLAN_CHANGE_RES: RegExp[] = [
   /\b(?:give|get) (?:me|us) (?:the |a )?(?:fiber ?\d+|\d{3,4} ?(?:mbps)?|gig|1 ?gig|gigabit|fastest|cheapest|basic|top|next|faster|cheaper|quicker)\b/,
   /(?:^\s*|[.!?;,]\s*|\b(?:please|just|ok|okay|then|so|yes|yeah|sure|let's)\s+)(?:go (?:for|with)|do|take) (?:the )?(?:fiber ?\d+|\d{3,4}(?: ?mbps)?|gig|gigabit|1 ?gig|fastest|cheapest|basic|top)(?: (?:one|plan|tier|package))?(?=\s*(?:$|[.!,;]|please\b|thanks\b|then\b))/,
   /\bswap (?:my |the |our )?(?:plan|package|tier|internet|speed)\b/,
+  // colloquial moves, a change only with a direction or a destination after them: "knock me down to",
+  // "stick us on the", "pop me onto", "bring me up to" (not "bring me up to speed")
+  /\b(?:swap|knock|stick|pop|bring|shift|bump|slot) (?:me|us|my (?:plan|package|service|account|subscription|tier)) (?:over |back |across |straight )?(?:(?:down|up)\b(?! (?:to )?(?:speed|date)\b)|(?:on|onto|to|into) (?:the |a |your )?(?:fiber|gig|basic|cheap|fast|\d|plan|lower|higher|slower|smaller|bigger|next|top|premium))/,
+  // the customer moving themselves: "I'd like to come down to the 300", "can I step up to fiber 500"
+  /(?:^\s*|[.!?;,]\s*|\b(?:i|we|to|please|just|then|so)\s+)(?:come|step) (?:down|up|over|across) (?:to|onto) (?:the |a )?(?:fiber|gig|basic|cheap|fast|\d|plan|lower|higher|slower|smaller|bigger)/,
+  // a plan named on its own with a please or thanks: "the 500 one please", "fiber 300, thanks"
+  new RegExp(String.raw`^\s*(?:(?:ok|okay|yes|yeah|right|so|then|please)[,!]? )?${PLAN_NAMED}[,!]? (?:please|thanks|thank you|cheers|ta)\W*$`),
   /\bi(?: want| would like| need|'ll take| will take) (?:a |the )?(?:faster|cheaper|slower|smaller|bigger|lower|higher)(?: \w+)? (?:plan|tier|package)\b/,
   /\b(?:let's|lets) (?:do|go with|switch|upgrade|downgrade|move)\b/,
   /\bgo ahead (?:and )?(?:upgrade|downgrade|switch|change|move)\b/,
@@ -190,7 +201,13 @@ const PLAN_CHANGE_RES: RegExp[] = [
   /\b(?:make|do) the (?:switch|change|upgrade|downgrade|move)\b|\b(?:lower|reduce|raise) my (?:plan|package|tier|speed)\b/,
   /\b(?:plans?|tiers?|packages?|fiber|gig|\d{3}|fastest|cheapest|faster|cheaper|lower|higher)\b[^]*\b(?:i want it|i'll take it|i will take it|sign me up|do it|make it happen|go ahead)\W*$/,
 ];
+// A change in an if-clause next to its cost asks what it would cost: "what's the exit fee if I
+// move to fiber 100", "if we went down to 300 would we pay anything". A quote, not a request.
+const COST_OF_SUPPOSED_CHANGE_RE = new RegExp(
+  String.raw`\b(?:fees?|costs?|charges?|penalt(?:y|ies)|price|pay|owe|charged)\b[^.?!]{0,40}\bif ${HYPOTHETICAL_CHANGE}|\bif ${HYPOTHETICAL_CHANGE}[^.?!]{0,60}\b(?:fees?|costs?|charges?|charged|penalt(?:y|ies)|pay|owe)\b`,
+);
 const NOT_PLAN_CHANGE_RES: RegExp[] = [
+  COST_OF_SUPPOSED_CHANGE_RE,
   /\bhow much (?:would|will|does|is|do|did|more|extra|less|to)\b|\bwhat (?:would|will|does) it cost\b|\bwhat (?:would|will) i (?:pay|save|be charged)\b|\bcost (?:me )?to\b|\bis there a (?:fee|charge|penalty|cost)\b|\bwould i (?:have to )?pay\b|\bwould (?:switching|changing|moving|downgrading|upgrading) (?:to [^?]{0,30})?(?:cost|save)\b/,
   /\b(?:thinking|thought) (?:about|of)\b|\bconsidering\b|\bmaybe i should\b|\bshould i\b|\bwhat if\b|\bmight (?:upgrade|downgrade|switch|cancel|leave)\b|\b(?:might|may|could) (?:want|like|need|wanna|be (?:upgrading|downgrading|switching|moving))\b|\bwondering\b|\bwould it be worth\b|\bworth it\b|\bwould .* help\b|\bdo i need\b/,
   /\b(?:don't|do not|never|not) (?:want|wanna|need) to (?:upgrade|downgrade|switch|change|move)\b|\bnot (?:looking|trying) to (?:upgrade|downgrade|switch|change)\b/,
@@ -205,6 +222,7 @@ const OPTIONS_RES: RegExp[] = [
 ];
 
 const QUOTE_RES: RegExp[] = [
+  COST_OF_SUPPOSED_CHANGE_RE,
   /\bhow much (?:would|will|does|is|do|did|more|extra|less|to)\b[^.?!]{0,50}\b(?:cost|switch|change|move|upgrade|downgrade|cancel|leave|plan|gig|fiber|fee|pay|save|be|tier)\b/,
   /\bwhat (?:would|will|does) (?:it|that|this) cost\b|\bwhat (?:would|will) i (?:pay|save|be charged|owe)\b|\bwhat would (?:switching|changing|downgrading|upgrading|cancell?ing|leaving)\b/,
   /\b(?:cost|price|fee|charge|penalty) (?:of|to|for|if) (?:switch|chang|mov|downgrad|upgrad|cancel|leav|end|terminat|break)/,
