@@ -17,6 +17,7 @@
  */
 import { isWorkerLabel, type IntentClassification, type WorkerLabel } from "./classifier";
 import { planSubtasks, type Subtask } from "./clauses";
+import { belongsElsewhere } from "./elsewhere";
 import { ANALYSES_KEPT, memoByText } from "./memo";
 
 
@@ -47,6 +48,10 @@ function judge(text: string): DomainJudgement {
     outOfScopeParts: plan.outOfScopeParts,
     message,
   };
+  // The customer's own money elsewhere, or a request to the assistant about itself, in
+  // words our bill shares ("what's my apr", "when do I get paid"): declined whatever the
+  // classifier makes of "rate" or "paid" (elsewhere.ts).
+  if (belongsElsewhere(text)) return { ...base, verdict: "out_of_domain", subtasks: [], outOfScopeParts: [text] };
   if (plan.subtasks.length > 0) return { ...base, verdict: "in_domain", subtasks: plan.subtasks };
   return { ...base, verdict: message.top.label === "small_talk" ? "small_talk" : "out_of_domain", subtasks: [] };
 }

@@ -223,6 +223,15 @@ const ELSEWHERE = new RegExp(
       // appliances and trades
       "dishwashers?|washers?|dryers?|ovens?|furnaces?|appliances?|plumbers?|plumbing|electricians?|contractors?|handyman|repairman|roof|elevators?|accountant",
       "stocks?|invest|investing|investment|bitcoin|crypto|ira|retirement|translate|poems?|haiku|sonnet",
+      // the customer's own money elsewhere: pay, tax, banks' rates and scores, benefits
+      "wages?|paystubs?|payday|income|earnings|earn|earned|pension|irs|taxes|taxed|apr|euros|yen|pesos|rupees|cashback|routing|health|healthcare|medical|medicare|medicaid|payslips?",
+      "chase|wells|fargo|citi|citibank|barclays|hsbc|santander|pnc|usaa|paypal|revolut|monzo|allstate|geico",
+      // other carriers (their bills and lines are not ours)
+      "verizon|comcast|xfinity|spectrum|tmobile|sprint|centurylink",
+      // a personal assistant's jobs, and the assistant itself (not "remind", "meeting",
+      // "holiday", "debit", "deposit" or "score": "remind me what plan I have", "direct
+      // debit for my bill", "my speed test score" are ours)
+      "alarm|timer|todo|supermarket|calendar|playlist|jazz|music|lamp|gps|timezone|accent|whisper",
     ].join("|") +
     ")$",
 );
@@ -292,6 +301,9 @@ function markOkNouns(ws: string[]): string[] {
     // no problem(s) / issues / nothing wrong with (my|the) noun
     const pre = ws.slice(Math.max(0, i - 5), i).join(" ");
     if (/\b(?:no (?:problems?|issues?)|nothing(?: is)? wrong|all good) with (?:my|the|our)?$/.test(pre.trim())) ok = true;
+    // "can you confirm my bill is right", "just checking my bill is correct": a check asked
+    // for, not a statement that all is well.
+    if (/\b(confirm|check|checking|verify|make sure|see if|tell me if|whether|is it|if)\b/.test(ws.slice(Math.max(0, i - 4), i).join(" "))) ok = false;
     if (ok) out[i] = `<ok:${concept}>`;
   }
   return out;
