@@ -44,8 +44,13 @@ export type DoneAction =
   | { type: "credit"; amountCents: number };
 
 export interface ConversationState {
-  /** The conversation's last turn before this message: the customer's words and how it was planned. */
+  /**
+   * The conversation's last business turn before this message (else its last turn): the
+   * customer's words and how it was planned. What follows is read from that turn.
+   */
   previous: { message: string; kind: string; tasks: Array<{ worker: string; instruction: string }> } | null;
+  /** What the customer said after that turn and before this message ("thanks", "never mind"): a withdrawn offer stays withdrawn. */
+  since: string[];
   offers: PlanOffer[];
   /** The catalogue the last turn looked up (the customer's own plan marked current): what a reference like "the fastest one" is resolved against. */
   plansListed: ListedPlan[];

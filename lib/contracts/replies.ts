@@ -1,7 +1,7 @@
 // The supervisor's own words: it answers small talk and declines out-of-scope
 // requests itself, without a worker (and without a model, when one omits them).
 
-const SMALL_TALK_BYE = /\b(thanks|thank you|thx|cheers|bye|goodbye|that'?s all)\b/i;
+const SMALL_TALK_BYE = /\b(thanks|thank you|thank u|thx|ty|cheers|appreciate|appreciated|bye|goodbye|that'?s all)\b/i;
 
 /** The supervisor's own words for small talk: it answers these without a worker. */
 export function smallTalkReply(text: string): string {

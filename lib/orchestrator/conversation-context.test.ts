@@ -64,4 +64,27 @@ describe("a follow-up message in a conversation", () => {
     ]);
     expect((await db.customer.findUniqueOrThrow({ where: { id: "C-1006" } })).planId).toBe("fiber-500");
   });
+
+  it("keeps the thread across small talk, but an offer declined in between stays declined", async () => {
+    const deps = createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models: localModels(0) });
+    const say = async (message: string, conversationId?: string) => {
+      const { run, done } = await submitMessage(deps, { customerId: "C-1006", message, ...(conversationId ? { conversationId } : {}) });
+      await done;
+      return run.conversationId;
+    };
+    const plan = async () => (await db.customer.findUniqueOrThrow({ where: { id: "C-1006" } })).planId;
+    const before = await plan();
+    // A quote, a pause, then the go-ahead: the quote is still what "go ahead" means.
+    const a = await say("what would the 1 gig plan cost me a month?");
+    await say("one sec, asking my partner", a);
+    await say("ok, she agrees, go ahead", a);
+    expect(await plan()).toBe("gig-1000");
+    await db.customer.update({ where: { id: "C-1006" }, data: { planId: before } });
+    // A quote, declined, then a bare "ok" and a thank-you: nothing changes.
+    const b = await say("what would the 1 gig plan cost me a month?");
+    await say("hmm, never mind", b);
+    await say("ok", b);
+    await say("great, thanks", b);
+    expect(await plan()).toBe(before);
+  });
 });

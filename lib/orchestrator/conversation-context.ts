@@ -72,7 +72,7 @@ export async function loadConversationContext(
       where: { conversationId: run.conversationId, createdAt: { lt: run.createdAt }, NOT: { id: run.id } },
       orderBy: { createdAt: "desc" },
       take: 5,
-      select: { id: true, input: true, plan: true },
+      select: { id: true, input: true, plan: true, createdAt: true },
     }),
     db.reviewItem.findMany({
       where: { customerId: run.customerId, status: "pending", runId: { not: run.id } },
@@ -80,10 +80,13 @@ export async function loadConversationContext(
       select: { id: true, runId: true, proposedAction: true, createdAt: true },
     }),
   ]);
-  const previousRun = recentRuns[0] ?? null;
-  // The latest turn that did business: what "never mind" takes back, even after a
-  // "thanks" or an "any news?" in between.
-  const lastBusiness = recentRuns.find((r) => planSchema.safeParse(r.plan).data?.kind === "delegate")?.id;
+  // The latest turn that did business (else the last turn): what a follow-up refers to
+  // and what "never mind" takes back, even after a "thanks", an "any news?" or a
+  // "brb, checking with my husband" in between.
+  const business = recentRuns.find((r) => planSchema.safeParse(r.plan).data?.kind === "delegate") ?? null;
+  const previousRun = business ?? recentRuns[0] ?? null;
+  const lastBusiness = business?.id;
+  const since = previousRun ? recentRuns.filter((r) => r.createdAt > previousRun.createdAt).reverse().map((r) => cut(r.input).slice(0, 200)) : [];
   const pending: PendingAction[] = reviews.flatMap((r): PendingAction[] => {
     const a = r.proposedAction as { type?: string; amountCents?: number; toPlanId?: string } | null;
     const of = { id: r.id, lastTurn: r.runId === lastBusiness, since: r.createdAt.toISOString() };
@@ -102,7 +105,7 @@ export async function loadConversationContext(
   return {
     customer: customer && cut(customer),
     reply: reply && cut(reply),
-    state: { previous, ...stateFromCalls(calls), pending },
+    state: { previous, since, ...stateFromCalls(calls), pending },
   };
 }
 
@@ -113,7 +116,7 @@ export function contextPrompt(context: ConversationContext): string {
     ...(context.customer ? [`Customer: ${context.customer}`] : []),
     ...(context.reply ? [`Team: ${context.reply}`] : []),
     `${STATE_MARKER} ${JSON.stringify(context.state)}`,
-    "Resolve a follow-up against this state into self-contained instructions: a confirmation (\"ok do it\", \"yes please\") becomes the offered action, named in full; a reference (\"the faster one\", \"that roaming thing\") becomes the thing it names; a question about an earlier answer goes to the worker that gave it, with what it asked about. A retraction (\"never mind\") changes nothing: answer with kind \"small_talk\" and say nothing was changed. An action in `pending` already waits for a specialist: never delegate it again; answer from `pending` (what, since when). When the customer takes back an action in `pending` (one marked lastTurn, or one they name: \"cancel my refund request\"), answer with kind \"small_talk\" and list its id in `withdraw`; never withdraw what they did not take back.",
+    "Resolve a follow-up against this state into self-contained instructions: a confirmation (\"ok do it\", \"yes please\") becomes the offered action, named in full; a reference (\"the faster one\", \"that roaming thing\") becomes the thing it names; a question about an earlier answer goes to the worker that gave it, with what it asked about. A retraction (\"never mind\") changes nothing: answer with kind \"small_talk\" and say nothing was changed. An action in `pending` already waits for a specialist: never delegate it again; answer from `pending` (what, since when). When the customer takes back an action in `pending` (one marked lastTurn, or one they name: \"cancel my refund request\"), answer with kind \"small_talk\" and list its id in `withdraw`; never withdraw what they did not take back. The state describes the last business turn; `since` is what the customer said after it: an offer they declined there is off the table, and a thank-you agrees to nothing.",
   ];
   return lines.join("\n");
 }

@@ -3,7 +3,7 @@ import { DECLINE_REPLY, smallTalkReply, STATE_MARKER, type ConversationState, ty
 import { formatCents } from "../../../money";
 import { judgeDomain, namesAPlan } from "../nlu";
 import { spokenTime } from "./common";
-import { followUpAct, isBareQuestion, pickOffer, pickPlan, withdrawnPending } from "../nlu/follow-up";
+import { followUpAct, isBareQuestion, pickOffer, pickPlan, pointsBack, withdrawnPending } from "../nlu/follow-up";
 
 type PlanOut = { kind: string; tasks: Array<{ worker: string; instruction: string }>; reply?: string; withdraw?: string[] };
 
@@ -64,8 +64,12 @@ const changeTo = (name: string): PlanOut => ({ kind: "delegate", tasks: [{ worke
  *   what they were asked, so the instruction stands on its own.
  * A message with business of its own (a new request) is planned on its own.
  */
-function followUp(text: string, state: ConversationState): PlanOut | null {
-  const act = followUpAct(text);
+function followUp(text: string, read: ConversationState): PlanOut | null {
+  // An offer the customer declined since ("how much is the gig?" … "never mind" … "ok")
+  // is no longer on the table.
+  const declined = (read.since ?? []).some((m) => followUpAct(m) === "retract");
+  const state = declined ? { ...read, offers: [] } : read;
+  const act = followUpAct(text, { waiting: state.pending.length > 0 });
   const domain = judgeDomain(text);
   const names = new Map<string, string>([
     ...state.plansListed.map((p) => [p.id, p.name] as const),
@@ -122,6 +126,10 @@ function followUp(text: string, state: ConversationState): PlanOut | null {
     const pool = offer === "ambiguous" || (state.offers.length && pickPlan(text, offered)) ? offered : listed;
     const picked = pickPlan(text, pool);
     if (picked && picked !== "ambiguous") return take(picked);
+    // "please just downgrade me now" while a change of plan waits for a specialist: that
+    // change is the one asked for, and it is already with them.
+    const waitingChange = state.pending.filter((p) => p.type === "plan_change");
+    if (waitingChange.length && !namesAPlan(text) && /\b(upgrade|downgrade|change|switch|move|process|plan)\b/i.test(text)) return waitingReply(waitingChange, planName);
     // "upgrade me" / "the faster one" with no plan named: the offered (else catalogue) plans in that direction.
     const direction = /\b(upgrade|faster|quicker|more speed)\b/i.test(text) ? 1 : /\b(downgrade|slower|cheaper|lower)\b/i.test(text) ? -1 : 0;
     if (direction && current && pool.length && !namesAPlan(text)) {
@@ -139,8 +147,10 @@ function followUp(text: string, state: ConversationState): PlanOut | null {
     return null;
   }
   // A question with no subject of its own ("and when is it going to be fixed?") is about
-  // the last answer, whatever a classifier guesses from its few words.
-  if (act === "ask" && state.previous?.tasks.length && isBareQuestion(text)) {
+  // the last answer, whatever a classifier guesses from its few words; so is one that
+  // points back at it ("what's causing it?", "can't they come today instead?", "and the
+  // ETA again?") and names nothing of ours or of another business.
+  if (act === "ask" && state.previous?.tasks.length && (isBareQuestion(text) || pointsBack(text))) {
     return { kind: "delegate", tasks: state.previous.tasks.map((t) => ({ worker: t.worker, instruction: `${t.instruction.replace(/[\s.?!]*$/, ".")} ${text.trim()}` })) };
   }
   return null;
