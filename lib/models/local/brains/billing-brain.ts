@@ -2,6 +2,7 @@ import { formatCents } from "../../../money";
 import type { WorkerResult } from "../../../contracts";
 import type { Brain } from "../local-model";
 import { analyseRequest, classifyIntents, namesAnotherBusiness, parseAmountsCents, parseInvoiceIds } from "../nlu";
+import { asksAboutCredits, asksNextBill, asksWhenDue, creditsHadSentence, dueSentence, nextBillSentence } from "./billing-questions";
 import { allOf, call, calls, combineConfidence, finish, latest, OWN_ACCOUNT_ONLY, refuseOutOfScope, spokenDates, spokenTime, withheld } from "./common";
 
 interface Discrepancy { invoiceId: string; lineRef: string; kind: string; description: string; amountCents: number; credited?: boolean }
@@ -18,6 +19,20 @@ const KIND_WORDS: Record<string, RegExp> = {
 const OUR_BILL = /\b(?:bills?|invoices?|statements?|billing|billed|overcharg\w*|charge[sd]?|fees?|penalt(?:y|ies)|line items?)\b/i;
 /** "charged twice", "double charged", "billed me two times": a claim the reply must answer before anything else. */
 const CHARGED_TWICE = /\b(?:charged|billed)\s+(?:me\s+|us\s+)?(?:twice|two times|double)\b|\bdouble[- ]?(?:charg|bill)\w*|\btwo (?:charges|payments) for\b/i;
+
+// A charge set against what it should be: "I'm being charged 75 but my plan is only 60",
+// "my plan is 60 yet you bill me 75", "billed for fiber 500 though I'm on 300". A complaint
+// that a charge is wrong asks for it to be put right as much as "please fix it" does; the
+// figures may come without a currency sign, so the wording carries it, not the amounts.
+const CHARGED = String.raw`(?:charg(?:e|es|ed|ing)|bill(?:s|ed|ing)?|invoic(?:e|es|ed|ing)|paying|pay(?= \$?\d))`;
+const SHOULD_BE = String.raw`(?:(?:my|the|our) (?:plan|package|tier|price|rate)(?: price)? (?:is|costs?|was|says)|(?:i'm|i am|i've been|i have been|we're|we are) (?:only |actually |still )?on (?:the |a |my )?(?:fiber|gig|basic|\$?\d|plan|cheaper|lower|slower|smaller|new|old|previous)|(?:it|that|this|the (?:price|charge|bill)) (?:should|is supposed to|was supposed to|ought to) (?:be|cost|only be)|i (?:switched|moved|changed|downgraded|upgraded|signed up|agreed))`;
+const CHARGE_AGAINST_EXPECTED: RegExp[] = [
+  new RegExp(String.raw`\b${CHARGED}\b[^.?!]{0,40}\b(?:but|yet|though|although|even though|whereas)\b[^.?!]{0,15}\b${SHOULD_BE}`, "i"),
+  new RegExp(String.raw`\b${SHOULD_BE}\b[^.?!]{0,40}\b(?:but|yet|and yet|and still)\b[^.?!]{0,30}\b${CHARGED}`, "i"),
+  // a figure billed in place of another: "charged 75 instead of 60" (not "show me her bill instead of mine")
+  new RegExp(String.raw`\b${CHARGED}\b[^.?!]{0,25}\d[^.?!]{0,15}\binstead of (?:the |my )?(?:\$?\d|fiber|plan|price)`, "i"),
+];
+const complainsOfCharge = (text: string) => CHARGE_AGAINST_EXPECTED.some((re) => re.test(text.replace(/[\u2018\u2019`]/g, "'")));
 
 /**
  * The confirmed discrepancies a message asks about: those whose amount or invoice it
@@ -74,7 +89,12 @@ export const billingBrain: Brain = (input) => {
   const text = input.userText;
   const scope = classifyIntents(text).scores.billing;
   const req = analyseRequest(text);
-  if (scope < 0.15 && !req.wantsCredit && !req.disputesCharge) {
+  const complaint = complainsOfCharge(text);
+  // "credit it on my next bill" asks for money back, not what the bill will come to.
+  const nextBill = asksNextBill(text) && !req.wantsCredit;
+  const creditsHad = asksAboutCredits(text);
+  const whenDue = asksWhenDue(text);
+  if (scope < 0.15 && !req.wantsCredit && !req.disputesCharge && !complaint && !nextBill && !creditsHad && !whenDue) {
     return refuseOutOfScope("billing", "charges, invoices, payments and credits");
   }
   const overview = latest(input.results, "get_billing_overview");
@@ -89,7 +109,7 @@ export const billingBrain: Brain = (input) => {
   const discrepancies = found.filter((d) => !d.credited);
   const settled = found.filter((d) => d.credited);
   const explanations: Array<{ invoiceId: string; lineRef: string; description: string }> = check.value?.explanations ?? [];
-  const wantsFix = req.wantsCredit || req.disputesCharge;
+  const wantsFix = req.wantsCredit || req.disputesCharge || complaint;
   const mentioned = parseAmountsCents(text);
   // No money moves for a task about another business's charges. The customer's own
   // bank is how our bill gets paid ("my bank shows you took it twice"), not another business.
@@ -132,6 +152,14 @@ export const billingBrain: Brain = (input) => {
       sentences.push(`You were charged once for your plan this month: ${planLines[0].description} at ${formatCents(planLines[0].amountCents ?? 0)}.${what ? ` The extra is ${what}.` : " Nothing else on this month's bill is charged twice."}`);
     }
   }
+  // A question about the bill is answered before anything the check turned up besides.
+  const answered = nextBill || creditsHad || whenDue;
+  if (whenDue) sentences.push(dueSentence(overview.value ?? {}));
+  if (nextBill) {
+    const next = nextBillSentence(overview.value ?? {});
+    if (next) sentences.push(next);
+  }
+  if (creditsHad) sentences.push(creditsHadSentence(overview.value ?? {}));
   for (const a of attempts) {
     const v = a.value ?? {};
     const d = targets.find((t) => t.invoiceId === (v.invoiceId ?? v.proposedAction?.invoiceId));
@@ -182,10 +210,14 @@ export const billingBrain: Brain = (input) => {
       sentences.push("I checked your invoices and found no billing error that would justify a credit, so I haven't applied one.");
       // A demand for money the data does not support deserves a human's second look.
       certainty = req.injection ? 0.85 : 0.5;
+    } else if (answered) {
+      // Beside an answer about the plan now, "matches your plan" would read as the new one.
+      sentences.push("I checked your invoices so far and every charge on them is correct.");
     } else {
       sentences.push("I checked your invoices and every charge matches your plan and add-ons.");
     }
-    const rest = chargesSentence(explanations);
+    // The charges one by one only when the bill itself is the question.
+    const rest = answered && !wantsFix ? null : chargesSentence(explanations);
     if (rest) sentences.push(rest);
     if (total) result.facts.push(`Latest invoice ${total.id}: ${formatCents(total.totalCents ?? 0)}`);
     result.status = result.status === "done" && !wantsFix ? "done" : result.status === "done" ? "nothing_found" : result.status;
