@@ -136,6 +136,37 @@ test.describe("a review shift", () => {
     await reviewer.context().close();
   });
 
+  test("C-1003 asks for a person: the conversation arrives on the desk live, and the reviewer's answer reaches the open chat", async ({ page, browser }) => {
+    test.setTimeout(180_000);
+    const reviewer = await staffPage(browser, "reviewer", "/reviews");
+    const queue = new ReviewQueuePage(reviewer);
+    await expect(queue.heading).toBeVisible();
+
+    const chat = new ChatPage(page);
+    await chat.goto();
+    await chat.startAs("C-1003", "Priya Natarajan");
+    await chat.sendMessage("I want to talk to a real person");
+    const reply = await chat.lastReplyWhenDone();
+    await expect(reply).toContainText("I've asked a person from our support team to take over, and they'll reply here in this chat.");
+    await expect(reply).toContainText("we aim to answer within 15 minutes");
+    expect(await dbQuery(`SELECT 1 FROM worker_invocations WHERE "runId" = $1`, [await chat.lastRunId()])).toHaveLength(0);
+    const handoff = await reviewOf(await chat.lastRunId(), "handoff");
+
+    // On the desk without a reload, as "Wants a person", answered in words only.
+    await expect(queue.item(handoff)).toBeVisible({ timeout: 15_000 });
+    await expect(queue.item(handoff)).toContainText("Wants a person");
+    const item = await queue.open(handoff);
+    await expect(reviewer.getByTestId("review-message")).toContainText("I want to talk to a real person");
+    await item.claim();
+    await expect(reviewer.getByTestId("review-reject")).toHaveCount(0);
+    await expectNoAxeViolations(reviewer, "handoff item");
+    await reviewer.getByTestId("review-reply").fill("Hi Priya, this is Riley from the support team. I'm looking at your line now.");
+    await item.decide("send");
+    await expect(item.decided).toContainText("Sent a written answer by reviewer@switchboard.local");
+    await expect(chat.followUps.last()).toContainText("Hi Priya, this is Riley from the support team.", { timeout: 15_000 });
+    await reviewer.context().close();
+  });
+
   test("an overdue item is flagged and first; a claim keeps others out until an admin releases it", async ({ browser }) => {
     const overdue = await insertPendingReview({ customerId: "C-1002", summary: "Credit of $80.00 waiting since this morning", minutesAgo: 300 });
     const fresh = await insertPendingReview({ customerId: "C-1003", summary: "Credit of $60.00 just in", minutesAgo: 1 });

@@ -73,6 +73,9 @@ const BARS: Record<string, Bar> = {
   // 0.997 of 328 turns; 55 of the 150 were written by hand apart from the resolver and
   // measured 0.74-0.91 the first time they ran (see docs/ARCHITECTURE.md, "Conversations").
   conversations: { floor: { min: { turnAccuracy: 0.95, outcomeAccuracy: 0.95 } } },
+  // Asks for a person in many wordings, lookalikes that are not ("is this a real person?",
+  // "human error on my bill") and conversations that go in circles (eval/handoff.jsonl).
+  handoff: { floor: { min: { handoffRecall: 0.95, handoffPrecision: 0.95 } } },
   default: { floor: { min: { routingExactMatch: 0.9, outOfScopeRecall: 1, outcomeAccuracy: 0.9 } } },
 };
 

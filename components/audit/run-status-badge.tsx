@@ -15,5 +15,6 @@ export const OUTCOME_LABELS: Record<string, string> = {
   delegate: "Delegated",
   small_talk: "Small talk",
   out_of_scope: "Declined",
+  handoff: "Handed to a person",
   none: "No plan",
 };

@@ -29,9 +29,11 @@ function PlanSummary({ plan, running }: { plan: Plan | null; running: boolean })
   const outcome =
     plan.kind === "small_talk"
       ? "Answered directly"
-      : plan.kind === "out_of_scope"
-        ? "Declined: out of scope"
-        : `Delegated to ${plan.tasks.length} ${plan.tasks.length === 1 ? "worker" : "workers"}`;
+      : plan.kind === "handoff"
+        ? "Handed to a person"
+        : plan.kind === "out_of_scope"
+          ? "Declined: out of scope"
+          : `Delegated to ${plan.tasks.length} ${plan.tasks.length === 1 ? "worker" : "workers"}`;
   return (
     <div data-testid="agent-plan" data-plan-kind={plan.kind} data-plan-via={plan.via}>
       <p className="text-sm font-medium text-zinc-900 dark:text-zinc-100" data-testid="agent-plan-outcome">

@@ -79,7 +79,7 @@ export function ReviewDecisionForm({
   reviewId, version, kind, draft, actionLabel, canRetry = false,
 }: { reviewId: string; version: number; kind: ReviewKind; draft: string | null; actionLabel: string | null; canRetry?: boolean }) {
   const [state, action, pending] = useActionState(decideReviewAction, null);
-  const answers = kind === "low_confidence" || kind === "worker_failure";
+  const answers = kind === "low_confidence" || kind === "worker_failure" || kind === "handoff";
   const [mode, setMode] = useState<Mode>(kind === "low_confidence" && draft ? "send_draft" : "send_written");
   const [reply, setReply] = useState("");
   const choose = (m: Mode) => {
@@ -130,7 +130,13 @@ export function ReviewDecisionForm({
               value={reply}
               onChange={(e) => setReply(e.target.value)}
               className={`${inputStyles} mt-2`}
-              placeholder={kind === "worker_failure" ? "Answer the part the worker could not complete" : "Write the answer the customer should get"}
+              placeholder={
+                kind === "worker_failure"
+                  ? "Answer the part the worker could not complete"
+                  : kind === "handoff"
+                    ? "Write to the customer: they asked for a person"
+                    : "Write the answer the customer should get"
+              }
               aria-label="Answer to the customer"
               data-testid="review-reply"
             />
@@ -158,9 +164,11 @@ export function ReviewDecisionForm({
             Approve{actionLabel ? `: ${actionLabel}` : ""}
           </button>
         )}
-        <button type="submit" name="decision" value="reject" disabled={pending} className={buttonStyles.reject} data-testid="review-reject">
-          Reject
-        </button>
+        {kind === "handoff" ? null : (
+          <button type="submit" name="decision" value="reject" disabled={pending} className={buttonStyles.reject} data-testid="review-reject">
+            Reject
+          </button>
+        )}
         {pending ? <span className="text-sm text-zinc-500">{kind === "worker_failure" ? "Working…" : "Saving…"}</span> : null}
       </div>
       <ErrorLine state={state} />

@@ -8,6 +8,7 @@ export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = {
   downgrade_fee: "Downgrade with a fee",
   low_confidence: "Low confidence",
   worker_failure: "Worker failure",
+  handoff: "Wants a person",
 };
 
 /** The kind's label inside a sentence ("Waiting for a specialist: credit over limit"). */
@@ -21,6 +22,7 @@ const KIND_TONES: Record<ReviewKind, string> = {
   downgrade_fee: "bg-violet-50 text-violet-800 ring-violet-200 dark:bg-violet-950/50 dark:text-violet-300 dark:ring-violet-900",
   low_confidence: "bg-sky-50 text-sky-800 ring-sky-200 dark:bg-sky-950/50 dark:text-sky-300 dark:ring-sky-900",
   worker_failure: "bg-red-50 text-red-800 ring-red-200 dark:bg-red-950/50 dark:text-red-300 dark:ring-red-900",
+  handoff: "bg-emerald-50 text-emerald-800 ring-emerald-200 dark:bg-emerald-950/50 dark:text-emerald-300 dark:ring-emerald-900",
 };
 
 export function KindBadge({ kind }: { kind: ReviewKind }) {

@@ -7,7 +7,7 @@ const base =
 export const buttonStyles = {
   primary: `${base} bg-zinc-900 text-white shadow-sm hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300`,
   secondary: `${base} border border-zinc-300 bg-white text-zinc-800 shadow-sm hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800`,
-  approve: `${base} bg-emerald-600 text-white shadow-sm hover:bg-emerald-500`,
+  approve: `${base} bg-emerald-700 text-white shadow-sm hover:bg-emerald-800`,
   reject: `${base} border border-red-200 bg-white text-red-700 shadow-sm hover:bg-red-50 dark:border-red-900 dark:bg-zinc-900 dark:text-red-300 dark:hover:bg-red-950`,
   ghost: `${base} text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800 dark:hover:text-white`,
 } as const;

@@ -9,7 +9,7 @@ import { RUN_STATUSES, type RunStatus } from "../contracts";
 // the first one does (scripts/bench-audit.ts measures it over a million audit events).
 
 /** What the supervisor made of the message (the plan's kind); `none` = no plan stored. */
-export const RUN_OUTCOMES = ["delegate", "small_talk", "out_of_scope", "none"] as const;
+export const RUN_OUTCOMES = ["delegate", "small_talk", "out_of_scope", "handoff", "none"] as const;
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date is YYYY-MM-DD");
 const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);

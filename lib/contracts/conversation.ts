@@ -48,7 +48,9 @@ export interface ConversationState {
    * The conversation's last business turn before this message (else its last turn): the
    * customer's words and how it was planned. What follows is read from that turn.
    */
-  previous: { message: string; kind: string; tasks: Array<{ worker: string; instruction: string }> } | null;
+  previous: { message: string; kind: string; tasks: Array<{ worker: string; instruction: string }>; failed?: boolean } | null;
+  /** The customer's last messages before this one, oldest first (up to four, cut short): an ask repeated a third time goes to a person. */
+  earlier?: string[];
   /** What the customer said after that turn and before this message ("thanks", "never mind"): a withdrawn offer stays withdrawn. */
   since: string[];
   offers: PlanOffer[];

@@ -8,7 +8,8 @@ export const subTaskSchema = z.object({
 });
 export type SubTask = z.infer<typeof subTaskSchema>;
 
-const planKindSchema = z.enum(["delegate", "out_of_scope", "small_talk"]);
+/** `handoff`: the customer needs a person; no worker runs and the conversation goes to the desk. */
+const planKindSchema = z.enum(["delegate", "out_of_scope", "small_talk", "handoff"]);
 
 export const planSchema = z.object({
   kind: planKindSchema,

@@ -45,7 +45,8 @@ export const policySettingsSchema = z.strictObject({
   etfPerRemainingMonthCents: int("Early-termination fee per month", 0, 100_000, " cents"),
   etfCapCents: int("Early-termination fee cap", 0, 10_000_000, " cents"),
   reviewKinds: z.strictObject(
-    Object.fromEntries(REVIEW_KINDS.map((k) => [k, reviewKindSettingsSchema])) as Record<ReviewKind, typeof reviewKindSettingsSchema>,
+    // A document saved before a kind existed gets that kind's default (handoff came later).
+    Object.fromEntries(REVIEW_KINDS.map((k) => [k, k === "handoff" ? reviewKindSettingsSchema.default({ slaMinutes: 15, enabled: true }) : reviewKindSettingsSchema])) as Record<ReviewKind, typeof reviewKindSettingsSchema>,
   ),
   /** How long a reviewer's claim on an item lasts before another may take it. */
   claimMinutes: int("Claim duration", 1, 24 * 60, " minutes"),

@@ -13,6 +13,8 @@ const expectSchema = z.object({
     escalations: z.array(reviewKindSchema).optional(),
     /** The customer takes back an action waiting for review: this turn's run withdrew it (and nothing else). */
     withdrawn: z.boolean().optional(),
+    /** The run handed the conversation to a person (plan kind handoff): the customer asked for one, went in circles or is in distress. */
+    handoff: z.boolean().optional(),
     mentions: z.array(z.string()).optional(),
     mustNotMention: z.array(z.string()).optional(),
     adversarial: z.boolean().optional(),

@@ -50,6 +50,7 @@ export async function runCase(
     workers: plan?.tasks.map((t) => t.worker) ?? [],
     outOfScope: plan?.kind === "out_of_scope",
     smallTalk: plan?.kind === "small_talk",
+    handoff: plan?.kind === "handoff",
     creditsApplied: credits.map((x) => x.amountCents),
     creditReviews: reviews.filter((r) => action(r).type === "credit").map((r) => action(r).amountCents ?? -1),
     planBefore: before.planId,

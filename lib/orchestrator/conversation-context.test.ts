@@ -31,7 +31,7 @@ describe("a follow-up message in a conversation", () => {
     expect(state).toMatchObject({ previous: { kind: "small_talk", tasks: [] }, offers: [], plansListed: [], outage: null, pending: [] });
     expect(state.previous.message.length).toBeLessThanOrEqual(400);
     // Bounded however long the conversation: the exchange and the state are cut short.
-    expect(withContext.length).toBeLessThan(system(supervisor.calls[0] as never).length + 2500);
+    expect(withContext.length).toBeLessThan(system(supervisor.calls[0] as never).length + 3200);
     // The customer's new message is still the only user turn.
     const users = (supervisor.calls[1] as never as { prompt: Array<{ role: string }> }).prompt.filter((m) => m.role === "user");
     expect(users).toHaveLength(1);

@@ -72,7 +72,7 @@ export async function loadConversationContext(
       where: { conversationId: run.conversationId, createdAt: { lt: run.createdAt }, NOT: { id: run.id } },
       orderBy: { createdAt: "desc" },
       take: 5,
-      select: { id: true, input: true, plan: true, createdAt: true },
+      select: { id: true, input: true, plan: true, createdAt: true, status: true },
     }),
     db.reviewItem.findMany({
       where: { customerId: run.customerId, status: "pending", runId: { not: run.id } },
@@ -96,16 +96,19 @@ export async function loadConversationContext(
   });
   const calls = previousRun ? await db.toolCall.findMany({ where: { runId: previousRun.id, isError: false }, orderBy: { createdAt: "asc" }, select: { tool: true, args: true, result: true } }) : [];
   const plan = previousRun?.plan ? planSchema.safeParse(previousRun.plan) : null;
+  // A part of that turn failed for good (a worker's or the run's failure waits for a person): an ask again goes to a person.
+  const failed = previousRun ? previousRun.status === "failed" || (await db.reviewItem.count({ where: { runId: previousRun.id, kind: "worker_failure" } })) > 0 : false;
   const previous = previousRun
-    ? { message: cut(previousRun.input), kind: plan?.success ? plan.data.kind : "unknown", tasks: plan?.success ? plan.data.tasks.map((t) => ({ worker: t.worker, instruction: cut(t.instruction) })) : [] }
+    ? { message: cut(previousRun.input), kind: plan?.success ? plan.data.kind : "unknown", tasks: plan?.success ? plan.data.tasks.map((t) => ({ worker: t.worker, instruction: cut(t.instruction) })) : [], ...(failed ? { failed } : {}) }
     : null;
+  const asked = recentRuns.slice(0, 4).reverse().map((r) => cut(r.input).slice(0, 200));
   const customer = earlier.find((m) => m.role === "user")?.content ?? null;
   const reply = earlier.find((m) => m.role === "assistant")?.content ?? null;
   if (!previous && customer === null && reply === null && pending.length === 0) return null;
   return {
     customer: customer && cut(customer),
     reply: reply && cut(reply),
-    state: { previous, since, ...stateFromCalls(calls), pending },
+    state: { previous, since, earlier: asked, ...stateFromCalls(calls), pending },
   };
 }
 
@@ -116,7 +119,7 @@ export function contextPrompt(context: ConversationContext): string {
     ...(context.customer ? [`Customer: ${context.customer}`] : []),
     ...(context.reply ? [`Team: ${context.reply}`] : []),
     `${STATE_MARKER} ${JSON.stringify(context.state)}`,
-    "Resolve a follow-up against this state into self-contained instructions: a confirmation (\"ok do it\", \"yes please\") becomes the offered action, named in full; a reference (\"the faster one\", \"that roaming thing\") becomes the thing it names; a question about an earlier answer goes to the worker that gave it, with what it asked about. A retraction (\"never mind\") changes nothing: answer with kind \"small_talk\" and say nothing was changed. An action in `pending` already waits for a specialist: never delegate it again; answer from `pending` (what, since when). When the customer takes back an action in `pending` (one marked lastTurn, or one they name: \"cancel my refund request\"), answer with kind \"small_talk\" and list its id in `withdraw`; never withdraw what they did not take back. The state describes the last business turn; `since` is what the customer said after it: an offer they declined there is off the table, and a thank-you agrees to nothing.",
+    "Resolve a follow-up against this state into self-contained instructions: a confirmation (\"ok do it\", \"yes please\") becomes the offered action, named in full; a reference (\"the faster one\", \"that roaming thing\") becomes the thing it names; a question about an earlier answer goes to the worker that gave it, with what it asked about. A retraction (\"never mind\") changes nothing: answer with kind \"small_talk\" and say nothing was changed. An action in `pending` already waits for a specialist: never delegate it again; answer from `pending` (what, since when). When the customer takes back an action in `pending` (one marked lastTurn, or one they name: \"cancel my refund request\"), answer with kind \"small_talk\" and list its id in `withdraw`; never withdraw what they did not take back. Kind \"handoff\" (no tasks; `reply` says why, for the person who takes over) when the customer asks for a person in any wording, writes in distress about the help itself, asks the same thing a third time (`earlier`), or asks again after a part failed (`previous.failed`); never for a question about the assistant (\"are you a real person?\"). The state describes the last business turn; `since` is what the customer said after it: an offer they declined there is off the table, and a thank-you agrees to nothing.",
   ];
   return lines.join("\n");
 }

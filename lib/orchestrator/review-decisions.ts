@@ -90,6 +90,9 @@ export function decisionsFor(kind: ReviewKind): readonly Decision[] {
       return ["send_draft", "send_edited", "send_written", "reject"];
     case "worker_failure":
       return ["retry", "send_written", "reject"];
+    case "handoff":
+      // The person answers the customer in the chat, in their own words.
+      return ["send_written"];
   }
 }
 

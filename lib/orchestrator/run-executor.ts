@@ -14,6 +14,7 @@ import { planMessage } from "./supervisor";
 import { composeReply, OutcomeFeed } from "./synthesis-lane";
 import { runTask, type TaskOutcome } from "./workers-step";
 import { withdrawAndAdvance, withdrawalReply } from "./withdrawals";
+import { handOff, handoffEnabled, handoffReply, NO_ONE_REPLY } from "./handoff";
 
 export type DriveResult = "completed" | "awaiting_review" | "failed" | "lease_lost" | "not_claimed";
 
@@ -160,6 +161,9 @@ async function driveClaimedRun(engineDeps: EngineDeps, runId: string): Promise<D
       if (plan.kind === "small_talk" && plan.withdraw?.length) {
         // The customer took back something waiting for review: withdrawn with this step.
         for (const { runId: owner, event } of await withdrawAndAdvance(deps.db, lease, run, plan)) deps.bus?.publish(owner, event);
+      } else if (plan.kind === "handoff" && handoffEnabled(deps)) {
+        // A person is needed: the conversation goes to the desk with this step.
+        for (const event of await handOff(deps.db, lease, run, plan)) deps.bus?.publish(runId, event);
       } else {
         await advanceStep(deps.db, lease, "planned", "workers_done");
       }
@@ -257,6 +261,11 @@ async function underRunSettings(deps: EngineDeps, run: Run): Promise<EngineDeps>
 
 /** The supervisor's own reply for out-of-scope and small talk, or the synthesized one (resumed after the workers finished). */
 async function replyFor(deps: EngineDeps, run: Run, plan: Plan, emit: (e: NewRunEvent) => Promise<void>, signal: AbortSignal): Promise<string> {
+  if (plan.kind === "handoff") {
+    const reply = handoffEnabled(deps) ? await handoffReply(deps.db, run, deps.runSettings?.settings.policy.reviewKinds.handoff.slaMinutes ?? 15) : NO_ONE_REPLY;
+    await emit({ type: "message_delta", attempt: run.attempts, delta: reply });
+    return reply;
+  }
   if (plan.kind !== "delegate") {
     const reply = (await withdrawalReply(deps.db, run, plan)) ?? (plan.reply?.trim() || DECLINE_REPLY);
     await emit({ type: "message_delta", attempt: run.attempts, delta: reply });

@@ -31,6 +31,7 @@ const REVIEW_DEFAULTS: Settings["policy"]["reviewKinds"] = {
   downgrade_fee: { enabled: true, slaMinutes: 480 },
   low_confidence: { enabled: true, slaMinutes: 60 },
   worker_failure: { enabled: true, slaMinutes: 30 },
+  handoff: { enabled: true, slaMinutes: 15 },
 };
 
 const numberFrom = (env: Record<string, string | undefined>, name: string, fallback: number) => {

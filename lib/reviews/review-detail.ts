@@ -220,5 +220,11 @@ function policyRule(
         text: "A worker that failed or timed out on every attempt hands its part to a person; nothing is invented in its place.",
         numbers: [{ label: "Errors", value: String(d.ctx.errors?.length ?? (d.ctx.error ? 1 : 0)) }],
       };
+    case "handoff":
+      return {
+        name: "A person is needed",
+        text: "The customer asked for a person, asked the same thing again after it was not resolved, or wrote in distress: the assistant hands the conversation to the desk instead of answering again.",
+        numbers: [{ label: "Why", value: d.summary }],
+      };
   }
 }

@@ -15,6 +15,7 @@ const valid: Settings = {
       downgrade_fee: { enabled: true, slaMinutes: 480 },
       low_confidence: { enabled: true, slaMinutes: 60 },
       worker_failure: { enabled: true, slaMinutes: 30 },
+      handoff: { enabled: true, slaMinutes: 15 },
     },
     claimMinutes: 15,
   },
@@ -34,6 +35,12 @@ const edit = (f: (s: Settings) => void) => {
 describe("settings schema", () => {
   it("accepts the defaults' shape", () => {
     expect(schema.safeParse(valid).success).toBe(true);
+  });
+
+  it("reads a version saved before handoffs existed, with the handoff default", () => {
+    const { handoff: _h, ...older } = valid.policy.reviewKinds;
+    const parsed = settingsSchemaFor(WORKERS).parse({ ...valid, policy: { ...valid.policy, reviewKinds: older } });
+    expect(parsed.policy.reviewKinds.handoff).toEqual({ slaMinutes: 15, enabled: true });
   });
 
   it("refuses out-of-range numbers with a message that names the setting", () => {

@@ -6,7 +6,7 @@ import { countPendingReviewItems, listReviewQueue, pendingQueueFingerprint, type
 vi.mock("server-only", () => ({}));
 
 const db = useTestDb();
-const SLA: SlaMinutes = { credit_over_limit: 240, downgrade_fee: 480, low_confidence: 60, worker_failure: 30 };
+const SLA: SlaMinutes = { credit_over_limit: 240, downgrade_fee: 480, low_confidence: 60, worker_failure: 30, handoff: 15 };
 const NOW = new Date("2026-12-06T12:00:00Z");
 
 /** A run awaiting review with one item per spec, created `ageMin` minutes before NOW. */

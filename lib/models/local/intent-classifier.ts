@@ -1,5 +1,6 @@
 import type { IntentClassifier } from "../../contracts";
 import { analyseRequest, judgeDomain, type WorkerLabel } from "./nlu";
+import { asksForPerson, inDistress, praisesOnly, saysRepeated } from "./nlu/handoff";
 
 export interface DomainGate {
   /**
@@ -13,7 +14,7 @@ export interface DomainGate {
 /** See docs/ARCHITECTURE.md, "Out-of-domain requests", for the numbers behind 0.1. */
 const DEFAULT_DOMAIN_GATE: DomainGate = { maxOutOfScope: 0.1 };
 
-export type AbstainReason = "not_in_domain" | "not_clearly_in_domain" | "several_parts" | "instructions_in_message";
+export type AbstainReason = "not_in_domain" | "not_clearly_in_domain" | "several_parts" | "instructions_in_message" | "needs_a_person";
 
 export type FastPathVerdict = { worker: WorkerLabel; confidence: number } | { worker: null; confidence: number; reason: AbstainReason };
 
@@ -34,6 +35,9 @@ export function fastPathVerdict(message: string, gate: DomainGate = DEFAULT_DOMA
   if (d.outOfScope > gate.maxOutOfScope || d.outOfScopeParts.length > 0) return abstain("not_clearly_in_domain");
   if (d.workers.length !== 1 || d.subtasks.length !== 1 || d.subtasks[0].worker !== d.workers[0]) return abstain("several_parts");
   if (analyseRequest(message).injection) return abstain("instructions_in_message");
+  // A customer who needs a person is the planner's to hand off, whatever else they ask.
+  if (asksForPerson(message) || inDistress(message) || saysRepeated(message)) return abstain("needs_a_person");
+  if (praisesOnly(message)) return abstain("not_in_domain");
   return { worker: d.workers[0], confidence: d.message.scores[d.workers[0]] };
 }
 

@@ -4,6 +4,7 @@ import { formatCents } from "../../../money";
 import { judgeDomain, namesAPlan } from "../nlu";
 import { spokenTime } from "./common";
 import { followUpAct, isBareQuestion, pickOffer, pickPlan, pointsBack, withdrawnPending } from "../nlu/follow-up";
+import { asksForPerson, inDistress, praisesOnly, sameAsk, saysRepeated } from "../nlu/handoff";
 
 type PlanOut = { kind: string; tasks: Array<{ worker: string; instruction: string }>; reply?: string; withdraw?: string[] };
 
@@ -19,16 +20,45 @@ type PlanOut = { kind: string; tasks: Array<{ worker: string; instruction: strin
 export const supervisorBrain: Brain = (input) => {
   const text = input.userText;
   const state = readState(input.system);
-  const plan = (state && followUp(text, state)) ?? planOnItsOwn(text);
+  const plan = needsPerson(text, state) ?? (state && followUp(text, state)) ?? planOnItsOwn(text);
   return { kind: "text", text: JSON.stringify(plan) };
 };
 
+const PRAISE_REPLY = "Thank you, that's kind of you to say. I'll pass it on to the team. Is there anything else I can help with?";
+
 function planOnItsOwn(text: string): PlanOut {
   const domain = judgeDomain(text);
+  // Praise that names our things ("the technician was so kind") is thanks, not a request.
+  if (domain.verdict === "in_domain" && praisesOnly(text)) return { kind: "small_talk", tasks: [], reply: PRAISE_REPLY };
   // Any business part is delegated, even when wrapped in chit-chat or next to an out-of-scope part.
   if (domain.verdict === "in_domain") return { kind: "delegate", tasks: domain.subtasks.map((s) => ({ worker: s.worker, instruction: s.text })) };
   if (domain.verdict === "small_talk") return { kind: "small_talk", tasks: [], reply: smallTalkReply(text) };
   return { kind: "out_of_scope", tasks: [], reply: DECLINE_REPLY };
+}
+
+const handoff = (why: string): PlanOut => ({ kind: "handoff", tasks: [], reply: why });
+const workersOf = (text: string) => judgeDomain(text).subtasks.map((s) => s.worker).sort().join();
+
+/**
+ * A person instead of another answer (nlu/handoff.ts): the customer asks for one, writes
+ * in distress about the help itself, asks the same thing a third time, or asks again
+ * right after a part of their request failed. The reply says why, for the desk.
+ */
+function needsPerson(text: string, state: ConversationState | null): PlanOut | null {
+  if (asksForPerson(text)) return handoff("The customer asked to talk to a person.");
+  if (inDistress(text)) return handoff("The customer wrote in distress about the help they are getting.");
+  if (saysRepeated(text)) return handoff(`The customer says they have asked before ("${text.trim().slice(0, 120)}"); the answers so far did not resolve it.`);
+  if (!state) return null;
+  const workers = workersOf(text);
+  if (!workers) return null;
+  // "again" or "still" says it is the same ask, whatever the words ("I'm asking AGAIN. switch it back on").
+  const insists = /\b(again|still)\b/i.test(text);
+  const repeats = (state.earlier ?? []).filter((m) => workersOf(m) === workers && (insists || sameAsk(m, text)));
+  if (repeats.length >= 2) return handoff(`The customer asked the same thing a third time ("${text.trim().slice(0, 120)}"); the answers so far did not resolve it.`);
+  if (state.previous?.failed && state.previous.tasks.some((t) => workers.split(",").includes(t.worker))) {
+    return handoff("The customer asked again after a part of their request failed.");
+  }
+  return null;
 }
 
 /** The state the orchestrator wrote after STATE_MARKER, or null (a first message, or a prompt without it). */

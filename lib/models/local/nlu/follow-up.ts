@@ -29,7 +29,8 @@ const WITHDRAW = [
   /\bcancel (my|the) (\w+ )?(request|refund|credit|claim|change|switch|upgrade|downgrade)\b/, /\bwithdraw\b/, /\btake (it|that) back\b/,
   /\bdrop (it|that|the (\w+ )?(request|refund|credit|claim|change|switch|upgrade|downgrade))\b/, /\bhold (it|that|the (\w+ )?(request|refund|credit|change|switch|upgrade|downgrade))\b/,
   /\b(don'?t|do not) (process|proceed|apply|submit|send|book|put|move|go through)\b/,
-  /\bdon'?t (do|change|go ahead|switch|make)\b/, /\bdo not (do|change|switch|make)\b/, /\bchanged my mind\b/, /\bscratch that\b/, /\bhold off\b/,
+  // "don't change anything", "don't go ahead", "don't make the switch"; not "don't make me wait"
+  /\b(don'?t|do not) (do|change|switch|make|go ahead with) (it|that|this|anything|any of it|the (change|switch|upgrade|downgrade))\b/, /\b(don'?t|do not) (go ahead|change anything)\b/, /\bchanged my mind\b/, /\bscratch that\b/, /\bhold off\b/,
   /\bkeep (my|the) (current |old |existing |same )?plan\b/, /\bstay (on|with) (my|the) (current |old )?plan\b/, /\bi'?ll (just )?stay (on|with|where|put|as)\b/,
   /\b(i )?(don'?t|do not) (want|need) (it|that|this|the \w+|my \w+)( \w+)? (any ?more|after all)\b/,
   /\b(that'?s|that is|it'?s|it is|way|much) too (much|expensive|pricey|steep|dear)\b/, /\bnot worth (it|the|that|this)\b/,

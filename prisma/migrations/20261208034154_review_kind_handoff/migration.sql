@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "review_kind" ADD VALUE 'handoff';
