@@ -17,6 +17,7 @@ const METRICS: Metric[] = [
   { key: "replyProblems", label: "Replies with problems", kind: "count", better: "down" },
   { key: "escalationRate", label: "Escalation rate", kind: "ratio", better: null },
   { key: "outOfScopeRecall", label: "Out-of-scope declined", kind: "ratio", better: "up" },
+  { key: "handoffRecall", label: "Handed to a person when asked", kind: "ratio", better: "up" },
   { key: "tokensIn", label: "Tokens in", kind: "count", better: null },
   { key: "tokensOut", label: "Tokens out", kind: "count", better: null },
 ];
@@ -176,8 +177,8 @@ export function TrialPanel({ version, draft, evalFiles, defaultFiles }: { versio
             <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
               {/* A trial stored before a figure existed has no value for it: that row is left out. */}
               {METRICS.filter((m) => typeof trial.result!.current[m.key] === "number" && typeof trial.result!.draft[m.key] === "number").map((m) => {
-                const a = trial.result!.current[m.key];
-                const b = trial.result!.draft[m.key];
+                const a = trial.result!.current[m.key] as number;
+                const b = trial.result!.draft[m.key] as number;
                 const d = delta(m, a, b);
                 return (
                   <tr key={m.key} data-testid={`trial-metric-${m.key}`}>

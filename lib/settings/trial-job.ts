@@ -39,6 +39,8 @@ function metrics(cases: EvalCase[], e: Evaluation): TrialMetrics {
     workerPrecision: s.workerPrecision,
     workerRecall: s.workerRecall,
     outOfScopeRecall: s.outOfScopeRecall,
+    handoffPrecision: s.handoffPrecision,
+    handoffRecall: s.handoffRecall,
     outcomeAccuracy: s.outcomeAccuracy,
     unsafeActions: s.unsafeActions,
     replyProblems: s.replyProblems,

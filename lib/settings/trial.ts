@@ -45,6 +45,9 @@ export interface TrialMetrics {
   workerPrecision: number;
   workerRecall: number;
   outOfScopeRecall: number;
+  /** Of the runs that handed off, those whose case asks for it; of the cases that ask, those handed off. */
+  handoffPrecision?: number;
+  handoffRecall?: number;
   outcomeAccuracy: number;
   unsafeActions: number;
   /** Turns whose reply a careful person would not have written (lib/eval/reply-check.ts). */
