@@ -264,3 +264,33 @@ test.describe("a review shift", () => {
     }
   });
 });
+
+test.describe("a person when the customer needs one, on the default database", () => {
+  test.beforeAll(resetE2eWorld);
+
+  // @embedded: the handoff writes (the desk's item, the decision, the follow-up), so it runs on the embedded database too, browser only.
+  test("C-1006 asks for a person in the chat; a reviewer answers from the desk and the answer reaches the open chat", { tag: "@embedded" }, async ({ page, browser }) => {
+    test.setTimeout(180_000);
+    const chat = new ChatPage(page);
+    await chat.goto();
+    await chat.startAs("C-1006", "Jorge Alvarez");
+    await chat.sendMessage("can I talk to someone from your team please");
+    const reply = await chat.lastReplyWhenDone();
+    await expect(reply).toContainText("I've asked a person from our support team to take over, and they'll reply here in this chat.");
+    const runId = await chat.lastRunId();
+
+    const reviewer = await staffPage(browser, "reviewer", "/reviews?kind=handoff");
+    const queue = new ReviewQueuePage(reviewer);
+    const row = queue.items.filter({ hasText: "Wants a person" }).filter({ hasText: "C-1006" }).first();
+    await expect(row).toBeVisible({ timeout: 15_000 });
+    const item = await queue.open((await row.getAttribute("data-review-id"))!);
+    await expect(reviewer.getByTestId("review-message")).toContainText("can I talk to someone from your team please");
+    await expect(reviewer.getByTestId("review-timeline")).toContainText(runId.slice(0, 8));
+    await item.claim();
+    await reviewer.getByTestId("review-reply").fill("Hello Jorge, Riley here from the support team. What can I do for you?");
+    await item.decide("send");
+    await expect(item.decided).toContainText("Sent a written answer");
+    await expect(chat.followUps.last()).toContainText("Riley here from the support team", { timeout: 20_000 });
+    await reviewer.context().close();
+  });
+});

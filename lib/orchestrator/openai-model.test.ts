@@ -130,6 +130,22 @@ describe("OpenAI-compatible model path", () => {
     expect(stored.tokensIn).toBeGreaterThan(0);
   });
 
+  it("hands a conversation to a person when the model plans a handoff: no worker call, an item on the desk with the model's reason", async () => {
+    const models = modelsFromEnv({ SWITCHBOARD_MODEL: "openai", OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: baseURL, OPENAI_MODEL: "fake-model" });
+    const deps = createEngine({ db, worldAsOf: "2026-11-15", clock: fixedClock("2026-11-15"), models });
+    plans.push({ kind: "handoff", tasks: [], reply: "The customer wants a manager about repeated outages." });
+    const { run, done } = await submitMessage(deps, { customerId: "C-1012", message: "get me your manager, I'm done with the bot" });
+    expect(await done).toBe("awaiting_review");
+    // The planning call offered the kind and the rule; nothing but the planning call was made.
+    const planning = requests.filter((r) => !r.body.tools && !r.body.stream);
+    expect(planning).toHaveLength(1);
+    expect(JSON.stringify(planning[0].body.response_format.json_schema.schema)).toContain("handoff");
+    expect(requests.filter((r) => r.body.tools)).toHaveLength(0);
+    const item = await db.reviewItem.findFirstOrThrow({ where: { runId: run.id } });
+    expect(item).toMatchObject({ kind: "handoff", status: "pending", summary: "The customer wants a manager about repeated outages." });
+    expect((await db.run.findUniqueOrThrow({ where: { id: run.id } })).reply).toMatch(/^I've asked a person from our support team to take over/);
+  });
+
   it("plans a follow-up with the conversation state, and its worker gets only its instruction", async () => {
     const models = modelsFromEnv({ SWITCHBOARD_MODEL: "openai", OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: baseURL, OPENAI_MODEL: "fake-model" });
     // No classifier: it would send turn 1 (one clear intent) straight to the account worker
